@@ -1,0 +1,37 @@
+import type { Context } from "hono";
+import type { z } from "zod";
+import { AppError, badRequest } from "../lib/errors.ts";
+
+/** Formats the first few zod issues as one readable message: `"variants.0.users": Expected …`. */
+export function describeIssues(error: z.ZodError): string {
+  return error.issues.slice(0, 5).map((issue) => {
+    const path = issue.path.length ? `"${issue.path.join(".")}": ` : "";
+    return `${path}${issue.message}`;
+  }).join("; ");
+}
+
+/** Parses a value with a schema, or throws a 400 `VALIDATION_ERROR`. */
+export function parseWith<S extends z.ZodType>(schema: S, value: unknown): z.output<S> {
+  const result = schema.safeParse(value);
+  if (!result.success) throw badRequest("VALIDATION_ERROR", describeIssues(result.error));
+  return result.data;
+}
+
+/**
+ * Reads the JSON body of a request and validates it. Malformed JSON → 400 `MALFORMED_JSON`;
+ * a body that fails the schema → 400 `VALIDATION_ERROR`. (Size is limited by the body-limit
+ * middleware before this runs.)
+ */
+export async function readJson<S extends z.ZodType>(c: Context, schema: S): Promise<z.output<S>> {
+  const type = c.req.header("content-type") ?? "";
+  if (!type.toLowerCase().includes("application/json")) {
+    throw new AppError(415, "UNSUPPORTED_MEDIA_TYPE", 'Expected "Content-Type: application/json"');
+  }
+  let body: unknown;
+  try {
+    body = await c.req.json();
+  } catch {
+    throw badRequest("MALFORMED_JSON", "Request body is not valid JSON");
+  }
+  return parseWith(schema, body);
+}
