@@ -1,0 +1,24 @@
+import { Hono } from "hono";
+import { z } from "zod";
+import { badRequest } from "../../lib/errors.ts";
+import { scoreAssessment, validateLensInput } from "../../lib/lens/scoring.ts";
+import { readJson } from "../../plugins/validate.ts";
+
+const scoreBody = z.strictObject({
+  values: z.record(z.string(), z.number().nullable()),
+  notApplicable: z.record(z.string(), z.string()).optional(),
+});
+
+/** Public lens calculator, mounted at `/api/lens`. Keeps no data. */
+const lens = new Hono();
+
+lens.post("/score", async (c) => {
+  const input = await readJson(c, scoreBody);
+  const issues = validateLensInput(input);
+  if (issues.length) {
+    throw badRequest(issues[0].code, issues.slice(0, 5).map((i) => i.message).join("; "));
+  }
+  return c.json(scoreAssessment(input));
+});
+
+export default lens;
