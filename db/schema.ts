@@ -1,0 +1,248 @@
+/**
+ * The Kysely `Database` interface: one table type per table of `migrations/`.
+ * int8 and numeric columns come back as strings (see `client.ts`); jsonb as parsed JSON.
+ */
+import type { ColumnType, Generated } from "kysely";
+
+type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
+type NullableTimestamp = ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+/** int8: read as string, written as number or string. */
+type Int8 = ColumnType<string, number | string | undefined, number | string>;
+// deno-lint-ignore no-explicit-any
+type Json<T = any> = ColumnType<T, T | undefined, T>;
+
+export type Role = "admin" | "executive" | "growth" | "consultant";
+export type ExperimentStatus = "draft" | "running" | "stopped" | "decided";
+export type Channel = "sms" | "app_push" | "in_app_banner" | "coupon" | "outbound_call" | "wechat";
+
+export interface BanksTable {
+  id: string;
+  name_zh: string;
+  name_en: string;
+  peer_group: string;
+  synthetic: Generated<boolean>;
+  created_at: Timestamp;
+}
+
+export interface UsersTable {
+  id: Generated<string>;
+  email: string;
+  display_name: Generated<string>;
+  password_hash: string;
+  role: Role;
+  /** null only for platform admins. */
+  bank_id: string | null;
+  growth_lead: Generated<boolean>;
+  disabled_at: NullableTimestamp;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface ConsultantBanksTable {
+  user_id: string;
+  bank_id: string;
+}
+
+export interface SessionsTable {
+  token_hash: string;
+  user_id: string;
+  created_at: Timestamp;
+  last_seen_at: Timestamp;
+  expires_at: ColumnType<Date, Date | string, Date | string>;
+  revoked_at: NullableTimestamp;
+}
+
+export interface AssessmentsTable {
+  id: Generated<string>;
+  bank_id: string;
+  period: string;
+  model_id: string;
+  model_version: string;
+  values: Json<Record<string, number>>;
+  not_applicable: Json<Record<string, string>>;
+  evidence: Json<Record<string, string>>;
+  status: Generated<"draft" | "submitted">;
+  revision: Generated<number>;
+  created_by: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+  submitted_at: NullableTimestamp;
+}
+
+export interface AssessmentRevisionsTable {
+  assessment_id: string;
+  revision: number;
+  bank_id: string;
+  values: Json<Record<string, number>>;
+  not_applicable: Json<Record<string, string>>;
+  evidence: Json<Record<string, string>>;
+  status: string;
+  changed_by: string | null;
+  changed_at: Timestamp;
+}
+
+export interface CampaignsTable {
+  id: Generated<string>;
+  bank_id: string;
+  name: string;
+  channel: Channel;
+  segment: Json<{ stages?: string[]; tags?: string[] }>;
+  description: Generated<string>;
+  created_by: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface ExperimentsTable {
+  id: Generated<string>;
+  bank_id: string;
+  campaign_id: string | null;
+  iteration: Generated<number>;
+  parent_experiment_id: string | null;
+  key: string;
+  name: string;
+  mode: Generated<"ab" | "bandit">;
+  status: Generated<ExperimentStatus>;
+  primary_metric: Json<{ type: "conversion" | "value"; name?: string }>;
+  guardrails: Json<Array<{ name: string; type: "conversion" | "value"; direction: string }>>;
+  targeting: Json<{ stages?: string[]; tags?: string[] }>;
+  alpha: Generated<number>;
+  sequential: Generated<boolean>;
+  sequential_tuning: Generated<number>;
+  planned_sample_size: number | null;
+  baseline_rate: number | null;
+  min_share: Generated<number>;
+  winner_variant: string | null;
+  config_version: Generated<number>;
+  started_at: NullableTimestamp;
+  stopped_at: NullableTimestamp;
+  decided_at: NullableTimestamp;
+  created_by: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface VariantsTable {
+  experiment_id: string;
+  bank_id: string;
+  position: number;
+  name: string;
+  description: Generated<string>;
+  weight: number;
+}
+
+export interface CustomersTable {
+  bank_id: string;
+  unit: string;
+  attributes: Json<{ stage?: string; tags?: string[] }>;
+  marketing_consent: Generated<boolean>;
+  updated_at: Timestamp;
+}
+
+export interface OptOutsTable {
+  bank_id: string;
+  unit: string;
+  channel: Generated<string>;
+  created_at: Timestamp;
+}
+
+export interface AssignmentsTable {
+  experiment_id: string;
+  bank_id: string;
+  unit: string;
+  variant: string;
+  assigned_at: Timestamp;
+}
+
+export interface EventsTable {
+  bank_id: string;
+  event_id: string;
+  experiment_id: string;
+  unit: string;
+  type: "exposure" | "conversion";
+  value: number | null;
+  occurred_at: ColumnType<Date, Date | string, Date | string>;
+  received_at: Timestamp;
+}
+
+export interface UnitOutcomesTable {
+  experiment_id: string;
+  bank_id: string;
+  unit: string;
+  variant: string;
+  first_exposure_at: ColumnType<Date, Date | string, Date | string>;
+  converted_at: NullableTimestamp;
+  value_sum: Generated<number>;
+  covariate: number | null;
+}
+
+export interface DailyStatsTable {
+  experiment_id: string;
+  bank_id: string;
+  variant: string;
+  day: ColumnType<Date, string, string>;
+  users: Int8;
+  converters: Int8;
+  value_sum: Generated<number>;
+  value_sum_squares: Generated<number>;
+  covariate_sum: Generated<number>;
+  covariate_sum_squares: Generated<number>;
+  covariate_cross: Generated<number>;
+}
+
+export interface SdkKeysTable {
+  id: Generated<string>;
+  bank_id: string;
+  key_hash: string;
+  prefix: string;
+  label: Generated<string>;
+  created_by: string | null;
+  created_at: Timestamp;
+  revoked_at: NullableTimestamp;
+  last_used_at: NullableTimestamp;
+}
+
+export interface AllocationsTable {
+  id: Generated<string>;
+  experiment_id: string;
+  bank_id: string;
+  computed_at: Timestamp;
+  seed: string;
+  // deno-lint-ignore no-explicit-any
+  inputs: Json<any>;
+  probability_best: Json<number[]>;
+  weights: Json<number[]>;
+  reason: Generated<string>;
+}
+
+export interface AuditLogTable {
+  id: Generated<string>;
+  at: Timestamp;
+  actor_user_id: string | null;
+  actor: string;
+  bank_id: string | null;
+  action: string;
+  target: Generated<string>;
+  details: Json<Record<string, unknown>>;
+}
+
+export interface Database {
+  banks: BanksTable;
+  users: UsersTable;
+  consultant_banks: ConsultantBanksTable;
+  sessions: SessionsTable;
+  assessments: AssessmentsTable;
+  assessment_revisions: AssessmentRevisionsTable;
+  campaigns: CampaignsTable;
+  experiments: ExperimentsTable;
+  variants: VariantsTable;
+  customers: CustomersTable;
+  opt_outs: OptOutsTable;
+  assignments: AssignmentsTable;
+  events: EventsTable;
+  unit_outcomes: UnitOutcomesTable;
+  daily_stats: DailyStatsTable;
+  sdk_keys: SdkKeysTable;
+  allocations: AllocationsTable;
+  audit_log: AuditLogTable;
+}

@@ -1,0 +1,72 @@
+/**
+ * UI language: Simplified Chinese by default, English on the toggle. The choice is kept in the
+ * `lang` cookie; without it the Accept-Language header decides. Numbers and dates go through
+ * `Intl`. Pure: used on the server and in islands.
+ */
+import { en } from "./en.ts";
+import { type MessageKey, type Messages, zhCN } from "./zh-CN.ts";
+
+export type { MessageKey, Messages };
+export type Locale = "zh-CN" | "en";
+export const LOCALES: readonly Locale[] = ["zh-CN", "en"];
+export const DEFAULT_LOCALE: Locale = "zh-CN";
+
+const catalogues: Record<Locale, Messages> = { "zh-CN": zhCN, en };
+
+export function isLocale(value: unknown): value is Locale {
+  return value === "zh-CN" || value === "en";
+}
+
+/** Picks the locale from the cookie value first, then the Accept-Language header. */
+export function pickLocale(cookie: string | undefined, acceptLanguage: string | undefined): Locale {
+  if (isLocale(cookie)) return cookie;
+  const ranked = (acceptLanguage ?? "").split(",").map((part, index) => {
+    const [tag, ...params] = part.trim().split(";");
+    const q = params.map((p) => p.trim()).find((p) => p.startsWith("q="));
+    return { tag: tag.toLowerCase(), q: q ? Number(q.slice(2)) || 0 : 1, index };
+  }).filter((r) => r.tag && r.q > 0).sort((a, b) => b.q - a.q || a.index - b.index);
+  for (const { tag } of ranked) {
+    if (tag.startsWith("zh")) return "zh-CN";
+    if (tag.startsWith("en")) return "en";
+  }
+  return DEFAULT_LOCALE;
+}
+
+export type Translate = (key: MessageKey, params?: Record<string, string | number>) => string;
+
+export function translator(locale: Locale): Translate {
+  const messages = catalogues[locale];
+  return (key, params) => {
+    const text = messages[key] ?? key;
+    if (!params) return text;
+    return text.replace(/\{(\w+)\}/g, (whole, name) => name in params ? String(params[name]) : whole);
+  };
+}
+
+/** Formats a number for display; `null` (no value) shows as an em dash. */
+export function formatNumber(
+  locale: Locale,
+  value: number | null | undefined,
+  options: Intl.NumberFormatOptions = { maximumFractionDigits: 1 },
+): string {
+  if (value === null || value === undefined || !Number.isFinite(value)) return "—";
+  return new Intl.NumberFormat(locale, options).format(value);
+}
+
+/** Formats a rate (0–1) as a percentage. */
+export function formatPercent(locale: Locale, rate: number | null | undefined, digits = 1): string {
+  return formatNumber(locale, rate, {
+    style: "percent",
+    minimumFractionDigits: digits,
+    maximumFractionDigits: digits,
+  });
+}
+
+export function formatDate(locale: Locale, value: Date | string, withTime = false): string {
+  const date = typeof value === "string" ? new Date(value) : value;
+  return new Intl.DateTimeFormat(locale, {
+    dateStyle: "medium",
+    ...(withTime ? { timeStyle: "short" } : {}),
+    timeZone: "Asia/Shanghai",
+  }).format(date);
+}

@@ -1,0 +1,88 @@
+/**
+ * Starts Lensloop: reads the configuration, opens the database, migrates, seeds on first start,
+ * builds the island bundles when stale, serves, and shuts down gracefully on SIGINT/SIGTERM
+ * (stop accepting, finish in-flight requests, close the database).
+ */
+import { createApp } from "./app.ts";
+import { openDatabase } from "./db/client.ts";
+import { migrateToLatest } from "./db/migrate.ts";
+import { seedIfEmpty, type SeedResult } from "./db/seed.ts";
+import { readConfig } from "./fresh.config.ts";
+import { loadAssets } from "./plugins/assets.ts";
+import { ensureIslandsBuilt } from "./tools/build_islands.ts";
+
+const started = performance.now();
+const config = readConfig();
+const database = await openDatabase(config.databaseUrl, { dataDir: config.dataDir });
+const applied = await migrateToLatest(database.db);
+const seed = await seedIfEmpty(database.db, {
+  adminEmail: config.adminEmail,
+  adminPassword: config.adminPassword,
+  sdkKey: config.sdkKey,
+  demo: config.seedDemo,
+});
+const { manifest, built } = await ensureIslandsBuilt();
+const assets = await loadAssets(manifest.entry);
+const app = createApp({ db: database.db, config, assets });
+
+const server = Deno.serve({
+  port: config.port,
+  hostname: config.hostname,
+  onListen: ({ port }) => {
+    const host = config.hostname === "0.0.0.0" ? "localhost" : config.hostname;
+    printBanner(`http://${host}:${port}/`, {
+      applied,
+      built,
+      seed,
+      ms: Math.round(performance.now() - started),
+    });
+  },
+}, app.fetch);
+
+let stopping = false;
+async function shutdown(signal: string) {
+  if (stopping) return;
+  stopping = true;
+  console.log(`${signal} received: finishing in-flight requests…`);
+  await server.shutdown();
+  await database.close();
+  console.log("Lensloop stopped.");
+  Deno.exit(0);
+}
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  Deno.addSignalListener(signal, () => void shutdown(signal));
+}
+
+function printBanner(
+  url: string,
+  info: { applied: string[]; built: boolean; seed: SeedResult; ms: number },
+) {
+  const where = database.kind === "postgres"
+    ? "PostgreSQL server"
+    : database.kind === "pglite-memory"
+    ? "embedded PostgreSQL (PGlite), in memory"
+    : `embedded PostgreSQL (PGlite), data in ${database.location}`;
+  const lines = [
+    "",
+    `  透镜·闭环 Lensloop is running at ${url}`,
+    `  database:   ${where}`,
+    `  migrations: ${info.applied.length ? `applied ${info.applied.join(", ")}` : "up to date"}`,
+    `  islands:    ${info.built ? "built" : "up to date"} (${manifest.entry})`,
+    `  demo data:  ${
+      info.seed.seeded ? (info.seed.demo ? "seeded (20 banks, CC2 甬鑫银行)" : "not seeded (SEED_DEMO=0)") : "kept from an earlier start"
+    }`,
+  ];
+  if (info.seed.seeded) {
+    lines.push(`  admin:      ${info.seed.adminEmail}`);
+    if (info.seed.generatedAdminPassword) {
+      lines.push(`  admin password (shown once): ${info.seed.generatedAdminPassword}`);
+    }
+    if (info.seed.demoUsers) {
+      lines.push(`  demo users: ${info.seed.demoUsers.join(", ")}`);
+      lines.push(`  demo password (shown once): ${info.seed.generatedDemoPassword}`);
+    }
+    if (info.seed.generatedSdkKey) lines.push(`  CC2 SDK key (shown once): ${info.seed.generatedSdkKey}`);
+  }
+  lines.push(`  ready in ${info.ms} ms`, "");
+  console.log(lines.join("\n"));
+}

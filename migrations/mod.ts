@@ -1,0 +1,8 @@
+// The list of migrations, in order. A static list (rather than a folder scan) also works where
+// the file system is not readable, such as an edge runtime.
+import type { Migration } from "kysely/migration";
+import * as m0001 from "./0001_initial.ts";
+
+export const migrations: Record<string, Migration> = {
+  "0001_initial": m0001,
+};

@@ -1,0 +1,80 @@
+/**
+ * The one place errors become HTTP: `AppError` → its status and
+ * `{ "error": { "code", "message" } }` under `/api/*`, or the error page elsewhere. Anything
+ * else is a bug: logged with its stack, answered 500 without details.
+ */
+import type { Context, ErrorHandler, NotFoundHandler } from "hono";
+import { HTTPException } from "hono/http-exception";
+import { AppError } from "../lib/errors.ts";
+import type { AppEnv } from "./context.ts";
+import { renderErrorPage } from "../components/render.tsx";
+
+function wantsJson(c: Context) {
+  return c.req.path.startsWith("/api/") || c.req.path === "/api" || c.req.path === "/healthz";
+}
+
+export function errorBody(code: string, message: string) {
+  return { error: { code, message } };
+}
+
+export const onError: ErrorHandler<AppEnv> = (err, c) => {
+  const appError = err instanceof AppError
+    ? err
+    : err instanceof HTTPException
+    ? fromHttpException(err)
+    : null;
+  if (!appError) {
+    console.error(`Unhandled error on ${c.req.method} ${c.req.path}:`, err);
+    if (wantsJson(c)) return c.json(errorBody("INTERNAL", "Internal server error"), 500);
+    return renderErrorPage(c, 500);
+  }
+  for (const [name, value] of Object.entries(appError.headers)) c.header(name, value);
+  if (wantsJson(c)) return c.json(errorBody(appError.code, appError.message), appError.status);
+  return renderErrorPage(c, appError.status);
+};
+
+function fromHttpException(err: HTTPException): AppError | null {
+  const status = err.status;
+  if (status === 413) return new AppError(413, "PAYLOAD_TOO_LARGE", "Request body is larger than 1 MiB");
+  if (status === 401) return new AppError(401, "UNAUTHORIZED", err.message || "Sign in required");
+  if (status === 403) return new AppError(403, "FORBIDDEN", err.message || "Not allowed");
+  if (status >= 400 && status < 500) {
+    return new AppError(400, "BAD_REQUEST", err.message || "Bad request");
+  }
+  return null;
+}
+
+/** A route table entry as Hono lists it in `app.routes`. */
+interface RouteEntry {
+  method: string;
+  path: string;
+}
+
+function pattern(path: string): RegExp {
+  const source = path.split("/").map((part) =>
+    part.startsWith(":") ? "[^/]+" : part === "*" ? ".*" : part.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")
+  ).join("/");
+  return new RegExp(`^${source}/?$`);
+}
+
+/**
+ * 404 for unknown paths; 405 with `Allow` when the path exists under other methods. The
+ * route table is read lazily from the app, so every mounted route counts.
+ */
+export function notFoundHandler(routes: () => RouteEntry[]): NotFoundHandler<AppEnv> {
+  return (c) => {
+    if (!wantsJson(c)) return renderErrorPage(c, 404);
+    const allowed = new Set(
+      routes().filter((r) => r.method !== "ALL" && pattern(r.path).test(c.req.path))
+        .map((r) => r.method),
+    );
+    if (allowed.size > 0 && !allowed.has(c.req.method)) {
+      c.header("Allow", [...allowed].sort().join(", "));
+      return c.json(
+        errorBody("METHOD_NOT_ALLOWED", `Method ${c.req.method} is not allowed on "${c.req.path}"`),
+        405,
+      );
+    }
+    return c.json(errorBody("NOT_FOUND", `No route for ${c.req.method} "${c.req.path}"`), 404);
+  };
+}

@@ -1,0 +1,50 @@
+import { Hono } from "hono";
+import { listBanks } from "../../db/banks.ts";
+import { MODEL } from "../../lib/lens/model.ts";
+import { renderPage } from "../../components/render.tsx";
+import type { AppEnv } from "../../plugins/context.ts";
+
+const app = new Hono<AppEnv>();
+
+/** The banks on the platform: names and peer groups only (public facts, no figures). */
+app.get("/banks", async (c) => {
+  const { t, locale, db } = c.var;
+  const banks = await listBanks(db);
+  const groupName = (id: string) => {
+    const group = MODEL.peer_groups.find((g) => g.id === id);
+    return group ? (locale === "zh-CN" ? group.name_zh : group.name_en) : id;
+  };
+  return renderPage(c, {
+    title: t("banks.title"),
+    body: (
+      <>
+        <h1>{t("banks.title")}</h1>
+        <table class="data">
+          <thead>
+            <tr>
+              <th scope="col">{t("banks.id")}</th>
+              <th scope="col">{t("banks.name")}</th>
+              <th scope="col">{t("banks.peerGroup")}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {banks.map((b) => (
+              <tr>
+                <td>
+                  <code>{b.id}</code>
+                </td>
+                <td>
+                  <a href={`/banks/${b.id}`}>{locale === "zh-CN" ? b.nameZh : b.nameEn}</a>
+                  {b.synthetic && <span class="badge muted" title={t("banks.synthetic")}>demo</span>}
+                </td>
+                <td>{groupName(b.peerGroup)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </>
+    ),
+  });
+});
+
+export default app;

@@ -1,0 +1,88 @@
+import { Hono } from "hono";
+import { Island } from "../components/Island.tsx";
+import { latestAssessments } from "../db/assessments.ts";
+import { getBank } from "../db/banks.ts";
+import { listExperiments } from "../db/experiments.ts";
+import { DEMO_BANK_ID } from "../db/seed.ts";
+import { formatNumber } from "../lib/i18n/mod.ts";
+import type { MessageKey } from "../lib/i18n/mod.ts";
+import { capabilityById, dimensionById } from "../lib/lens/model.ts";
+import { scoreAssessment } from "../lib/lens/scoring.ts";
+import { bankScope, EVERY_BANK } from "../lib/scope.ts";
+import DimensionExplorer from "../islands/DimensionExplorer.tsx";
+import { renderPage } from "../components/render.tsx";
+import type { AppEnv } from "../plugins/context.ts";
+
+const app = new Hono<AppEnv>();
+
+app.get("/", async (c) => {
+  const { t, locale, db } = c.var;
+  const bankId = DEMO_BANK_ID;
+  const scope = bankScope(bankId);
+  const [bank, own, experiments, all] = await Promise.all([
+    getBank(db, scope, bankId),
+    latestAssessments(db, scope),
+    listExperiments(db, scope, { status: "running" }),
+    latestAssessments(db, EVERY_BANK),
+  ]);
+  const assessment = own[0];
+  const score = assessment ? scoreAssessment({ values: assessment.values, notApplicable: assessment.notApplicable }) : null;
+  const name = (o: { name_zh: string; name_en: string } | undefined) =>
+    o ? (locale === "zh-CN" ? o.name_zh : o.name_en) : "";
+  const dimensions = score?.dimensions.map((d) => ({
+    id: d.id,
+    name: name(dimensionById(d.id)),
+    score: d.score,
+    capabilities: d.capabilities.map((cap) => ({ id: cap.id, name: name(capabilityById(cap.id)), score: cap.score })),
+  })) ?? [];
+  const level = score?.overall.level;
+  return renderPage(c, {
+    title: t("dashboard.title"),
+    body: (
+      <>
+        <header class="page-head">
+          <h1>{t("dashboard.title")}</h1>
+          <p class="muted">{t("app.tagline")}</p>
+        </header>
+        <div class="grid">
+          <section class="card overall" data-testid="overall">
+            <h2>{t("dashboard.bank")}: {bank ? (locale === "zh-CN" ? bank.nameZh : bank.nameEn) : "—"}</h2>
+            {score
+              ? (
+                <>
+                  <p class="big-number">{formatNumber(locale, score.overall.score)}</p>
+                  <p>
+                    {t("dashboard.level")}: {level ? `L${level} ${t(`level.${level}` as MessageKey)}` : "—"}
+                  </p>
+                  {score.overall.capped && <p class="warning">{t("dashboard.capped")}</p>}
+                  <p class="muted">{t("dashboard.period")}: {assessment.period}</p>
+                </>
+              )
+              : <p>{t("dashboard.noAssessment")}</p>}
+          </section>
+          <section class="card">
+            <h2>{t("dashboard.experiments")}</h2>
+            {experiments.length === 0 ? <p class="muted">{t("dashboard.noExperiments")}</p> : (
+              <ul class="plain">
+                {experiments.map((e) => (
+                  <li>
+                    <a href={`/experiments/${e.key}`}>{e.name}</a>{" "}
+                    <span class="badge">{t(`status.${e.status}` as MessageKey)}</span>
+                    <div class="muted small">{e.variants.map((v) => v.name).join(" / ")}</div>
+                  </li>
+                ))}
+              </ul>
+            )}
+          </section>
+          <section class="card">
+            <h2>{t("dashboard.peerBanks")}</h2>
+            <p>{t("dashboard.peerBanksCount", { count: all.length })}</p>
+          </section>
+        </div>
+        {dimensions.length > 0 && <Island component={DimensionExplorer} props={{ locale, dimensions }} />}
+      </>
+    ),
+  });
+});
+
+export default app;
