@@ -42,7 +42,8 @@ function interval(estimate: number, halfWidth: number): Interval {
 /**
  * Compares `variant` with `control`. Either arm without users → `NOT_ENOUGH_DATA` (rates 0, all
  * statistics null); pooled se 0 (no or all conversions in both) → `ZERO_VARIANCE` (z, p null);
- * control rate 0 → `BASELINE_ZERO` (relative lift and its CI null).
+ * control rate 0 → `BASELINE_ZERO` (relative lift and its CI null). An interval whose standard
+ * error is 0 (both rates 0 or 1) is null rather than a misleading zero-width [lift, lift].
  */
 export function compareProportions(
   control: ConversionStats,
@@ -84,15 +85,13 @@ export function compareProportions(
     else if (se > 0) pValue = alwaysValidPValue(lift, se, n, seqOptions);
   }
   if (pValue === null) reasons.push("ZERO_VARIANCE");
-  const ci = sequential && se === 0 ? null : interval(lift, halfWidth(se));
+  const ci = se > 0 ? interval(lift, halfWidth(se)) : null;
 
   let relativeLift: number | null = null, relativeCi: Interval | null = null;
   if (p0 > 0) {
     relativeLift = p1 / p0 - 1;
     const relativeSe = Math.sqrt(var1 / (p0 * p0) + (p1 * p1 * var0) / p0 ** 4);
-    if (!(sequential && relativeSe === 0)) {
-      relativeCi = interval(relativeLift, halfWidth(relativeSe));
-    }
+    if (relativeSe > 0) relativeCi = interval(relativeLift, halfWidth(relativeSe));
   } else {
     reasons.push("BASELINE_ZERO");
   }

@@ -1,0 +1,117 @@
+/**
+ * Whole-experiment read-outs: the first variant is the control, every other variant is compared
+ * with it, p-values are Holm-adjusted over the challengers and `significant` uses the adjusted
+ * p-value. These are the bodies of POST /api/stats/proportions and /api/stats/means.
+ */
+import { bayesianComparison } from "./bayes.ts";
+import {
+  chiSquareIndependence,
+  type ChiSquareResult,
+  sampleRatioMismatch,
+  type SrmResult,
+} from "./chi_square.ts";
+import { holmAdjust } from "./holm.ts";
+import { type WelchResult, welchTest } from "./means.ts";
+import {
+  compareProportions,
+  type ProportionsComparison,
+  type ProportionsOptions,
+} from "./proportions.ts";
+import type { ConversionStats, MeanSummary } from "./types.ts";
+
+/** A named arm of a conversion metric. */
+export interface NamedConversionStats extends ConversionStats {
+  name: string;
+}
+
+/** A named arm of a value metric. */
+export interface NamedMeanSummary extends MeanSummary {
+  name: string;
+}
+
+/** Options of {@link analyzeProportions}: traffic weights per arm (for SRM) besides the test's. */
+export interface ProportionsAnalysisOptions extends ProportionsOptions {
+  weights?: readonly number[];
+}
+
+/** One challenger's full read-out. */
+export interface ProportionsRow extends ProportionsComparison {
+  variant: string;
+  adjustedPValue: number | null;
+  significant: boolean;
+  chanceToBeatControl: number;
+  expectedLoss: number;
+}
+
+/** The proportions read-out. */
+export interface ProportionsAnalysis {
+  control: string;
+  alpha: number;
+  sequential: boolean;
+  srm: SrmResult;
+  omnibus: ChiSquareResult;
+  comparisons: ProportionsRow[];
+}
+
+/** Analyses k ≥ 2 conversion arms (control first). Throws RangeError for fewer than 2. */
+export function analyzeProportions(
+  variants: readonly NamedConversionStats[],
+  options: ProportionsAnalysisOptions = {},
+): ProportionsAnalysis {
+  if (variants.length < 2) throw new RangeError("At least two variants are needed");
+  const { alpha = 0.05, weights, sequential = false } = options;
+  const [control, ...challengers] = variants;
+  const tests = challengers.map((v) => compareProportions(control, v, { ...options, alpha }));
+  const adjusted = holmAdjust(tests.map((t) => t.pValue));
+  const comparisons = challengers.map((v, i) => ({
+    variant: v.name,
+    ...tests[i],
+    adjustedPValue: adjusted[i],
+    significant: adjusted[i] !== null && adjusted[i]! < alpha,
+    ...bayesianComparison(control, v),
+  }));
+  return {
+    control: control.name,
+    alpha,
+    sequential,
+    srm: sampleRatioMismatch(variants.map((v) => v.users), { weights }),
+    omnibus: chiSquareIndependence(variants),
+    comparisons,
+  };
+}
+
+/** One challenger's Welch read-out. */
+export interface MeansRow extends WelchResult {
+  variant: string;
+  adjustedPValue: number | null;
+  significant: boolean;
+}
+
+/** The means read-out. */
+export interface MeansAnalysis {
+  control: string;
+  alpha: number;
+  comparisons: MeansRow[];
+}
+
+/** Analyses k ≥ 2 value-metric arms (control first) with Welch tests and Holm. */
+export function analyzeMeans(
+  variants: readonly NamedMeanSummary[],
+  options: { alpha?: number } = {},
+): MeansAnalysis {
+  if (variants.length < 2) throw new RangeError("At least two variants are needed");
+  const { alpha = 0.05 } = options;
+  const [control, ...challengers] = variants;
+  const tests = challengers.map((v) => welchTest(control, v, { alpha }));
+  const adjusted = holmAdjust(tests.map((t) => t.pValue));
+  return {
+    control: control.name,
+    alpha,
+    comparisons: challengers.map((v, i) => ({
+      variant: v.name,
+      ...tests[i],
+      adjustedPValue: adjusted[i],
+      significant: adjusted[i] !== null && adjusted[i]! < alpha,
+    })),
+  };
+}
