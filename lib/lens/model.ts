@@ -1,102 +1,111 @@
 /**
  * The lens capability model (3 dimensions → 14 capabilities → 41 indicators), loaded from
- * `lens-model.json` and validated once at import. Pure: runs on the server and in islands.
+ * `lens-model.json` and checked once at import. Pure and free of zod, so islands can bundle it
+ * cheaply; the zod schema of the file is `model_schema.ts`, run on the server at start-up.
  *
- * Ids are stable: stored assessments, imports and the API use them.
+ * Ids are stable: stored assessments, imports and the API use them. Field names follow the
+ * JSON file (snake_case).
  */
-import { z } from "zod";
 import raw from "./lens-model.json" with { type: "json" };
 
 /** Tolerance for "weights sum to 1". */
 const WEIGHT_TOLERANCE = 1e-6;
 
-const text = z.string().min(1);
-const weight = z.number().gt(0).lte(1);
-const normalisation = z.object({
-  method: z.enum(["target_band", "log_target_band"]),
-  floor: z.number(),
-  target: z.number(),
-});
-const common = {
-  id: text,
-  name_zh: text,
-  name_en: text,
-  weight,
-  definition: z.string().optional(),
-  source: z.array(z.string()).optional(),
-  disclosure: z.string().optional(),
-  critical: z.boolean().optional(),
-  na_allowed_with_justification: z.boolean().optional(),
-};
-const indicatorSchema = z.discriminatedUnion("type", [
-  z.object({
-    ...common,
-    type: z.literal("maturity"),
-    scale: z.literal("1-5"),
-    score_map: z.record(z.string(), z.number()),
-    rubric: z.record(z.string(), z.string()),
-    evidence_required: z.boolean().optional(),
-  }),
-  z.object({
-    ...common,
-    type: z.literal("metric"),
-    unit: text,
-    direction: z.enum(["higher_better", "lower_better"]),
-    normalisation,
-  }),
-]);
-const capabilitySchema = z.object({
-  id: text,
-  name_zh: text,
-  name_en: text,
-  weight,
-  indicators: z.array(indicatorSchema).min(1),
-});
-const dimensionSchema = z.object({
-  id: text,
-  name_zh: text,
-  name_en: text,
-  weight,
-  capabilities: z.array(capabilitySchema).min(1),
-});
-const modelSchema = z.object({
-  model_id: text,
-  version: text,
-  aggregation: z.object({
-    compliance_gate: z.object({
-      deduction_per_penalty: z.number().nonnegative(),
-      max_deduction: z.number().nonnegative(),
-      cap_level_if_any_critical_below: z.number().min(0).max(100),
-      capped_level: z.number().int().min(1).max(5),
-    }),
-    presets: z.record(z.string(), z.record(z.string(), z.number().nonnegative())),
-  }),
-  levels: z.array(z.object({
-    level: z.number().int(),
-    name_zh: text,
-    name_en: text,
-    min: z.number(),
-    max: z.number(),
-  })).length(5),
-  peer_groups: z.array(z.object({ id: text, name_zh: text, name_en: text })).min(1),
-  fallback_groups: z.record(z.string(), z.string()),
-  peer_statistics: z.object({
-    k_min: z.number().int().positive(),
-    k_deciles: z.number().int().positive(),
-  }),
-  dimensions: z.array(dimensionSchema).min(1),
-});
+/** Anything with a stable id and a Chinese and English name. */
+export interface Named {
+  id: string;
+  name_zh: string;
+  name_en: string;
+}
 
-/** The model as validated. Field names follow the JSON file (snake_case). */
-export type LensModel = z.output<typeof modelSchema>;
-export type Dimension = LensModel["dimensions"][number];
-export type Capability = Dimension["capabilities"][number];
-export type Indicator = Capability["indicators"][number];
-export type MaturityIndicator = Extract<Indicator, { type: "maturity" }>;
-export type MetricIndicator = Extract<Indicator, { type: "metric" }>;
-export type Normalisation = MetricIndicator["normalisation"];
-export type Level = LensModel["levels"][number];
-export type PeerGroup = LensModel["peer_groups"][number];
+interface IndicatorBase extends Named {
+  /** Share of the capability, 0–1; the weights of a capability sum to 1. */
+  weight: number;
+  definition?: string;
+  source?: string[];
+  disclosure?: string;
+  /** Missing → scores 0; never N/A; below 40 caps the level at 3. */
+  critical?: boolean;
+  na_allowed_with_justification?: boolean;
+}
+
+/** A maturity indicator: level 1–5 scored (L − 1) × 25, with a rubric text per level. */
+export interface MaturityIndicator extends IndicatorBase {
+  type: "maturity";
+  scale: "1-5";
+  score_map: Record<string, number>;
+  rubric: Record<string, string>;
+  evidence_required?: boolean;
+}
+
+/** How a metric maps to 0–100 (lower-is-better bands have floor > target). */
+export interface Normalisation {
+  method: "target_band" | "log_target_band";
+  floor: number;
+  target: number;
+}
+
+export type Direction = "higher_better" | "lower_better";
+
+/** A metric indicator: a figure in `unit`, scored on its normalisation band. */
+export interface MetricIndicator extends IndicatorBase {
+  type: "metric";
+  unit: string;
+  direction: Direction;
+  normalisation: Normalisation;
+}
+
+export type Indicator = MaturityIndicator | MetricIndicator;
+
+export interface Capability extends Named {
+  /** Share of the dimension, 0–1. */
+  weight: number;
+  indicators: Indicator[];
+}
+
+export interface Dimension extends Named {
+  /** Share of the overall score, 0–1. */
+  weight: number;
+  capabilities: Capability[];
+}
+
+/** Level 1–5 with its score band [min, next level's min); `max` is for display only. */
+export interface Level {
+  level: number;
+  name_zh: string;
+  name_en: string;
+  min: number;
+  max: number;
+}
+
+export interface PeerGroup extends Named {
+  universe?: number | string;
+  subgroups?: string[];
+}
+
+export interface ComplianceGate {
+  deduction_per_penalty: number;
+  max_deduction: number;
+  cap_level_if_any_critical_below: number;
+  capped_level: number;
+}
+
+export interface LensModel {
+  model_id: string;
+  version: string;
+  aggregation: {
+    compliance_gate: ComplianceGate;
+    /** Named dimension-weight sets (dimension id → weight). */
+    presets: Record<string, Record<string, number>>;
+  };
+  levels: Level[];
+  peer_groups: PeerGroup[];
+  /** Group → the group to use when it has too few banks ("national", "regional", "all"). */
+  fallback_groups: Record<string, string>;
+  /** `k_min`: banks needed to show a group; `k_deciles`: banks needed for deciles/champions. */
+  peer_statistics: { k_min: number; k_deciles: number };
+  dimensions: Dimension[];
+}
 
 /** An indicator with the ids of the capability and dimension it belongs to. */
 export type LocatedIndicator = Indicator & { capabilityId: string; dimensionId: string };
@@ -143,13 +152,13 @@ function checkPeers(model: LensModel, problems: string[]): void {
 }
 
 /**
- * Validates a parsed model file: schema, unique ids, weights summing to 1 at every level
- * (±1e-6), sane normalisation bands, maturity scale 1–5 with score_map (L−1)×25, levels
- * 1..5 contiguous from 0 to 100, critical indicators never N/A, fallback chains ending at
- * "all". Throws an `Error` listing every problem.
+ * What is wrong with a structurally valid model (see `model_schema.ts` for the structure):
+ * duplicate ids, weights not summing to 1 at every level (±1e-6), normalisation bands that
+ * contradict their direction or a log band below 0, maturity score_map other than (L−1)×25 or
+ * a missing rubric level, levels not 1..5 contiguous from 0 to 100, a critical indicator that
+ * allows N/A, a peer group whose fallback chain does not reach "all". Empty when sound.
  */
-export function validateModel(input: unknown): LensModel {
-  const model = modelSchema.parse(input);
+export function modelProblems(model: LensModel): string[] {
   const problems: string[] = [];
   const ids = new Set<string>();
   const unique = (id: string) => {
@@ -180,12 +189,18 @@ export function validateModel(input: unknown): LensModel {
   });
   if (model.levels[4].max !== 100) problems.push("Level 5 must end at 100");
   checkPeers(model, problems);
+  return problems;
+}
+
+/** Returns the model, or throws an `Error` listing every problem `modelProblems` finds. */
+export function checkedModel(model: LensModel): LensModel {
+  const problems = modelProblems(model);
   if (problems.length) throw new Error(`Invalid lens model: ${problems.join("; ")}`);
   return model;
 }
 
-/** The adopted model, validated at start-up. */
-export const MODEL: LensModel = validateModel(raw);
+/** The adopted model, checked at import (its structure by `model_schema.ts` at start-up). */
+export const MODEL: LensModel = checkedModel(raw as LensModel);
 
 /** Every indicator in model order, with its capability and dimension ids. */
 export const INDICATORS: readonly LocatedIndicator[] = MODEL.dimensions.flatMap((d) =>

@@ -8,13 +8,13 @@ import {
   levelOf,
   type MaturityIndicator,
   MODEL,
-  validateModel,
 } from "./model.ts";
+import { parseModel, validateBundledModel } from "./model_schema.ts";
 
 function broken(edit: (m: typeof raw) => void): () => unknown {
   const copy = structuredClone(raw);
   edit(copy);
-  return () => validateModel(copy);
+  return () => parseModel(copy);
 }
 
 Deno.test("the adopted model has 3 dimensions, 14 capabilities, 41 indicators", () => {
@@ -38,7 +38,18 @@ Deno.test("levelOf() uses half-open bands [0,20) … [80,100]", () => {
   assert.equal(levelInfo(3)?.name_en, "Defined");
 });
 
-Deno.test("validateModel() rejects weights that do not sum to 1", () => {
+Deno.test("the bundled model passes the zod schema and the semantic checks", () => {
+  assert.equal(validateBundledModel().dimensions.length, MODEL.dimensions.length);
+});
+
+Deno.test("parseModel() rejects a structurally broken file", () => {
+  assert.throws(
+    broken((m) => Object.assign(m.dimensions[0].capabilities[0].indicators[0], { type: "gauge" })),
+  );
+  assert.throws(broken((m) => Object.assign(m, { levels: [] })));
+});
+
+Deno.test("parseModel() rejects weights that do not sum to 1", () => {
   assert.throws(broken((m) => m.dimensions[0].weight = 0.5), /Dimension weights/);
   assert.throws(broken((m) => m.dimensions[0].capabilities[0].weight = 0.3), /"digital" weights/);
   assert.throws(
@@ -47,7 +58,7 @@ Deno.test("validateModel() rejects weights that do not sum to 1", () => {
   );
 });
 
-Deno.test("validateModel() rejects duplicate ids, inverted bands and a bad maturity map", () => {
+Deno.test("parseModel() rejects duplicate ids, inverted bands and a bad maturity map", () => {
   assert.throws(
     broken((m) => m.dimensions[0].capabilities[0].indicators[1].id = "app_mau_penetration"),
     /Duplicate id "app_mau_penetration"/,
@@ -68,7 +79,7 @@ Deno.test("validateModel() rejects duplicate ids, inverted bands and a bad matur
   );
 });
 
-Deno.test("validateModel() rejects a critical indicator that allows N/A", () => {
+Deno.test("parseModel() rejects a critical indicator that allows N/A", () => {
   assert.throws(
     broken((m) => {
       const consent = m.dimensions[2].capabilities[3].indicators[0];

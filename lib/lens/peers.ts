@@ -3,7 +3,9 @@
  * `peer_statistics`): mid-rank percentiles, type-7 quantiles, group fallback, champions.
  * Pure functions over arrays; the caller loads the rows (one per bank) for one figure.
  */
-import { MODEL } from "./model.ts";
+import { type Direction, MODEL } from "./model.ts";
+
+export type { Direction };
 
 /** One bank's value of one figure (an indicator value or a score); null = no data. */
 export interface PeerValue {
@@ -11,8 +13,6 @@ export interface PeerValue {
   peerGroup: string;
   value: number | null;
 }
-
-export type Direction = "higher_better" | "lower_better";
 
 /**
  * Which figures a group shows. `reason`: OWN_GROUP (the requested group has at least k_min

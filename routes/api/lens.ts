@@ -1,6 +1,7 @@
 import { Hono } from "hono";
 import { z } from "zod";
 import { badRequest } from "../../lib/errors.ts";
+import { validateBundledModel } from "../../lib/lens/model_schema.ts";
 import { scoreAssessment, validateLensInput } from "../../lib/lens/scoring.ts";
 import { readJson } from "../../plugins/validate.ts";
 
@@ -8,6 +9,8 @@ const scoreBody = z.strictObject({
   values: z.record(z.string(), z.number().nullable()),
   notApplicable: z.record(z.string(), z.string()).optional(),
 });
+
+validateBundledModel(); // at start-up: a broken lens-model.json stops the server here
 
 /** Public lens calculator, mounted at `/api/lens`. Keeps no data. */
 const lens = new Hono();
