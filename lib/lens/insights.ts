@@ -5,6 +5,7 @@
 import { indicatorById, MODEL } from "./model.ts";
 import {
   byScoreDesc,
+  type CapabilityResult,
   type DimensionResult,
   dimensionScore,
   type IndicatorStatus,
@@ -81,9 +82,7 @@ export function strengthsAndWeaknesses(dimensions: DimensionResult[]): {
  * Up to 2 indicators of a capability with the lowest scores below 100 (missing critical
  * ones count as 0; missing and N/A ones are left out), lowest first, ties in model order.
  */
-export function weakestIndicators(
-  capability: DimensionResult["capabilities"][number],
-): WeakIndicator[] {
+export function weakestIndicators(capability: CapabilityResult): WeakIndicator[] {
   const candidates = capability.indicators.flatMap((i) =>
     i.score === null || i.score >= 100 ? [] : [{ ...i, score: i.score }]
   );
