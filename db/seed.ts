@@ -39,6 +39,13 @@ export interface SeedResult {
   generatedDemoPassword?: string;
 }
 
+/** The demo file writes a missing figure as null; an assessment simply leaves it out. */
+function presentValues(values: Record<string, number | null>): Record<string, number> {
+  return Object.fromEntries(
+    Object.entries(values).filter((entry): entry is [string, number] => entry[1] !== null),
+  );
+}
+
 export async function seedIfEmpty(db: Kysely<Database>, options: SeedOptions): Promise<SeedResult> {
   return await db.transaction().execute(async (trx) => {
     // Serialise concurrent first starts of several instances on one database.
@@ -78,7 +85,7 @@ export async function seedIfEmpty(db: Kysely<Database>, options: SeedOptions): P
         period: bank.period,
         modelId: MODEL.model_id,
         modelVersion: MODEL.version,
-        values: bank.values,
+        values: presentValues(bank.values),
         status: "submitted",
         changedBy: admin.id,
       });

@@ -1,7 +1,8 @@
 import type { Kysely } from "kysely";
 import type { Config } from "../fresh.config.ts";
-import type { Database } from "../db/schema.ts";
+import type { Database, Role } from "../db/schema.ts";
 import type { Locale, Translate } from "../lib/i18n/mod.ts";
+import type { Scope } from "../lib/scope.ts";
 import type { Assets } from "./assets.ts";
 
 /** What every handler can reach: the database, the configuration and the built assets. */
@@ -11,6 +12,19 @@ export interface AppDeps {
   assets: Assets;
 }
 
+/** The signed-in user, as the session plugin resolves it. */
+export interface SessionUser {
+  id: string;
+  email: string;
+  displayName: string;
+  role: Role;
+  /** The user's own bank; null for platform admins. */
+  bankId: string | null;
+  growthLead: boolean;
+  /** For consultants: the client banks assigned to them. */
+  consultantBankIds: string[];
+}
+
 /** Hono's environment type for this app: `c.var.db`, `c.var.locale`, `c.var.t`, … */
 export interface AppEnv {
   Variables: {
@@ -18,5 +32,11 @@ export interface AppEnv {
     db: Kysely<Database>;
     locale: Locale;
     t: Translate;
+    /** null when nobody is signed in. */
+    user: SessionUser | null;
+    /** The banks whose data the caller may read (empty for anonymous callers). */
+    scope: Scope;
+    /** For SDK requests: the bank the Bearer key belongs to. */
+    sdkBankId: string;
   };
 }

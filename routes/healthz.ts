@@ -10,7 +10,7 @@ app.get("/healthz", async (c) => {
   try {
     await sql`select 1`.execute(c.var.db);
   } catch (error) {
-    console.error("Health check: database did not answer:", error);
+    console.error(`Health check: database did not answer: ${error}`);
     return c.json(errorBody("DATABASE_UNAVAILABLE", "The database does not answer"), 503);
   }
   c.header("Cache-Control", "no-store");
