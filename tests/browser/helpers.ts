@@ -1,0 +1,47 @@
+/**
+ * Browser tests drive Debian's Chromium through playwright-core against the app served on a
+ * loopback port, with the real island bundle. `npx playwright install` cannot work here.
+ */
+import { type Browser, chromium } from "playwright-core";
+import { createApp } from "../../app.ts";
+import { seedIfEmpty } from "../../db/seed.ts";
+import { readConfig } from "../../fresh.config.ts";
+import { loadAssets } from "../../plugins/assets.ts";
+import { ensureIslandsBuilt } from "../../tools/build_islands.ts";
+import { openTestDatabase } from "../helpers/db.ts";
+
+export const CHROMIUM = Deno.env.get("CHROMIUM_PATH") ?? "/usr/bin/chromium";
+export const BROWSER_ADMIN = { email: "admin@browser.test", password: "browser-admin-pass-42" };
+
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      "--headless",
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-quic",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+    ],
+  });
+}
+
+/** Serves the app with demo data on 127.0.0.1 and a random port. */
+export async function serveApp() {
+  const database = await openTestDatabase("pglite");
+  await seedIfEmpty(database.db, { adminEmail: BROWSER_ADMIN.email, adminPassword: BROWSER_ADMIN.password, demo: true });
+  const { manifest } = await ensureIslandsBuilt();
+  const config = { ...readConfig({ get: () => undefined }), logRequests: false };
+  const app = createApp({ db: database.db, config, assets: await loadAssets(manifest.entry) });
+  const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen: () => {} }, app.fetch);
+  return {
+    origin: `http://127.0.0.1:${server.addr.port}`,
+    async close() {
+      await server.shutdown();
+      await database.close();
+    },
+  };
+}

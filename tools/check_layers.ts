@@ -1,0 +1,75 @@
+/**
+ * `deno task layers`: imports flow one way (HOUSE_STYLE.md). Lists every import that breaks a
+ * rule and exits 1 when there is one.
+ *
+ *   routes     → db, lib, components, islands, plugins
+ *   plugins    → db, lib, components
+ *   islands    → lib, components (and browser packages)
+ *   components → lib, components, islands
+ *   db         → lib (types and pure helpers), migrations
+ *   lib        → lib only; no Hono, Kysely, database drivers
+ *   migrations → kysely only
+ */
+import { join, relative, resolve } from "node:path";
+
+const ROOT = resolve(import.meta.dirname!, "..");
+
+const ALLOWED: Record<string, string[]> = {
+  routes: ["routes", "db", "lib", "components", "islands", "plugins", "fresh.config.ts"],
+  plugins: ["plugins", "db", "lib", "components", "fresh.config.ts"],
+  islands: ["islands", "lib", "components"],
+  components: ["components", "lib", "islands", "plugins"],
+  db: ["db", "lib", "migrations"],
+  lib: ["lib"],
+  migrations: ["migrations"],
+};
+const FORBIDDEN_PACKAGES: Record<string, RegExp> = {
+  lib: /^(hono|kysely|postgres|@electric-sql\/pglite|kysely-postgres-js|npm:)/,
+  islands: /^(hono|kysely|postgres|@electric-sql\/pglite|kysely-postgres-js|zod|npm:)/,
+  migrations: /^(?!kysely)/,
+};
+
+async function* sourceFiles(dir: string): AsyncGenerator<string> {
+  for await (const entry of Deno.readDir(dir)) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory && entry.name !== "testdata") yield* sourceFiles(path);
+    else if (entry.isFile && /\.tsx?$/.test(entry.name)) yield path;
+  }
+}
+
+const IMPORT = /(?:^|\n)\s*(?:import|export)\s[^;]*?from\s+["']([^"']+)["']|import\(\s*["']([^"']+)["']\s*\)/g;
+
+export async function layerViolations(): Promise<string[]> {
+  const problems: string[] = [];
+  for (const layer of Object.keys(ALLOWED)) {
+    const dir = join(ROOT, layer);
+    if (!(await Deno.stat(dir).then(() => true, () => false))) continue;
+    for await (const file of sourceFiles(dir)) {
+      const isTest = /_test\.tsx?$/.test(file) || file.includes("/testdata/");
+      const text = await Deno.readTextFile(file);
+      for (const match of text.matchAll(IMPORT)) {
+        const specifier = match[1] ?? match[2];
+        const where = relative(ROOT, file);
+        if (specifier.startsWith(".")) {
+          const target = relative(ROOT, resolve(join(file, ".."), specifier));
+          const top = target.split("/")[0];
+          if (!ALLOWED[layer].includes(top) && !(isTest && top === "tests")) {
+            problems.push(`${where}: ${layer}/ must not import ${target}`);
+          }
+        } else if (!isTest && FORBIDDEN_PACKAGES[layer]?.test(specifier) && !specifier.startsWith("node:")) {
+          problems.push(`${where}: ${layer}/ must not import the package "${specifier}"`);
+        }
+      }
+    }
+  }
+  return problems;
+}
+
+if (import.meta.main) {
+  const problems = await layerViolations();
+  if (problems.length) {
+    console.error(`Layer rules broken (${problems.length}):\n  ${problems.join("\n  ")}`);
+    Deno.exit(1);
+  }
+  console.log("Layers: every import flows the right way");
+}
