@@ -1,6 +1,10 @@
 /**
  * Builds the Hono app: plugins (middleware) in their fixed order, then the routes. No I/O at
  * import: `main.ts` and the tests pass the opened database and configuration in.
+ *
+ * Order: logger → security headers → deps/clock/limiters → locale → body limit → CSRF →
+ * calculator rate limit → static files and /healthz → SDK key auth (/api/v1/*) → session and
+ * the sign-in allow-list → API and page routes.
  */
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
@@ -10,6 +14,10 @@ import { notFoundHandler, onError } from "./plugins/errors.ts";
 import { locale } from "./plugins/locale.ts";
 import { requestLogger } from "./plugins/logger.ts";
 import { securityHeaders } from "./plugins/security_headers.ts";
+import { csrfProtection } from "./plugins/csrf.ts";
+import { calculatorRateLimit, createThrottles } from "./plugins/rate_limit.ts";
+import { sdkAuth } from "./plugins/sdk_auth.ts";
+import { session } from "./plugins/session.ts";
 import { staticRoutes } from "./plugins/assets.ts";
 import { pageRoutes } from "./routes/pages.ts";
 import { apiRoutes } from "./routes/api/mod.ts";
@@ -19,9 +27,13 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   if (deps.config.logRequests) app.use(requestLogger());
   app.use(securityHeaders());
+  const now = deps.now ?? (() => new Date());
+  const throttles = createThrottles(deps.limits ?? {}, now);
   app.use(async (c, next) => {
     c.set("deps", deps);
     c.set("db", deps.db);
+    c.set("now", now);
+    c.set("throttles", throttles);
     await next();
   });
   app.use(locale());
@@ -31,8 +43,12 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
       throw new AppError(413, "PAYLOAD_TOO_LARGE", "Request body is larger than 1 MiB");
     },
   }));
+  app.use(csrfProtection());
+  app.use(calculatorRateLimit());
   app.route("/", staticRoutes());
   app.route("/", healthz);
+  app.use("/api/v1/*", sdkAuth());
+  app.use(session());
   app.route("/api", apiRoutes());
   app.route("/", pageRoutes());
   app.onError(onError);

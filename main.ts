@@ -69,7 +69,9 @@ function printBanner(
     `  migrations: ${info.applied.length ? `applied ${info.applied.join(", ")}` : "up to date"}`,
     `  islands:    ${info.built ? "built" : "up to date"} (${manifest.entry})`,
     `  demo data:  ${
-      info.seed.seeded ? (info.seed.demo ? "seeded (20 banks, CC2 甬鑫银行)" : "not seeded (SEED_DEMO=0)") : "kept from an earlier start"
+      info.seed.seeded
+        ? (info.seed.demo ? "seeded (20 banks, CC2 甬鑫银行)" : "not seeded (SEED_DEMO=0)")
+        : "kept from an earlier start"
     }`,
   ];
   if (info.seed.seeded) {
@@ -81,7 +83,9 @@ function printBanner(
       lines.push(`  demo users: ${info.seed.demoUsers.join(", ")}`);
       lines.push(`  demo password (shown once): ${info.seed.generatedDemoPassword}`);
     }
-    if (info.seed.generatedSdkKey) lines.push(`  CC2 SDK key (shown once): ${info.seed.generatedSdkKey}`);
+    if (info.seed.generatedSdkKey) {
+      lines.push(`  CC2 SDK key (shown once): ${info.seed.generatedSdkKey}`);
+    }
   }
   lines.push(`  ready in ${info.ms} ms`, "");
   console.log(lines.join("\n"));

@@ -17,7 +17,12 @@ function pinned(core: number, args: string[]): [string, string[]] {
 
 async function startServer(script: string, env: Record<string, string>) {
   const [cmd, args] = pinned(0, [Deno.execPath(), "run", "-A", script]);
-  const child = new Deno.Command(cmd, { args, env: { ...env, RUST_BACKTRACE: "0" }, stdout: "piped", stderr: "inherit" })
+  const child = new Deno.Command(cmd, {
+    args,
+    env: { ...env, RUST_BACKTRACE: "0" },
+    stdout: "piped",
+    stderr: "inherit",
+  })
     .spawn();
   const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
   let text = "";
@@ -26,16 +31,32 @@ async function startServer(script: string, env: Record<string, string>) {
     if (done) throw new Error(`${script} exited before listening:\n${text}`);
     text += value;
   }
-  (async () => { while (!(await reader.read()).done) { /* drain */ } })();
-  return { stop: async () => { child.kill("SIGTERM"); await child.status; } };
+  (async () => {
+    while (!(await reader.read()).done) { /* drain */ }
+  })();
+  return {
+    stop: async () => {
+      child.kill("SIGTERM");
+      await child.status;
+    },
+  };
 }
 
 async function wrk(url: string) {
-  const [cmd, args] = pinned(1, ["wrk", "-t1", `-c${CONNECTIONS}`, `-d${DURATION}`, "--latency", url]);
+  const [cmd, args] = pinned(1, [
+    "wrk",
+    "-t1",
+    `-c${CONNECTIONS}`,
+    `-d${DURATION}`,
+    "--latency",
+    url,
+  ]);
   const out = new TextDecoder().decode((await new Deno.Command(cmd, { args }).output()).stdout);
   const rps = Number(out.match(/Requests\/sec:\s+([\d.]+)/)?.[1]);
   const p99 = out.match(/99%\s+([\d.]+)(us|ms|s)/);
-  const p99ms = p99 ? Number(p99[1]) * ({ us: 0.001, ms: 1, s: 1000 } as Record<string, number>)[p99[2]] : NaN;
+  const p99ms = p99
+    ? Number(p99[1]) * ({ us: 0.001, ms: 1, s: 1000 } as Record<string, number>)[p99[2]]
+    : NaN;
   return { rps, p99ms };
 }
 
@@ -46,7 +67,19 @@ if (!(await new Deno.Command("sh", { args: ["-c", "command -v wrk"] }).output())
 const bare = await startServer("bench/bare_server.ts", { PORT: "18101" });
 const bareResult = await wrk("http://127.0.0.1:18101/");
 await bare.stop();
-const app = await startServer("main.ts", { PORT: "18102", HOST: "127.0.0.1", DATABASE_URL: "memory://", LOG_REQUESTS: "0", SEED_DEMO: "0" });
+const app = await startServer("main.ts", {
+  PORT: "18102",
+  HOST: "127.0.0.1",
+  DATABASE_URL: "memory://",
+  LOG_REQUESTS: "0",
+  SEED_DEMO: "0",
+});
 const appResult = await wrk("http://127.0.0.1:18102/healthz");
 await app.stop();
-console.log(`healthz: app ${appResult.rps.toFixed(0)} req/s (p99 ${appResult.p99ms.toFixed(2)} ms), bare Deno.serve ${bareResult.rps.toFixed(0)} req/s (p99 ${bareResult.p99ms.toFixed(2)} ms), ratio ${(appResult.rps / bareResult.rps).toFixed(2)}`);
+console.log(
+  `healthz: app ${appResult.rps.toFixed(0)} req/s (p99 ${
+    appResult.p99ms.toFixed(2)
+  } ms), bare Deno.serve ${bareResult.rps.toFixed(0)} req/s (p99 ${
+    bareResult.p99ms.toFixed(2)
+  } ms), ratio ${(appResult.rps / bareResult.rps).toFixed(2)}`,
+);

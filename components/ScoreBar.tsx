@@ -8,7 +8,7 @@ export function ScoreBar({ score }: { score: number | null }) {
     <svg class="score-bar" viewBox="0 0 100 8" preserveAspectRatio="none" aria-hidden="true">
       <rect x="0" y="0" width="100" height="8" class="track" />
       <rect x="0" y="0" width={width} height="8" class={`fill level-${levelBand(score)}`} />
-      {[20, 40, 60, 80].map((x) => <line x1={x} x2={x} y1="0" y2="8" class="tick" />)}
+      {[20, 40, 60, 80].map((x) => <line key={x} x1={x} x2={x} y1="0" y2="8" class="tick" />)}
     </svg>
   );
 }

@@ -84,7 +84,11 @@ export async function latestAssessments(db: Db, scope: Scope): Promise<Assessmen
   return rows.filter((r) => !seen.has(r.bank_id) && seen.add(r.bank_id)).map(toAssessment);
 }
 
-export async function assessmentsOfBank(db: Db, scope: Scope, bankId: string): Promise<Assessment[]> {
+export async function assessmentsOfBank(
+  db: Db,
+  scope: Scope,
+  bankId: string,
+): Promise<Assessment[]> {
   const rows = await db.selectFrom("assessments").selectAll().where("bank_id", "=", bankId)
     .where((eb) => inBankScope(eb, "assessments.bank_id", scope)).orderBy("period").execute();
   return rows.map(toAssessment);

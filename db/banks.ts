@@ -29,13 +29,19 @@ export async function listBanks(db: Kysely<Database>): Promise<Bank[]> {
   return rows.map(toBank);
 }
 
-export async function getBank(db: Kysely<Database>, scope: Scope, id: string): Promise<Bank | null> {
+export async function getBank(
+  db: Kysely<Database>,
+  scope: Scope,
+  id: string,
+): Promise<Bank | null> {
   const row = await db.selectFrom("banks").selectAll().where("id", "=", id)
     .where((eb) => inBankScope(eb, "banks.id", scope)).executeTakeFirst();
   return row ? toBank(row) : null;
 }
 
-function toBank(row: { id: string; name_zh: string; name_en: string; peer_group: string; synthetic: boolean }): Bank {
+function toBank(
+  row: { id: string; name_zh: string; name_en: string; peer_group: string; synthetic: boolean },
+): Bank {
   return {
     id: row.id,
     nameZh: row.name_zh,

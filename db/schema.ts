@@ -5,7 +5,11 @@
 import type { ColumnType, Generated } from "kysely";
 
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
-type NullableTimestamp = ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+type NullableTimestamp = ColumnType<
+  Date | null,
+  Date | string | null | undefined,
+  Date | string | null
+>;
 /** int8: read as string, written as number or string. */
 type Int8 = ColumnType<string, number | string | undefined, number | string>;
 // deno-lint-ignore no-explicit-any

@@ -72,13 +72,16 @@ export async function seedIfEmpty(db: Kysely<Database>, options: SeedOptions): P
     });
     if (!options.demo) return { seeded: true, demo: false, adminEmail, generatedAdminPassword };
 
-    await insertBanks(trx, demoBanks.map((b) => ({
-      id: b.id,
-      nameZh: b.name_zh,
-      nameEn: b.name_en,
-      peerGroup: b.peer_group,
-      synthetic: b.synthetic,
-    })));
+    await insertBanks(
+      trx,
+      demoBanks.map((b) => ({
+        id: b.id,
+        nameZh: b.name_zh,
+        nameEn: b.name_en,
+        peerGroup: b.peer_group,
+        synthetic: b.synthetic,
+      })),
+    );
     for (const bank of demoBanks) {
       await saveAssessment(trx, {
         bankId: bank.id,
@@ -95,12 +98,19 @@ export async function seedIfEmpty(db: Kysely<Database>, options: SeedOptions): P
     const demoHash = await hashPassword(demoPassword);
     const demoUsers = [
       { email: "exec@cc2.demo", role: "executive" as const, displayName: "陈行长" },
-      { email: "growth@cc2.demo", role: "growth" as const, displayName: "林经理", growthLead: true },
+      {
+        email: "growth@cc2.demo",
+        role: "growth" as const,
+        displayName: "林经理",
+        growthLead: true,
+      },
       { email: "consultant@lensloop.demo", role: "consultant" as const, displayName: "顾问 王" },
     ];
     for (const u of demoUsers) {
       const user = await createUser(trx, { ...u, passwordHash: demoHash, bankId: DEMO_BANK_ID });
-      if (u.role === "consultant") await assignConsultant(trx, user.id, [DEMO_BANK_ID, "CC1", "RC2"]);
+      if (u.role === "consultant") {
+        await assignConsultant(trx, user.id, [DEMO_BANK_ID, "CC1", "RC2"]);
+      }
     }
 
     const key = await createSdkKey(trx, {
@@ -114,7 +124,8 @@ export async function seedIfEmpty(db: Kysely<Database>, options: SeedOptions): P
       name: "新客首次绑卡激励（短信）",
       channel: "sms",
       segment: { stages: ["new"], tags: ["未绑卡"] },
-      description: "New customers who have not yet bound a card get an SMS; the challenger adds a coupon.",
+      description:
+        "New customers who have not yet bound a card get an SMS; the challenger adds a coupon.",
       createdBy: admin.id,
     });
     await createExperiment(trx, {
@@ -126,7 +137,11 @@ export async function seedIfEmpty(db: Kysely<Database>, options: SeedOptions): P
       startedAt: new Date(),
       variants: [
         { name: "control", description: "标准欢迎短信 / Standard welcome SMS", weight: 0.5 },
-        { name: "coupon", description: "欢迎短信 + 绑卡满减券 / Welcome SMS with a card-binding coupon", weight: 0.5 },
+        {
+          name: "coupon",
+          description: "欢迎短信 + 绑卡满减券 / Welcome SMS with a card-binding coupon",
+          weight: 0.5,
+        },
       ],
       createdBy: admin.id,
     });

@@ -55,7 +55,9 @@ export default function DimensionExplorer({ locale, dimensions }: DimensionExplo
                 <tr data-capability={cap.id}>
                   <td>{cap.name}</td>
                   <td class="num">
-                    {cap.score === null ? t("dashboard.insufficient") : formatNumber(locale, cap.score)}
+                    {cap.score === null
+                      ? t("dashboard.insufficient")
+                      : formatNumber(locale, cap.score)}
                   </td>
                   <td class="bar-cell">
                     <ScoreBar score={cap.score} />

@@ -2,7 +2,10 @@
  * Which banks a caller may see. Every repository function for bank-owned data takes a scope and
  * filters by it, so a row of another bank is never read, and looks like it does not exist.
  */
-export type Scope = { readonly all: true } | { readonly all: false; readonly bankIds: readonly string[] };
+export type Scope = { readonly all: true } | {
+  readonly all: false;
+  readonly bankIds: readonly string[];
+};
 
 export const EVERY_BANK: Scope = { all: true };
 

@@ -22,7 +22,10 @@ export async function loadAssets(clientEntry: string | null): Promise<Assets> {
     try {
       const bytes = await Deno.readFile(join(STATIC_ROOT, file));
       const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", bytes));
-      versions.set(file, Array.from(digest.slice(0, 4), (b) => b.toString(16).padStart(2, "0")).join(""));
+      versions.set(
+        file,
+        Array.from(digest.slice(0, 4), (b) => b.toString(16).padStart(2, "0")).join(""),
+      );
     } catch {
       // A missing file has no version; its URL still resolves to a 404.
     }

@@ -35,7 +35,9 @@ export const onError: ErrorHandler<AppEnv> = (err, c) => {
 
 function fromHttpException(err: HTTPException): AppError | null {
   const status = err.status;
-  if (status === 413) return new AppError(413, "PAYLOAD_TOO_LARGE", "Request body is larger than 1 MiB");
+  if (status === 413) {
+    return new AppError(413, "PAYLOAD_TOO_LARGE", "Request body is larger than 1 MiB");
+  }
   if (status === 401) return new AppError(401, "UNAUTHORIZED", err.message || "Sign in required");
   if (status === 403) return new AppError(403, "FORBIDDEN", err.message || "Not allowed");
   if (status >= 400 && status < 500) {
@@ -52,7 +54,11 @@ interface RouteEntry {
 
 function pattern(path: string): RegExp {
   const source = path.split("/").map((part) =>
-    part.startsWith(":") ? "[^/]+" : part === "*" ? ".*" : part.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")
+    part.startsWith(":")
+      ? "[^/]+"
+      : part === "*"
+      ? ".*"
+      : part.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")
   ).join("/");
   return new RegExp(`^${source}/?$`);
 }

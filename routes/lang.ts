@@ -8,7 +8,9 @@ const app = new Hono<AppEnv>();
 
 /** Only same-site paths may follow the switch (no open redirect). */
 function safeNext(next: string | undefined): string {
-  return next && next.startsWith("/") && !next.startsWith("//") && !next.includes("\\") ? next : "/";
+  return next && next.startsWith("/") && !next.startsWith("//") && !next.includes("\\")
+    ? next
+    : "/";
 }
 
 /** The language toggle: remembers the choice in a cookie for a year and goes back. */

@@ -37,7 +37,8 @@ async function* sourceFiles(dir: string): AsyncGenerator<string> {
   }
 }
 
-const IMPORT = /(?:^|\n)\s*(?:import|export)\s[^;]*?from\s+["']([^"']+)["']|import\(\s*["']([^"']+)["']\s*\)/g;
+const IMPORT =
+  /(?:^|\n)\s*(?:import|export)\s[^;]*?from\s+["']([^"']+)["']|import\(\s*["']([^"']+)["']\s*\)/g;
 
 export async function layerViolations(): Promise<string[]> {
   const problems: string[] = [];
@@ -56,7 +57,9 @@ export async function layerViolations(): Promise<string[]> {
           if (!ALLOWED[layer].includes(top) && !(isTest && top === "tests")) {
             problems.push(`${where}: ${layer}/ must not import ${target}`);
           }
-        } else if (!isTest && FORBIDDEN_PACKAGES[layer]?.test(specifier) && !specifier.startsWith("node:")) {
+        } else if (
+          !isTest && FORBIDDEN_PACKAGES[layer]?.test(specifier) && !specifier.startsWith("node:")
+        ) {
           problems.push(`${where}: ${layer}/ must not import the package "${specifier}"`);
         }
       }

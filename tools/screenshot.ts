@@ -16,7 +16,10 @@ try {
   if (new URL(page.url()).pathname === "/login") {
     await page.fill("input[name=email]", BROWSER_ADMIN.email);
     await page.fill("input[name=password]", BROWSER_ADMIN.password);
-    await Promise.all([page.waitForURL((u) => u.pathname !== "/login"), page.click("button[type=submit]")]);
+    await Promise.all([
+      page.waitForURL((u) => u.pathname !== "/login"),
+      page.click("button[type=submit]"),
+    ]);
     await page.goto(`${server.origin}${path}`);
   }
   await page.waitForLoadState("networkidle");

@@ -39,7 +39,10 @@ export function translator(locale: Locale): Translate {
   return (key, params) => {
     const text = messages[key] ?? key;
     if (!params) return text;
-    return text.replace(/\{(\w+)\}/g, (whole, name) => name in params ? String(params[name]) : whole);
+    return text.replace(
+      /\{(\w+)\}/g,
+      (whole, name) => name in params ? String(params[name]) : whole,
+    );
   };
 }
 

@@ -35,7 +35,9 @@ app.get("/banks", async (c) => {
                 </td>
                 <td>
                   <a href={`/banks/${b.id}`}>{locale === "zh-CN" ? b.nameZh : b.nameEn}</a>
-                  {b.synthetic && <span class="badge muted" title={t("banks.synthetic")}>demo</span>}
+                  {b.synthetic && (
+                    <span class="badge muted" title={t("banks.synthetic")}>demo</span>
+                  )}
                 </td>
                 <td>{groupName(b.peerGroup)}</td>
               </tr>

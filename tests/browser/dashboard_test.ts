@@ -27,8 +27,13 @@ Deno.test({
       const rows = page.locator("[data-testid=capability-table] tbody tr");
       assert.equal(await rows.first().getAttribute("data-capability"), "digital_channels");
       await page.click("button[data-dimension=intelligent]");
-      await page.waitForSelector("[data-testid=capability-table] tr[data-capability=customer_insight]");
-      assert.equal(await page.getAttribute("button[data-dimension=intelligent]", "aria-selected"), "true");
+      await page.waitForSelector(
+        "[data-testid=capability-table] tr[data-capability=customer_insight]",
+      );
+      assert.equal(
+        await page.getAttribute("button[data-dimension=intelligent]", "aria-selected"),
+        "true",
+      );
       assert.equal(await rows.count(), 5, "the intelligent dimension has five capabilities");
 
       assert.deepEqual(errors, [], "no script errors (CSP violations show up here too)");

@@ -32,7 +32,11 @@ export function launchChromium(): Promise<Browser> {
 /** Serves the app with demo data on 127.0.0.1 and a random port. */
 export async function serveApp() {
   const database = await openTestDatabase("pglite");
-  await seedIfEmpty(database.db, { adminEmail: BROWSER_ADMIN.email, adminPassword: BROWSER_ADMIN.password, demo: true });
+  await seedIfEmpty(database.db, {
+    adminEmail: BROWSER_ADMIN.email,
+    adminPassword: BROWSER_ADMIN.password,
+    demo: true,
+  });
   const { manifest } = await ensureIslandsBuilt();
   const config = { ...readConfig({ get: () => undefined }), logRequests: false };
   const app = createApp({ db: database.db, config, assets: await loadAssets(manifest.entry) });
