@@ -1,7 +1,9 @@
 /** SDK keys: one bank each, stored only as a SHA-256 hash; the key itself is shown once. */
-import type { Kysely, Transaction } from "kysely";
+import type { Kysely, Selectable, Transaction } from "kysely";
+import type { Scope } from "../lib/scope.ts";
 import { randomToken, sha256Hex } from "../lib/security/password.ts";
-import type { Database } from "./schema.ts";
+import type { Database, SdkKeysTable } from "./schema.ts";
+import { inBankScope } from "./scope.ts";
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -20,4 +22,64 @@ export async function createSdkKey(
     created_by: input.createdBy,
   }).returning("id").executeTakeFirstOrThrow();
   return { id: row.id, key, prefix };
+}
+
+export interface SdkKey {
+  id: string;
+  bankId: string;
+  prefix: string;
+  label: string;
+  createdAt: Date;
+  revokedAt: Date | null;
+  lastUsedAt: Date | null;
+}
+
+function toSdkKey(row: Selectable<SdkKeysTable>): SdkKey {
+  return {
+    id: row.id,
+    bankId: row.bank_id,
+    prefix: row.prefix,
+    label: row.label,
+    createdAt: row.created_at,
+    revokedAt: row.revoked_at,
+    lastUsedAt: row.last_used_at,
+  };
+}
+
+/** The key with this SHA-256 hash when it is not revoked, or null. */
+export async function findActiveSdkKey(db: Db, keyHash: string): Promise<SdkKey | null> {
+  const row = await db.selectFrom("sdk_keys").selectAll().where("key_hash", "=", keyHash)
+    .where("revoked_at", "is", null).executeTakeFirst();
+  return row ? toSdkKey(row) : null;
+}
+
+export async function touchSdkKey(db: Db, id: string, now: Date): Promise<void> {
+  await db.updateTable("sdk_keys").set({ last_used_at: now }).where("id", "=", id).execute();
+}
+
+/** The keys of the banks in scope, newest first (never the key itself: it is not stored). */
+export async function listSdkKeys(db: Db, scope: Scope): Promise<SdkKey[]> {
+  const rows = await db.selectFrom("sdk_keys").selectAll()
+    .where((eb) => inBankScope(eb, "sdk_keys.bank_id", scope)).orderBy("created_at", "desc")
+    .execute();
+  return rows.map(toSdkKey);
+}
+
+/**
+ * Revokes a key of a bank in scope; null when there is no such key in scope (another bank's
+ * key looks like no key). Revoking a revoked key keeps its first revocation time.
+ */
+export async function revokeSdkKey(
+  db: Db,
+  scope: Scope,
+  id: string,
+  now: Date,
+): Promise<SdkKey | null> {
+  const row = await db.selectFrom("sdk_keys").selectAll().where("id", "=", id)
+    .where((eb) => inBankScope(eb, "sdk_keys.bank_id", scope)).executeTakeFirst();
+  if (!row) return null;
+  if (row.revoked_at) return toSdkKey(row);
+  const updated = await db.updateTable("sdk_keys").set({ revoked_at: now }).where("id", "=", id)
+    .returningAll().executeTakeFirstOrThrow();
+  return toSdkKey(updated);
 }

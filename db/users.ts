@@ -44,7 +44,9 @@ export async function countUsers(db: Db): Promise<number> {
 
 export async function assignConsultant(db: Db, userId: string, bankIds: string[]): Promise<void> {
   if (bankIds.length === 0) return;
-  await db.insertInto("consultant_banks").values(bankIds.map((bankId) => ({ user_id: userId, bank_id: bankId })))
+  await db.insertInto("consultant_banks").values(
+    bankIds.map((bankId) => ({ user_id: userId, bank_id: bankId })),
+  )
     .onConflict((oc) => oc.doNothing()).execute();
 }
 
@@ -66,4 +68,79 @@ export function toUser(row: {
     growthLead: row.growth_lead,
     disabled: row.disabled_at !== null,
   };
+}
+
+/** A user with what the admin pages show: consultant banks. */
+export interface UserListing extends User {
+  consultantBankIds: string[];
+  createdAt: Date;
+}
+
+/** The user with this email (case-insensitive) and the stored password hash, or null. */
+export async function findUserByEmail(
+  db: Db,
+  email: string,
+): Promise<{ user: User; passwordHash: string } | null> {
+  const row = await db.selectFrom("users").selectAll()
+    .where((eb) => eb(eb.fn("lower", ["email"]), "=", email.trim().toLowerCase()))
+    .executeTakeFirst();
+  return row ? { user: toUser(row), passwordHash: row.password_hash } : null;
+}
+
+export async function getUser(db: Db, id: string): Promise<UserListing | null> {
+  const row = await db.selectFrom("users").selectAll().where("id", "=", id).executeTakeFirst();
+  if (!row) return null;
+  const banks = await db.selectFrom("consultant_banks").select("bank_id").where("user_id", "=", id)
+    .orderBy("bank_id").execute();
+  return {
+    ...toUser(row),
+    consultantBankIds: banks.map((b) => b.bank_id),
+    createdAt: row.created_at,
+  };
+}
+
+/** Every user, by email, with their consultant banks. */
+export async function listUsers(db: Db): Promise<UserListing[]> {
+  const [rows, banks] = await Promise.all([
+    db.selectFrom("users").selectAll().orderBy("email").execute(),
+    db.selectFrom("consultant_banks").selectAll().orderBy("bank_id").execute(),
+  ]);
+  return rows.map((row) => ({
+    ...toUser(row),
+    consultantBankIds: banks.filter((b) => b.user_id === row.id).map((b) => b.bank_id),
+    createdAt: row.created_at,
+  }));
+}
+
+/** Changes a user's role, bank, flags or disabled state; returns the user or null when unknown. */
+export async function updateUser(
+  db: Db,
+  id: string,
+  patch: {
+    role?: Role;
+    bankId?: string | null;
+    displayName?: string;
+    growthLead?: boolean;
+    /** A time disables, null enables. */
+    disabledAt?: Date | null;
+    passwordHash?: string;
+  },
+  now: Date,
+): Promise<User | null> {
+  const row = await db.updateTable("users").set({
+    updated_at: now,
+    ...(patch.role !== undefined && { role: patch.role }),
+    ...(patch.bankId !== undefined && { bank_id: patch.bankId }),
+    ...(patch.displayName !== undefined && { display_name: patch.displayName }),
+    ...(patch.growthLead !== undefined && { growth_lead: patch.growthLead }),
+    ...(patch.disabledAt !== undefined && { disabled_at: patch.disabledAt }),
+    ...(patch.passwordHash !== undefined && { password_hash: patch.passwordHash }),
+  }).where("id", "=", id).returningAll().executeTakeFirst();
+  return row ? toUser(row) : null;
+}
+
+/** Replaces the client banks a consultant is assigned to. */
+export async function setConsultantBanks(db: Db, userId: string, bankIds: string[]): Promise<void> {
+  await db.deleteFrom("consultant_banks").where("user_id", "=", userId).execute();
+  await assignConsultant(db, userId, [...new Set(bankIds)]);
 }

@@ -4,12 +4,17 @@ import type { Database, Role } from "../db/schema.ts";
 import type { Locale, Translate } from "../lib/i18n/mod.ts";
 import type { Scope } from "../lib/scope.ts";
 import type { Assets } from "./assets.ts";
+import type { Limits, Throttles } from "./rate_limit.ts";
 
 /** What every handler can reach: the database, the configuration and the built assets. */
 export interface AppDeps {
   db: Kysely<Database>;
   config: Config;
   assets: Assets;
+  /** The clock for sessions and limits (tests inject one); default `new Date()`. */
+  now?: () => Date;
+  /** Overrides of the abuse limits (tests use small numbers). */
+  limits?: Partial<Limits>;
 }
 
 /** The signed-in user, as the session plugin resolves it. */
@@ -38,5 +43,9 @@ export interface AppEnv {
     scope: Scope;
     /** For SDK requests: the bank the Bearer key belongs to. */
     sdkBankId: string;
+    /** The app's clock: use instead of `new Date()` where expiry is decided. */
+    now: () => Date;
+    /** The in-memory abuse limiters of this app instance. */
+    throttles: Throttles;
   };
 }

@@ -1,10 +1,18 @@
 import { Hono } from "hono";
 import type { AppEnv } from "../../plugins/context.ts";
+import auth from "./auth.ts";
 import lens from "./lens.ts";
+import sdkKeys from "./sdk_keys.ts";
+import users from "./users.ts";
+import v1 from "./v1/mod.ts";
 
 /** Every JSON endpoint under `/api`. */
 export function apiRoutes(): Hono<AppEnv> {
   const api = new Hono<AppEnv>();
   api.route("/lens", lens);
+  api.route("/auth", auth);
+  api.route("/users", users);
+  api.route("/sdk-keys", sdkKeys);
+  api.route("/v1", v1);
   return api;
 }

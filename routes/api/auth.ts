@@ -1,0 +1,34 @@
+import { Hono } from "hono";
+import { z } from "zod";
+import type { AppEnv } from "../../plugins/context.ts";
+import { currentUser, endSession } from "../../plugins/session.ts";
+import { signIn } from "../../plugins/sign_in.ts";
+import { readJson } from "../../plugins/validate.ts";
+
+const loginBody = z.strictObject({
+  email: z.string().min(1).max(254),
+  password: z.string().min(1).max(1024),
+});
+
+/** Sign-in for the web app, mounted at `/api/auth`. */
+const auth = new Hono<AppEnv>();
+
+auth.post("/login", async (c) => {
+  const { email, password } = await readJson(c, loginBody);
+  const user = await signIn(c, email, password);
+  return c.json({
+    user: { id: user.id, email: user.email, role: user.role, bankId: user.bankId },
+  });
+});
+
+auth.post("/logout", async (c) => {
+  await endSession(c);
+  return c.body(null, 204);
+});
+
+auth.get("/me", (c) => {
+  const user = currentUser(c);
+  return c.json({ user, scope: c.var.scope });
+});
+
+export default auth;
