@@ -48,3 +48,28 @@ export function assertJsonSafe(value: unknown, path = "$"): void {
     for (const [k, v] of Object.entries(value)) assertJsonSafe(v, `${path}.${k}`);
   }
 }
+
+/**
+ * Compares every field of `expected` with `actual`, recursively: numbers with relative 1e-7 /
+ * absolute 1e-15, other values exactly. Fields only in `actual` are ignored.
+ */
+export function assertMatches(actual: unknown, expected: unknown, path = "$"): void {
+  if (typeof expected === "number" || expected === null) {
+    if (typeof expected === "number" && Math.abs(expected) < 1e-300) {
+      assert.equal(actual, expected, path);
+    } else {
+      assertClose(actual as number | null, expected, {
+        relative: 1e-7,
+        absolute: 1e-15,
+        label: path,
+      });
+    }
+  } else if (Array.isArray(expected)) {
+    assert.ok(Array.isArray(actual), `${path} is not an array`);
+    expected.forEach((e, i) => assertMatches((actual as unknown[])[i], e, `${path}[${i}]`));
+  } else if (typeof expected === "object") {
+    for (const [k, e] of Object.entries(expected as object)) {
+      assertMatches((actual as Record<string, unknown>)[k], e, `${path}.${k}`);
+    }
+  } else assert.equal(actual, expected, path);
+}

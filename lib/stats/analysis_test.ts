@@ -1,29 +1,7 @@
 import assert from "node:assert/strict";
 import { analyzeMeans, analyzeProportions, type NamedConversionStats } from "./analysis.ts";
 import { bayesianComparison } from "./bayes.ts";
-import { assertClose, assertJsonSafe, loadFixture } from "./_testing.ts";
-
-/** Compares every number of `expected` with `actual`, recursively (shared with the API test). */
-export function assertMatches(actual: unknown, expected: unknown, path = "$"): void {
-  if (typeof expected === "number" || expected === null) {
-    if (typeof expected === "number" && Math.abs(expected) < 1e-300) {
-      assert.equal(actual, expected, path);
-    } else {
-      assertClose(actual as number | null, expected, {
-        relative: 1e-7,
-        absolute: 1e-15,
-        label: path,
-      });
-    }
-  } else if (Array.isArray(expected)) {
-    assert.ok(Array.isArray(actual), `${path} is not an array`);
-    expected.forEach((e, i) => assertMatches((actual as unknown[])[i], e, `${path}[${i}]`));
-  } else if (typeof expected === "object") {
-    for (const [k, e] of Object.entries(expected as object)) {
-      assertMatches((actual as Record<string, unknown>)[k], e, `${path}.${k}`);
-    }
-  } else assert.equal(actual, expected, path);
-}
+import { assertClose, assertJsonSafe, assertMatches, loadFixture } from "./_testing.ts";
 
 Deno.test("analyzeProportions() matches R: prop.test per challenger, Holm, chisq omnibus, SRM", async (t) => {
   const fixture = loadFixture<
