@@ -7,9 +7,7 @@
  */
 import { indicatorById, INDICATORS } from "./model.ts";
 import { validateLensInput } from "./input.ts";
-
-/** The period forms an assessment may have: `2025`, `2025H1`, `2025Q3`, `FY2024`. */
-export const PERIOD_PATTERN = /^([0-9]{4}(H[12]|Q[1-4])?|FY[0-9]{4})$/;
+import { PERIOD_PATTERN } from "./period.ts";
 /** Bank ids as the banks table allows them. */
 export const BANK_ID_PATTERN = /^[A-Za-z0-9_-]{1,32}$/;
 /** Rows an import may hold. */
