@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { Hono } from "hono";
 import { AppError } from "../lib/errors.ts";
-import { assertMatches, loadFixture } from "../lib/stats/_testing.ts";
+import { assertJsonSafe, assertMatches, loadFixture } from "../lib/stats/_testing.ts";
 import bandits from "../routes/api/bandits.ts";
 import stats from "../routes/api/stats.ts";
 
@@ -355,4 +355,44 @@ Deno.test("bad input gets a 4xx JSON error, never a 5xx", async (t) => {
     const res = await app.request("/api/stats/means", { method: "POST", body: "{}" });
     await assertError(res, 415, "UNSUPPORTED_MEDIA_TYPE");
   });
+});
+
+Deno.test("extreme but valid input gives 200 and JSON-safe numbers", async (t) => {
+  const many = (k: number, f: (i: number) => [number, number]) =>
+    Array.from({ length: k }, (_, i) => ({ name: `v${i}`, users: f(i)[0], conversions: f(i)[1] }));
+  const cases: [string, string, unknown][] = [
+    ["20 arms at 10^12 users, sequential", "/api/stats/proportions", {
+      variants: many(20, (i) => [1e12, 2e10 + i * 1e6]),
+      sequential: true,
+    }],
+    ["arms at 0 % and 100 %", "/api/stats/proportions", {
+      variants: many(4, (i) => [1e12, i % 2 ? 0 : 1e12]),
+    }],
+    ["single users", "/api/stats/proportions", { variants: many(3, () => [1, 1]) }],
+    ["huge means, one sd zero", "/api/stats/means", {
+      variants: [{ name: "a", n: 1e12, mean: 1e15, sd: 1e15 }, {
+        name: "b",
+        n: 2,
+        mean: -1e15,
+        sd: 0,
+      }],
+    }],
+    ["allocation at 0 % and 100 %", "/api/bandits/allocate", {
+      arms: many(20, (i) => [1e12, i % 2 ? 1e12 : 0]),
+      policy: "thompson",
+      minShare: 0.05,
+    }],
+    ["simulation with one pull per run", "/api/bandits/simulate", {
+      policy: "epsilon-greedy",
+      armRates: [0, 0],
+      horizon: 1,
+      runs: 1000,
+    }],
+  ];
+  for (const [name, path, body] of cases) {
+    await t.step(name, async () => {
+      const json = await okJson(await post(path, body));
+      assertJsonSafe(json);
+    });
+  }
 });

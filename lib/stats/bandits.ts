@@ -132,10 +132,11 @@ export function* simulationSteps(
   const checkpoints = regretCheckpoints(horizon);
   const curve = new Float64Array(checkpoints.length);
   const pullTotals = new Float64Array(k);
+  const pulls = new Float64Array(k), wins = new Float64Array(k);
+  const seenPulls = new Float64Array(k), seenWins = new Float64Array(k);
   let done = 0;
   for (let run = 0; run < runs; run++) {
-    const pulls = new Float64Array(k), wins = new Float64Array(k);
-    const seenPulls = new Float64Array(k), seenWins = new Float64Array(k);
+    for (const counts of [pulls, wins, seenPulls, seenWins]) counts.fill(0);
     let regret = 0, next = 0;
     for (let t = 1; t <= horizon; t++) {
       const arm = choose(seenPulls, seenWins, t);

@@ -11,6 +11,16 @@ export function posterior({ users, conversions }: ConversionStats): BetaShape {
   return { a: 1 + conversions, b: 1 + users - conversions };
 }
 
+/** The same arm counted the other way round: its rate r becomes 1 − r. */
+function reflect({ users, conversions }: ConversionStats): ConversionStats {
+  return { users, conversions: users - conversions };
+}
+
+/** True when some posterior mean is above ½, where doubles are too coarse for tight posteriors. */
+function highRates(arms: readonly ConversionStats[]): boolean {
+  return arms.some((a) => 2 * (1 + a.conversions) > 2 + a.users);
+}
+
 /** Chance to beat the control and the expected loss of shipping the variant. */
 export interface BayesianComparison {
   /** P(p_variant > p_control), in [0, 1]. */
@@ -25,6 +35,15 @@ export interface BayesianComparison {
  * Arms without users simply keep the uniform prior.
  */
 export function bayesianComparison(
+  control: ConversionStats,
+  variant: ConversionStats,
+): BayesianComparison {
+  // P(V > C) = P(1 − C > 1 − V) and E[(C − V)⁺] = E[((1 − V) − (1 − C))⁺]: swap and reflect.
+  if (highRates([control, variant])) return integrateComparison(reflect(variant), reflect(control));
+  return integrateComparison(control, variant);
+}
+
+function integrateComparison(
   control: ConversionStats,
   variant: ConversionStats,
 ): BayesianComparison {
@@ -50,13 +69,16 @@ export function bayesianComparison(
  * ~1e-12. Used by Thompson-sampling allocation (./bandits.ts).
  */
 export function probabilityBest(arms: readonly ConversionStats[]): number[] {
-  const grid = betaGrid(arms.map(posterior));
+  // With high rates: P(i is the highest rate) = P(i is the lowest failure rate) = ∫ fᵢ ∏ (1 − Fⱼ).
+  const reflected = highRates(arms);
+  const grid = betaGrid((reflected ? arms.map(reflect) : arms).map(posterior));
+  const tail = reflected ? grid.cdf.map((f) => f.map((v) => 1 - v)) : grid.cdf;
   const k = arms.length;
   const result = new Array<number>(k).fill(0);
   for (let n = 0; n < grid.x.length; n++) {
     for (let i = 0; i < k; i++) {
       let product = grid.weight[n] * grid.pdf[i][n];
-      for (let j = 0; j < k && product > 0; j++) if (j !== i) product *= grid.cdf[j][n];
+      for (let j = 0; j < k && product > 0; j++) if (j !== i) product *= tail[j][n];
       result[i] += product;
     }
   }

@@ -48,3 +48,28 @@ Deno.test("bayesianComparison() stays fast at 10^7 users per arm", () => {
   }
   assert.ok(performance.now() - start < 1000, "10 comparisons took over a second");
 });
+
+Deno.test("Bayesian integrals stay exact when nearly everyone converts at 10^12 users", () => {
+  const all = { users: 1e12, conversions: 1e12 }, none = { users: 1e12, conversions: 0 };
+  const p = probabilityBest([all, none, all, none]);
+  p.forEach((v, i) => assertClose(v, i % 2 ? 0 : 0.5, { absolute: 1e-9 }));
+  const high = bayesianComparison({ users: 1e9, conversions: 1e9 - 200 }, {
+    users: 1e9,
+    conversions: 1e9 - 260,
+  });
+  const low = bayesianComparison({ users: 1e9, conversions: 260 }, {
+    users: 1e9,
+    conversions: 200,
+  });
+  assertClose(high.chanceToBeatControl, low.chanceToBeatControl, { absolute: 1e-12 });
+  assertClose(high.expectedLoss, low.expectedLoss, { absolute: 1e-18 });
+});
+
+Deno.test("bayesianComparison() handles one arm at 100 % and the other at 0 %", () => {
+  const result = bayesianComparison({ users: 1e12, conversions: 1e12 }, {
+    users: 1e12,
+    conversions: 0,
+  });
+  assertClose(result.chanceToBeatControl, 0, { absolute: 1e-15 });
+  assertClose(result.expectedLoss, 1, { absolute: 1e-9 });
+});

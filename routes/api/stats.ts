@@ -81,7 +81,7 @@ stats.post("/sample-size", async (c) => {
   if (!(variantRate > 0 && variantRate < 1) || variantRate === baselineRate) {
     throw badRequest(
       "INVALID_EFFECT",
-      `The effect gives a variant rate of "${variantRate}", which must lie strictly between 0 and 1`,
+      `The effect gives a variant rate of "${variantRate}": it must differ from the baseline and lie strictly between 0 and 1`,
     );
   }
   const size = sampleSizeProportions({ baselineRate, variantRate }, body);
