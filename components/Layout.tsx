@@ -12,6 +12,8 @@ export interface LayoutProps {
   faviconUrl: string;
   clientEntry: string | null;
   userLabel?: string | null;
+  /** Extra navigation for the signed-in user's role (admin pages). */
+  extraNav?: Array<{ href: string; key: MessageKey }>;
   children: ComponentChildren;
 }
 
@@ -53,7 +55,7 @@ export function Layout(props: LayoutProps) {
           </a>
           <nav aria-label={t("nav.dashboard")}>
             <ul>
-              {NAV.map((item) => (
+              {[...NAV, ...(props.extraNav ?? [])].map((item) => (
                 <li>
                   <a
                     href={item.href}
@@ -78,7 +80,7 @@ export function Layout(props: LayoutProps) {
             {props.userLabel
               ? (
                 <form method="post" action="/logout" class="inline">
-                  <span class="user">{props.userLabel}</span>
+                  <span class="user" data-testid="user-label">{props.userLabel}</span>
                   <button type="submit" class="link">{t("nav.logout")}</button>
                 </form>
               )

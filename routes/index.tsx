@@ -1,23 +1,30 @@
 import { Hono } from "hono";
 import { Island } from "../components/Island.tsx";
 import { latestAssessments } from "../db/assessments.ts";
-import { getBank } from "../db/banks.ts";
+import { getBank, listBanks } from "../db/banks.ts";
 import { listExperiments } from "../db/experiments.ts";
-import { DEMO_BANK_ID } from "../db/seed.ts";
 import { formatNumber } from "../lib/i18n/mod.ts";
 import type { MessageKey } from "../lib/i18n/mod.ts";
 import { capabilityById, dimensionById } from "../lib/lens/model.ts";
 import { scoreAssessment } from "../lib/lens/scoring.ts";
-import { bankScope, EVERY_BANK } from "../lib/scope.ts";
+import { notFound } from "../lib/errors.ts";
+import { bankScope, EVERY_BANK, inScope } from "../lib/scope.ts";
 import DimensionExplorer from "../islands/DimensionExplorer.tsx";
 import { renderPage } from "../components/render.tsx";
 import type { AppEnv } from "../plugins/context.ts";
+import { currentUser } from "../plugins/session.ts";
 
 const app = new Hono<AppEnv>();
 
 app.get("/", async (c) => {
   const { t, locale, db } = c.var;
-  const bankId = DEMO_BANK_ID;
+  const user = currentUser(c);
+  // The banks the user may pick: their own first, then the rest of their scope.
+  const inReach = (await listBanks(db)).filter((b) => inScope(c.var.scope, b.id))
+    .sort((a, b) => Number(b.id === user.bankId) - Number(a.id === user.bankId));
+  const requested = c.req.query("bank");
+  if (requested && !inReach.some((b) => b.id === requested)) throw notFound("No such bank");
+  const bankId = requested ?? inReach[0]?.id ?? "";
   const scope = bankScope(bankId);
   const [bank, own, experiments, all] = await Promise.all([
     getBank(db, scope, bankId),
@@ -26,14 +33,20 @@ app.get("/", async (c) => {
     latestAssessments(db, EVERY_BANK),
   ]);
   const assessment = own[0];
-  const score = assessment ? scoreAssessment({ values: assessment.values, notApplicable: assessment.notApplicable }) : null;
+  const score = assessment
+    ? scoreAssessment({ values: assessment.values, notApplicable: assessment.notApplicable })
+    : null;
   const name = (o: { name_zh: string; name_en: string } | undefined) =>
     o ? (locale === "zh-CN" ? o.name_zh : o.name_en) : "";
   const dimensions = score?.dimensions.map((d) => ({
     id: d.id,
     name: name(dimensionById(d.id)),
     score: d.score,
-    capabilities: d.capabilities.map((cap) => ({ id: cap.id, name: name(capabilityById(cap.id)), score: cap.score })),
+    capabilities: d.capabilities.map((cap) => ({
+      id: cap.id,
+      name: name(capabilityById(cap.id)),
+      score: cap.score,
+    })),
   })) ?? [];
   const level = score?.overall.level;
   return renderPage(c, {
@@ -43,16 +56,34 @@ app.get("/", async (c) => {
         <header class="page-head">
           <h1>{t("dashboard.title")}</h1>
           <p class="muted">{t("app.tagline")}</p>
+          {inReach.length > 1 && (
+            <form method="get" action="/" class="inline" data-testid="bank-picker">
+              <label>
+                {t("dashboard.pickBank")}{" "}
+                <select name="bank">
+                  {inReach.map((b) => (
+                    <option key={b.id} value={b.id} selected={b.id === bankId}>
+                      {b.id} {locale === "zh-CN" ? b.nameZh : b.nameEn}
+                    </option>
+                  ))}
+                </select>
+              </label>
+              <button type="submit">{t("dashboard.show")}</button>
+            </form>
+          )}
         </header>
         <div class="grid">
           <section class="card overall" data-testid="overall">
-            <h2>{t("dashboard.bank")}: {bank ? (locale === "zh-CN" ? bank.nameZh : bank.nameEn) : "—"}</h2>
+            <h2>
+              {t("dashboard.bank")}: {bank ? (locale === "zh-CN" ? bank.nameZh : bank.nameEn) : "—"}
+            </h2>
             {score
               ? (
                 <>
                   <p class="big-number">{formatNumber(locale, score.overall.score)}</p>
                   <p>
-                    {t("dashboard.level")}: {level ? `L${level} ${t(`level.${level}` as MessageKey)}` : "—"}
+                    {t("dashboard.level")}:{" "}
+                    {level ? `L${level} ${t(`level.${level}` as MessageKey)}` : "—"}
                   </p>
                   {score.overall.capped && <p class="warning">{t("dashboard.capped")}</p>}
                   <p class="muted">{t("dashboard.period")}: {assessment.period}</p>
@@ -62,24 +93,28 @@ app.get("/", async (c) => {
           </section>
           <section class="card">
             <h2>{t("dashboard.experiments")}</h2>
-            {experiments.length === 0 ? <p class="muted">{t("dashboard.noExperiments")}</p> : (
-              <ul class="plain">
-                {experiments.map((e) => (
-                  <li>
-                    <a href={`/experiments/${e.key}`}>{e.name}</a>{" "}
-                    <span class="badge">{t(`status.${e.status}` as MessageKey)}</span>
-                    <div class="muted small">{e.variants.map((v) => v.name).join(" / ")}</div>
-                  </li>
-                ))}
-              </ul>
-            )}
+            {experiments.length === 0
+              ? <p class="muted">{t("dashboard.noExperiments")}</p>
+              : (
+                <ul class="plain">
+                  {experiments.map((e) => (
+                    <li>
+                      <a href={`/experiments/${e.key}`}>{e.name}</a>{" "}
+                      <span class="badge">{t(`status.${e.status}` as MessageKey)}</span>
+                      <div class="muted small">{e.variants.map((v) => v.name).join(" / ")}</div>
+                    </li>
+                  ))}
+                </ul>
+              )}
           </section>
           <section class="card">
             <h2>{t("dashboard.peerBanks")}</h2>
             <p>{t("dashboard.peerBanksCount", { count: all.length })}</p>
           </section>
         </div>
-        {dimensions.length > 0 && <Island component={DimensionExplorer} props={{ locale, dimensions }} />}
+        {dimensions.length > 0 && (
+          <Island component={DimensionExplorer} props={{ locale, dimensions }} />
+        )}
       </>
     ),
   });

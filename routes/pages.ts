@@ -4,6 +4,8 @@ import dashboard from "./index.tsx";
 import lang from "./lang.ts";
 import banks from "./banks/index.tsx";
 import sections from "./sections.tsx";
+import auth from "./auth.tsx";
+import admin from "./admin/mod.ts";
 
 /** Every HTML page. */
 export function pageRoutes(): Hono<AppEnv> {
@@ -12,5 +14,7 @@ export function pageRoutes(): Hono<AppEnv> {
   pages.route("/", lang);
   pages.route("/", banks);
   pages.route("/", sections);
+  pages.route("/", auth);
+  pages.route("/", admin);
   return pages;
 }

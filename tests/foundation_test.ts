@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { sql } from "kysely";
-import { createTestApp } from "./helpers/app.ts";
+import { createTestApp, DEMO_USERS, sessionCookie } from "./helpers/app.ts";
 import { testBothBackends } from "./helpers/db.ts";
 
 testBothBackends("GET /healthz answers ok when the database answers", async (_t, { db }) => {
@@ -19,36 +19,56 @@ testBothBackends("GET /healthz answers 503 when the database is gone", async (_t
   assert.equal((await res.json()).error.code, "DATABASE_UNAVAILABLE");
 });
 
-testBothBackends("the demo seed fills the 20 banks and CC2's experiment, once", async (_t, { db }) => {
-  const first = await createTestApp(db);
-  assert.equal(first.seed.seeded, true);
-  assert.equal(first.seed.generatedSdkKey, undefined, "a key given by SDK_KEY is not printed");
-  const counts = async () => {
-    const row = await sql<{ banks: string; assessments: string; users: string; experiments: string }>`
+testBothBackends(
+  "the demo seed fills the 20 banks and CC2's experiment, once",
+  async (_t, { db }) => {
+    const first = await createTestApp(db);
+    assert.equal(first.seed.seeded, true);
+    assert.equal(first.seed.generatedSdkKey, undefined, "a key given by SDK_KEY is not printed");
+    const counts = async () => {
+      const row = await sql<
+        { banks: string; assessments: string; users: string; experiments: string }
+      >`
       select (select count(*) from banks) as banks, (select count(*) from assessments) as assessments,
              (select count(*) from users) as users, (select count(*) from experiments) as experiments`
-      .execute(db);
-    return row.rows[0];
-  };
-  assert.deepEqual(await counts(), { banks: "20", assessments: "20", users: "4", experiments: "1" });
-  const second = await createTestApp(db);
-  assert.equal(second.seed.seeded, false);
-  assert.deepEqual(await counts(), { banks: "20", assessments: "20", users: "4", experiments: "1" });
+        .execute(db);
+      return row.rows[0];
+    };
+    assert.deepEqual(await counts(), {
+      banks: "20",
+      assessments: "20",
+      users: "4",
+      experiments: "1",
+    });
+    const second = await createTestApp(db);
+    assert.equal(second.seed.seeded, false);
+    assert.deepEqual(await counts(), {
+      banks: "20",
+      assessments: "20",
+      users: "4",
+      experiments: "1",
+    });
 
-  const experiment = await db.selectFrom("experiments").selectAll().where("key", "=", "welcome-sms")
-    .executeTakeFirstOrThrow();
-  assert.equal(experiment.bank_id, "CC2");
-  assert.equal(experiment.status, "running");
-  const variants = await db.selectFrom("variants").select(["name", "weight"]).where(
-    "experiment_id",
-    "=",
-    experiment.id,
-  ).orderBy("position").execute();
-  assert.deepEqual(variants, [{ name: "control", weight: 0.5 }, { name: "coupon", weight: 0.5 }]);
-  const key = await db.selectFrom("sdk_keys").select(["bank_id", "key_hash"]).executeTakeFirstOrThrow();
-  assert.equal(key.bank_id, "CC2");
-  assert.match(key.key_hash, /^[0-9a-f]{64}$/, "only the SHA-256 of the key is stored");
-});
+    const experiment = await db.selectFrom("experiments").selectAll().where(
+      "key",
+      "=",
+      "welcome-sms",
+    )
+      .executeTakeFirstOrThrow();
+    assert.equal(experiment.bank_id, "CC2");
+    assert.equal(experiment.status, "running");
+    const variants = await db.selectFrom("variants").select(["name", "weight"]).where(
+      "experiment_id",
+      "=",
+      experiment.id,
+    ).orderBy("position").execute();
+    assert.deepEqual(variants, [{ name: "control", weight: 0.5 }, { name: "coupon", weight: 0.5 }]);
+    const key = await db.selectFrom("sdk_keys").select(["bank_id", "key_hash"])
+      .executeTakeFirstOrThrow();
+    assert.equal(key.bank_id, "CC2");
+    assert.match(key.key_hash, /^[0-9a-f]{64}$/, "only the SHA-256 of the key is stored");
+  },
+);
 
 testBothBackends("SEED_DEMO=0 creates only the first admin", async (_t, { db }) => {
   const { seed } = await createTestApp(db, { demo: false });
@@ -87,14 +107,19 @@ testBothBackends("an event id is stored once per bank", async (_t, { db }) => {
   await db.insertInto("events").values({ ...event, bank_id: "CC1" }).execute();
 });
 
-testBothBackends("the dashboard renders in Chinese by default with demo data", async (_t, { db }) => {
-  const { app } = await createTestApp(db);
-  const res = await app.request("/");
-  assert.equal(res.status, 200);
-  assert.match(res.headers.get("content-type") ?? "", /text\/html/);
-  const html = await res.text();
-  assert.match(html, /<html lang="zh-CN">/);
-  assert.match(html, /甬鑫银行/);
-  assert.match(html, /首绑短信/);
-  assert.match(html, /data-island="DimensionExplorer"/);
-});
+testBothBackends(
+  "the dashboard renders in Chinese by default with demo data",
+  async (_t, { db }) => {
+    const { app } = await createTestApp(db);
+    const res = await app.request("/", {
+      headers: { cookie: await sessionCookie(db, DEMO_USERS.executive) },
+    });
+    assert.equal(res.status, 200);
+    assert.match(res.headers.get("content-type") ?? "", /text\/html/);
+    const html = await res.text();
+    assert.match(html, /<html lang="zh-CN">/);
+    assert.match(html, /甬鑫银行/);
+    assert.match(html, /首绑短信/);
+    assert.match(html, /data-island="DimensionExplorer"/);
+  },
+);

@@ -1,9 +1,11 @@
 import assert from "node:assert/strict";
-import { createTestApp } from "./helpers/app.ts";
+import { createTestApp, DEMO_USERS, sessionCookie } from "./helpers/app.ts";
 import { openTestDatabase } from "./helpers/db.ts";
 
 const database = await openTestDatabase("pglite");
 const { app } = await createTestApp(database.db);
+/** The pages need a signed-in user: CC2's executive. */
+const session = await sessionCookie(database.db, DEMO_USERS.executive);
 
 Deno.test({
   name: "pages",
@@ -11,7 +13,9 @@ Deno.test({
   sanitizeResources: false,
   async fn(t) {
     await t.step("Accept-Language en gives English", async () => {
-      const html = await (await app.request("/", { headers: { "accept-language": "en-GB,en;q=0.9" } }))
+      const html = await (await app.request("/", {
+        headers: { cookie: session, "accept-language": "en-GB,en;q=0.9" },
+      }))
         .text();
       assert.match(html, /<html lang="en">/);
       assert.match(html, /Yongxin Bank|Dashboard/);
@@ -19,7 +23,7 @@ Deno.test({
 
     await t.step("the lang cookie wins over Accept-Language", async () => {
       const res = await app.request("/", {
-        headers: { cookie: "lang=zh-CN", "accept-language": "en" },
+        headers: { cookie: `lang=zh-CN; ${session}`, "accept-language": "en" },
       });
       assert.match(await res.text(), /<html lang="zh-CN">/);
     });
@@ -40,22 +44,26 @@ Deno.test({
     });
 
     await t.step("every navigation link answers 200", async () => {
-      for (const path of ["/", "/banks", "/peers", "/experiments", "/campaigns", "/tools/calculator"]) {
-        const res = await app.request(path);
+      for (
+        const path of ["/", "/banks", "/peers", "/experiments", "/campaigns", "/tools/calculator"]
+      ) {
+        const res = await app.request(path, { headers: { cookie: session } });
         assert.equal(res.status, 200, path);
         await res.body?.cancel();
       }
     });
 
     await t.step("an unknown page gets the 404 page in the user's language", async () => {
-      const res = await app.request("/no/such/page", { headers: { cookie: "lang=en" } });
+      const res = await app.request("/no/such/page", {
+        headers: { cookie: `lang=en; ${session}` },
+      });
       assert.equal(res.status, 404);
       assert.match(res.headers.get("content-type") ?? "", /text\/html/);
       assert.match(await res.text(), /Page not found/);
     });
 
     await t.step("an unknown API path gets the JSON error shape", async () => {
-      const res = await app.request("/api/nothing-here");
+      const res = await app.request("/api/nothing-here", { headers: { cookie: session } });
       assert.equal(res.status, 404);
       assert.match(res.headers.get("content-type") ?? "", /application\/json/);
       const body = await res.json();
@@ -81,7 +89,7 @@ Deno.test({
     });
 
     await t.step("security headers are on every response", async () => {
-      const res = await app.request("/");
+      const res = await app.request("/", { headers: { cookie: session } });
       await res.body?.cancel();
       const csp = res.headers.get("content-security-policy") ?? "";
       assert.match(csp, /script-src 'self'(;|$)/);

@@ -1,5 +1,6 @@
 import { Hono } from "hono";
 import { z } from "zod";
+import { audit } from "../../plugins/audit.ts";
 import type { AppEnv } from "../../plugins/context.ts";
 import { currentUser, endSession } from "../../plugins/session.ts";
 import { signIn } from "../../plugins/sign_in.ts";
@@ -22,7 +23,9 @@ auth.post("/login", async (c) => {
 });
 
 auth.post("/logout", async (c) => {
+  const user = c.var.user;
   await endSession(c);
+  if (user) await audit(c, { bankId: user.bankId, action: "auth.logout", target: user.email });
   return c.body(null, 204);
 });
 

@@ -1,0 +1,95 @@
+import { Hono } from "hono";
+import { renderPage } from "../../components/render.tsx";
+import { listAudit, listAuditActions } from "../../db/audit.ts";
+import { listBanks } from "../../db/banks.ts";
+import { formatDate } from "../../lib/i18n/mod.ts";
+import type { AppEnv } from "../../plugins/context.ts";
+import { requireRole } from "../../plugins/session.ts";
+
+const PAGE_SIZE = 50;
+const app = new Hono<AppEnv>();
+app.use("/admin/audit", requireRole("admin"));
+
+/** The audit log, newest first, 50 a page, filtered by bank and action. */
+app.get("/admin/audit", async (c) => {
+  const { t, db, locale } = c.var;
+  const bank = (c.req.query("bank") ?? "").slice(0, 32);
+  const action = (c.req.query("action") ?? "").slice(0, 64);
+  const page = Math.min(Math.max(1, Number.parseInt(c.req.query("page") ?? "1", 10) || 1), 100_000);
+  const [{ entries, total }, banks, actions] = await Promise.all([
+    listAudit(db, {
+      bankId: bank || undefined,
+      action: action || undefined,
+      limit: PAGE_SIZE,
+      offset: (page - 1) * PAGE_SIZE,
+    }),
+    listBanks(db),
+    listAuditActions(db),
+  ]);
+  const pages = Math.max(1, Math.ceil(total / PAGE_SIZE));
+  const link = (p: number) =>
+    `/admin/audit?${new URLSearchParams({ bank, action, page: String(p) })}`;
+  return renderPage(c, {
+    title: t("admin.audit.title"),
+    body: (
+      <>
+        <h1>{t("admin.audit.title")}</h1>
+        <form method="get" action="/admin/audit" class="inline filters">
+          <label>
+            {t("admin.bank")}{" "}
+            <select name="bank">
+              <option value="">{t("admin.audit.all")}</option>
+              {banks.map((b) => (
+                <option key={b.id} value={b.id} selected={b.id === bank}>{b.id}</option>
+              ))}
+            </select>
+          </label>
+          <label>
+            {t("admin.audit.action")}{" "}
+            <select name="action">
+              <option value="">{t("admin.audit.all")}</option>
+              {actions.map((a) => <option key={a} value={a} selected={a === action}>{a}</option>)}
+            </select>
+          </label>
+          <button type="submit">{t("admin.audit.filter")}</button>
+        </form>
+        <p class="muted">{t("admin.audit.count", { count: total })}</p>
+        <table class="data" data-testid="audit-table">
+          <thead>
+            <tr>
+              <th scope="col">{t("admin.audit.at")}</th>
+              <th scope="col">{t("admin.audit.actor")}</th>
+              <th scope="col">{t("admin.bank")}</th>
+              <th scope="col">{t("admin.audit.action")}</th>
+              <th scope="col">{t("admin.audit.target")}</th>
+              <th scope="col">{t("admin.audit.details")}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {entries.map((e) => (
+              <tr key={e.id}>
+                <td>{formatDate(locale, e.at, true)}</td>
+                <td>{e.actor}</td>
+                <td>{e.bankId ?? "—"}</td>
+                <td>
+                  <code>{e.action}</code>
+                </td>
+                <td>{e.target}</td>
+                <td>
+                  <code class="small">{JSON.stringify(e.details)}</code>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+        <nav class="pager" aria-label={t("admin.audit.pages")}>
+          {page > 1 && <a href={link(page - 1)} rel="prev">{t("admin.audit.newer")}</a>}
+          <span>{t("admin.audit.page", { page, pages })}</span>
+          {page < pages && <a href={link(page + 1)} rel="next">{t("admin.audit.older")}</a>}
+        </nav>
+      </>
+    ),
+  });
+});
+
+export default app;

@@ -1,0 +1,199 @@
+import { Hono } from "hono";
+import { renderPage } from "../../components/render.tsx";
+import { type Bank, listBanks } from "../../db/banks.ts";
+import type { Role } from "../../db/schema.ts";
+import { listUsers, type UserListing } from "../../db/users.ts";
+import type { MessageKey, Translate } from "../../lib/i18n/mod.ts";
+import { parseWith } from "../../plugins/validate.ts";
+import type { AppEnv } from "../../plugins/context.ts";
+import { requireRole } from "../../plugins/session.ts";
+import {
+  assignBanksAction,
+  changeUserAction,
+  consultantBanksSchema,
+  createUserAction,
+  newUserSchema,
+  userPatchSchema,
+} from "../api/users.ts";
+import { field, Flash, formAction } from "./flash.tsx";
+
+const ROLES: Role[] = ["admin", "executive", "growth", "consultant"];
+const app = new Hono<AppEnv>();
+app.use("/admin/users", requireRole("admin"));
+app.use("/admin/users/*", requireRole("admin"));
+
+function RoleSelect(props: { t: Translate; value?: Role }) {
+  return (
+    <select name="role" required>
+      {ROLES.map((r) => (
+        <option key={r} value={r} selected={r === props.value}>
+          {props.t(`role.${r}` as MessageKey)}
+        </option>
+      ))}
+    </select>
+  );
+}
+
+function BankSelect(props: { t: Translate; banks: Bank[]; value?: string | null; name?: string }) {
+  return (
+    <select name={props.name ?? "bankId"}>
+      <option value="">{props.t("admin.noBank")}</option>
+      {props.banks.map((b) => (
+        <option key={b.id} value={b.id} selected={b.id === props.value}>{b.id}</option>
+      ))}
+    </select>
+  );
+}
+
+function UserRow(props: { t: Translate; user: UserListing; banks: Bank[] }) {
+  const { t, user: u, banks } = props;
+  return (
+    <tr data-testid={`user-${u.email}`}>
+      <td>
+        {u.email}
+        <div class="muted small">{u.displayName}</div>
+      </td>
+      <td>
+        <form method="post" action={`/admin/users/${u.id}`} class="inline">
+          <RoleSelect t={t} value={u.role} />
+          <BankSelect t={t} banks={banks} value={u.bankId} />
+          <label class="small">
+            <input type="checkbox" name="growthLead" value="on" checked={u.growthLead} />{" "}
+            {t("admin.growthLead")}
+          </label>
+          <button type="submit">{t("admin.save")}</button>
+        </form>
+      </td>
+      <td>
+        {u.role === "consultant"
+          ? (
+            <form method="post" action={`/admin/users/${u.id}/banks`} class="inline">
+              <select name="bankIds" multiple size={3} aria-label={t("admin.assignedBanks")}>
+                {banks.map((b) => (
+                  <option key={b.id} value={b.id} selected={u.consultantBankIds.includes(b.id)}>
+                    {b.id}
+                  </option>
+                ))}
+              </select>
+              <button type="submit">{t("admin.assign")}</button>
+            </form>
+          )
+          : <span class="muted">—</span>}
+      </td>
+      <td>
+        <form method="post" action={`/admin/users/${u.id}/status`} class="inline">
+          <input type="hidden" name="disabled" value={u.disabled ? "0" : "1"} />
+          <span class={u.disabled ? "badge warning" : "badge"}>
+            {u.disabled ? t("admin.disabled") : t("admin.active")}
+          </span>
+          <button type="submit">{u.disabled ? t("admin.enable") : t("admin.disable")}</button>
+        </form>
+      </td>
+    </tr>
+  );
+}
+
+app.get("/admin/users", async (c) => {
+  const { t, db } = c.var;
+  const [users, banks] = await Promise.all([listUsers(db), listBanks(db)]);
+  return renderPage(c, {
+    title: t("admin.users.title"),
+    body: (
+      <>
+        <h1>{t("admin.users.title")}</h1>
+        <Flash c={c} />
+        <table class="data">
+          <thead>
+            <tr>
+              <th scope="col">{t("admin.email")}</th>
+              <th scope="col">{t("admin.roleAndBank")}</th>
+              <th scope="col">{t("admin.assignedBanks")}</th>
+              <th scope="col">{t("admin.status")}</th>
+            </tr>
+          </thead>
+          <tbody>{users.map((u) => <UserRow key={u.id} t={t} user={u} banks={banks} />)}</tbody>
+        </table>
+        <section class="card">
+          <h2>{t("admin.users.create")}</h2>
+          <form method="post" action="/admin/users" class="stack">
+            <label>
+              {t("admin.email")} <input type="email" name="email" required />
+            </label>
+            <label>
+              {t("admin.displayName")} <input type="text" name="displayName" maxLength={100} />
+            </label>
+            <label>
+              {t("login.password")}{" "}
+              <input
+                type="password"
+                name="password"
+                required
+                minLength={10}
+                autocomplete="new-password"
+              />
+              <span class="muted small">{t("admin.passwordPolicy")}</span>
+            </label>
+            <label>
+              {t("admin.role")} <RoleSelect t={t} />
+            </label>
+            <label>
+              {t("admin.bank")} <BankSelect t={t} banks={banks} />
+            </label>
+            <label>
+              <input type="checkbox" name="growthLead" value="on" /> {t("admin.growthLead")}
+            </label>
+            <button type="submit">{t("admin.users.create")}</button>
+          </form>
+        </section>
+      </>
+    ),
+  });
+});
+
+app.post("/admin/users", async (c) => {
+  const form = await c.req.parseBody();
+  return formAction(c, "/admin/users", "created", async () => {
+    const input = parseWith(newUserSchema, {
+      email: field(form, "email"),
+      password: typeof form.password === "string" ? form.password : "",
+      role: field(form, "role"),
+      bankId: field(form, "bankId") || null,
+      displayName: field(form, "displayName"),
+      growthLead: form.growthLead === "on",
+    });
+    await createUserAction(c, input);
+  });
+});
+
+app.post("/admin/users/:id", async (c) => {
+  const form = await c.req.parseBody();
+  return formAction(c, "/admin/users", "updated", async () => {
+    const patch = parseWith(userPatchSchema, {
+      role: field(form, "role"),
+      bankId: field(form, "bankId") || null,
+      growthLead: form.growthLead === "on",
+    });
+    await changeUserAction(c, c.req.param("id"), patch);
+  });
+});
+
+app.post("/admin/users/:id/status", async (c) => {
+  const form = await c.req.parseBody();
+  return formAction(c, "/admin/users", "status", async () => {
+    await changeUserAction(c, c.req.param("id"), { disabled: field(form, "disabled") === "1" });
+  });
+});
+
+app.post("/admin/users/:id/banks", async (c) => {
+  const form = await c.req.parseBody({ all: true });
+  const raw = form.bankIds;
+  const bankIds = (Array.isArray(raw) ? raw : raw === undefined ? [] : [raw]).filter((b) =>
+    typeof b === "string"
+  );
+  return formAction(c, "/admin/users", "assigned", async () => {
+    const input = parseWith(consultantBanksSchema, { bankIds });
+    await assignBanksAction(c, c.req.param("id"), input.bankIds);
+  });
+});
+
+export default app;
