@@ -1,3 +1,4 @@
+import { lensEn } from "./lens_messages.ts";
 import type { Messages } from "./zh-CN.ts";
 
 /** English, on the language toggle. */
@@ -133,4 +134,5 @@ export const en: Messages = {
   "admin.audit.page": "Page {page} of {pages}",
   "dashboard.show": "Show",
   "dashboard.pickBank": "Switch bank",
+  ...lensEn,
 };

@@ -1,3 +1,5 @@
+import { lensZh } from "./lens_messages.ts";
+
 /** Simplified Chinese: the default language. Keys are shared with `en.ts`. */
 export const zhCN = {
   "app.name": "透镜·闭环",
@@ -131,6 +133,7 @@ export const zhCN = {
   "admin.audit.page": "第 {page} / {pages} 页",
   "dashboard.show": "查看",
   "dashboard.pickBank": "切换银行",
+  ...lensZh,
 } as const;
 
 export type MessageKey = keyof typeof zhCN;
