@@ -21,7 +21,10 @@ Deno.test("both catalogues have the same keys and no empty text", () => {
 
 Deno.test("translator() fills named parameters", () => {
   assert.equal(translator("en")("dashboard.peerBanksCount", { count: 20 }), "20 banks assessed");
-  assert.equal(translator("zh-CN")("dashboard.peerBanksCount", { count: 20 }), "20 家银行已完成评估");
+  assert.equal(
+    translator("zh-CN")("dashboard.peerBanksCount", { count: 20 }),
+    "20 家银行已完成评估",
+  );
 });
 
 Deno.test("numbers go through Intl and missing ones show as a dash", () => {

@@ -1,14 +1,18 @@
 import { Hono } from "hono";
 import type { AppEnv } from "../../plugins/context.ts";
 import auth from "./auth.ts";
+import bandits from "./bandits.ts";
 import lens from "./lens.ts";
 import sdkKeys from "./sdk_keys.ts";
+import stats from "./stats.ts";
 import users from "./users.ts";
 import v1 from "./v1/mod.ts";
 
 /** Every JSON endpoint under `/api`. */
 export function apiRoutes(): Hono<AppEnv> {
   const api = new Hono<AppEnv>();
+  api.route("/stats", stats);
+  api.route("/bandits", bandits);
   api.route("/lens", lens);
   api.route("/auth", auth);
   api.route("/users", users);
