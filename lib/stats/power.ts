@@ -7,7 +7,7 @@
  * With k > 2 arms (control + k − 1 challengers) α is divided by k − 1 (Bonferroni, matching the
  * Holm correction used at analysis time); `total` = k·perVariant.
  */
-import { normalQuantile } from "./dist.ts";
+import { normalCdf, normalQuantile } from "./dist.ts";
 
 /** Common options: α in (0, 1) (default 0.05), power in (0, 1) (default 0.8), arms ≥ 2. */
 export interface PowerOptions {
@@ -80,4 +80,28 @@ export function sampleSizeMeans(
   const { alpha, zAlpha, zPower, variants } = critical(options);
   const perVariant = Math.ceil((2 * (zAlpha + zPower) ** 2 * sd * sd) / (delta * delta));
   return { perVariant, total: perVariant * variants, alpha };
+}
+
+/**
+ * Power of the two-sided test for proportions with `perVariant` users in each arm (> 0): the
+ * normal approximation Φ((√n·|p₂ − p₁| − z_{1−α/2}·√(2p̄q̄)) / √(p₁q₁ + p₂q₂)), as R's
+ * `power.prop.test(n, p1, p2, sig.level)` with its default `strict = FALSE` (the far tail is
+ * ignored). α is divided by k − 1 for k arms, as in {@link sampleSizeProportions}. Returns a
+ * probability in [0, 1]; throws RangeError for rates outside (0, 1), equal rates or n ≤ 0.
+ */
+export function powerForSampleSize(
+  rates: { baselineRate: number; variantRate: number },
+  perVariant: number,
+  options: Omit<PowerOptions, "power"> = {},
+): number {
+  const { baselineRate: p1, variantRate: p2 } = rates;
+  if (!(p1 > 0 && p1 < 1 && p2 > 0 && p2 < 1 && p1 !== p2 && perVariant > 0)) {
+    throw new RangeError("Rates must lie strictly between 0 and 1 and differ; n must be positive");
+  }
+  const { zAlpha } = critical(options);
+  const pBar = (p1 + p2) / 2;
+  const z =
+    (Math.sqrt(perVariant) * Math.abs(p2 - p1) - zAlpha * Math.sqrt(2 * pBar * (1 - pBar))) /
+    Math.sqrt(p1 * (1 - p1) + p2 * (1 - p2));
+  return normalCdf(z);
 }

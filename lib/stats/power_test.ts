@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { sampleSizeMeans, sampleSizeProportions, targetRate } from "./power.ts";
+import { powerForSampleSize, sampleSizeMeans, sampleSizeProportions, targetRate } from "./power.ts";
 import { assertClose, loadFixture } from "./_testing.ts";
 
 interface Input {
@@ -47,4 +47,35 @@ Deno.test("sample sizes match R power.prop.test (alpha / (k − 1) for k arms)",
 Deno.test("sampleSizeProportions() refuses rates outside (0, 1)", () => {
   assert.throws(() => sampleSizeProportions({ baselineRate: 0.5, variantRate: 1.1 }), RangeError);
   assert.throws(() => sampleSizeProportions({ baselineRate: 0.5, variantRate: 0.5 }), RangeError);
+});
+
+interface CurveInput {
+  baselineRate: number;
+  variantRate: number;
+  perVariant: number;
+  alpha: number;
+  variants: number;
+}
+
+Deno.test("powerForSampleSize() matches R power.prop.test(n = …)$power", async (t) => {
+  const fixture = loadFixture<CurveInput, { power: number }>("power_curve.json");
+  for (const { name, input, expected } of fixture.cases) {
+    await t.step(name, () => {
+      const { baselineRate, variantRate, perVariant, alpha, variants } = input;
+      const actual = powerForSampleSize({ baselineRate, variantRate }, perVariant, {
+        alpha,
+        variants,
+      });
+      assertClose(actual, expected.power, { relative: 1e-9, label: "power" });
+    });
+  }
+});
+
+Deno.test("powerForSampleSize() at the planned n reaches the planned power", () => {
+  const rates = { baselineRate: 0.05, variantRate: 0.055 };
+  const { perVariant } = sampleSizeProportions(rates, { power: 0.9, variants: 3 });
+  const reached = powerForSampleSize(rates, perVariant, { variants: 3 });
+  const short = powerForSampleSize(rates, perVariant - 1, { variants: 3 });
+  assert.ok(reached >= 0.9 && short < 0.9, `${short} < 0.9 ≤ ${reached}`);
+  assert.throws(() => powerForSampleSize(rates, 0), RangeError);
 });
