@@ -1,4 +1,5 @@
 import { lensEn } from "./lens_messages.ts";
+import { toolsEn } from "./tools_messages.ts";
 import type { Messages } from "./zh-CN.ts";
 
 /** English, on the language toggle. */
@@ -135,4 +136,5 @@ export const en: Messages = {
   "dashboard.show": "Show",
   "dashboard.pickBank": "Switch bank",
   ...lensEn,
+  ...toolsEn,
 };

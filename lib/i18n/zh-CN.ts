@@ -1,4 +1,5 @@
 import { lensZh } from "./lens_messages.ts";
+import { toolsZh } from "./tools_messages.ts";
 
 /** Simplified Chinese: the default language. Keys are shared with `en.ts`. */
 export const zhCN = {
@@ -134,6 +135,7 @@ export const zhCN = {
   "dashboard.show": "查看",
   "dashboard.pickBank": "切换银行",
   ...lensZh,
+  ...toolsZh,
 } as const;
 
 export type MessageKey = keyof typeof zhCN;
