@@ -130,6 +130,17 @@ export async function listAssessments(
   ).map(toAssessment);
 }
 
+/** The evidence notes stored for a bank and period ({} when none); callers check scope. */
+export async function evidenceOf(
+  db: Db,
+  bankId: string,
+  period: string,
+): Promise<Record<string, string>> {
+  const row = await db.selectFrom("assessments").select("evidence").where("bank_id", "=", bankId)
+    .where("period", "=", period).executeTakeFirst();
+  return row?.evidence ?? {};
+}
+
 /** One stored revision of an assessment; `changedBy` is the user's email when known. */
 export interface AssessmentRevision {
   revision: number;

@@ -2,13 +2,16 @@ import { Hono } from "hono";
 import { listBanks } from "../../db/banks.ts";
 import { MODEL } from "../../lib/lens/model.ts";
 import { renderPage } from "../../components/render.tsx";
+import { inScope } from "../../lib/scope.ts";
 import type { AppEnv } from "../../plugins/context.ts";
+import assessments from "./assessments.tsx";
+import scorecard from "./scorecard.tsx";
 
 const app = new Hono<AppEnv>();
 
 /** The banks on the platform: names and peer groups only (public facts, no figures). */
 app.get("/banks", async (c) => {
-  const { t, locale, db } = c.var;
+  const { t, locale, db, scope } = c.var;
   const banks = await listBanks(db);
   const groupName = (id: string) => {
     const group = MODEL.peer_groups.find((g) => g.id === id);
@@ -34,7 +37,9 @@ app.get("/banks", async (c) => {
                   <code>{b.id}</code>
                 </td>
                 <td>
-                  <a href={`/banks/${b.id}`}>{locale === "zh-CN" ? b.nameZh : b.nameEn}</a>
+                  {inScope(scope, b.id)
+                    ? <a href={`/banks/${b.id}`}>{locale === "zh-CN" ? b.nameZh : b.nameEn}</a>
+                    : <span>{locale === "zh-CN" ? b.nameZh : b.nameEn}</span>}
                   {b.synthetic && (
                     <span class="badge muted" title={t("banks.synthetic")}>demo</span>
                   )}
@@ -48,5 +53,8 @@ app.get("/banks", async (c) => {
     ),
   });
 });
+
+app.route("/", scorecard);
+app.route("/", assessments);
 
 export default app;

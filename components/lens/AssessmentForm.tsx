@@ -1,0 +1,159 @@
+import type { Locale, Translate } from "../../lib/i18n/mod.ts";
+import { type Indicator, MODEL } from "../../lib/lens/model.ts";
+import { nameOf } from "./names.ts";
+
+export interface FormState {
+  /** Raw field text, so a refused form comes back as typed. */
+  values: Record<string, string>;
+  notApplicable: Record<string, string>;
+  evidence: Record<string, string>;
+}
+
+interface Props {
+  action: string;
+  state: FormState;
+  errors: Record<string, string[]>;
+  readOnly: boolean;
+  locale: Locale;
+  t: Translate;
+}
+
+function MaturityField({ ind, value, disabled, t }: {
+  ind: Indicator & { type: "maturity" };
+  value: string;
+  disabled: boolean;
+  t: Translate;
+}) {
+  return (
+    <fieldset class="rubric">
+      <legend>{t("lens.rubric")}</legend>
+      {[1, 2, 3, 4, 5].map((level) => (
+        <label class="rubric-level">
+          <input
+            type="radio"
+            name={`v:${ind.id}`}
+            value={String(level)}
+            checked={value === String(level)}
+            disabled={disabled}
+          />
+          <strong>L{level}</strong> <span>{ind.rubric[String(level)]}</span>
+        </label>
+      ))}
+      <label class="rubric-level">
+        <input
+          type="radio"
+          name={`v:${ind.id}`}
+          value=""
+          checked={value === ""}
+          disabled={disabled}
+        />
+        <span class="muted">{t("lens.missing")}</span>
+      </label>
+    </fieldset>
+  );
+}
+
+function MetricField({ ind, value, disabled, t }: {
+  ind: Indicator & { type: "metric" };
+  value: string;
+  disabled: boolean;
+  t: Translate;
+}) {
+  return (
+    <div class="metric">
+      <label>
+        {t("lens.value")}{" "}
+        <input
+          type="text"
+          inputMode="decimal"
+          name={`v:${ind.id}`}
+          value={value}
+          disabled={disabled}
+          size={10}
+        />{" "}
+        <span class="unit">{ind.unit}</span>
+      </label>
+      <p class="small muted">
+        {t(ind.direction === "higher_better" ? "lens.higherBetter" : "lens.lowerBetter")} ·{" "}
+        {t("lens.band", { floor: ind.normalisation.floor, target: ind.normalisation.target })}
+      </p>
+    </div>
+  );
+}
+
+/** The assessment entry form: dimensions → capabilities → indicators, rubrics and units shown. */
+export function AssessmentForm({ action, state, errors, readOnly, locale, t }: Props) {
+  return (
+    <form method="post" action={action} class="assessment-form" data-testid="assessment-form">
+      {MODEL.dimensions.map((dim) => (
+        <section class="card">
+          <h2>{nameOf(locale, dim)}</h2>
+          {dim.capabilities.map((cap) => (
+            <fieldset class="capability">
+              <legend>{nameOf(locale, cap)}</legend>
+              {cap.indicators.map((ind) => {
+                const value = state.values[ind.id] ?? "";
+                const na = Object.hasOwn(state.notApplicable, ind.id);
+                return (
+                  <div class="indicator-field" id={`f-${ind.id}`} data-indicator={ind.id}>
+                    <h3>
+                      {ind.name_zh} / {ind.name_en} <code class="small">{ind.id}</code>
+                      {ind.critical && <span class="badge warn">{t("lens.critical")}</span>}
+                    </h3>
+                    {ind.definition && (
+                      <p class="small">
+                        {t("lens.definition")}: {ind.definition}
+                      </p>
+                    )}
+                    {(errors[ind.id] ?? []).map((e) => <p class="field-error">{e}</p>)}
+                    {ind.type === "maturity"
+                      ? <MaturityField ind={ind} value={value} disabled={readOnly} t={t} />
+                      : <MetricField ind={ind} value={value} disabled={readOnly} t={t} />}
+                    {ind.na_allowed_with_justification && (
+                      <div class="na">
+                        <label>
+                          <input
+                            type="checkbox"
+                            name={`na:${ind.id}`}
+                            value="1"
+                            checked={na}
+                            disabled={readOnly}
+                          />{" "}
+                          {t("lens.notApplicable")}
+                        </label>{" "}
+                        <label>
+                          {t("lens.naJustification")}{" "}
+                          <input
+                            type="text"
+                            name={`naj:${ind.id}`}
+                            value={state.notApplicable[ind.id] ?? ""}
+                            disabled={readOnly}
+                            maxLength={500}
+                          />
+                        </label>
+                      </div>
+                    )}
+                    <label class="evidence">
+                      {t("lens.evidence")}
+                      <textarea name={`e:${ind.id}`} rows={1} maxLength={2000} disabled={readOnly}>
+                        {state.evidence[ind.id] ?? ""}
+                      </textarea>
+                    </label>
+                  </div>
+                );
+              })}
+            </fieldset>
+          ))}
+        </section>
+      ))}
+      {!readOnly && (
+        <p class="form-actions">
+          <button type="submit" name="status" value="draft">{t("lens.saveDraft")}</button>{" "}
+          <button type="submit" name="status" value="submitted" class="primary">
+            {t("lens.submit")}
+          </button>
+        </p>
+      )}
+    </form>
+  );
+}

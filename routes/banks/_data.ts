@@ -1,0 +1,60 @@
+/** Loads what the scorecard and the peers page show; scoring and statistics are lib/lens. */
+import type { Kysely } from "kysely";
+import { type Assessment, assessmentsOfBank, peerInputs } from "../../db/assessments.ts";
+import type { Bank } from "../../db/banks.ts";
+import { measuredIndicators, type MeasuredValue } from "../../db/measured_indicators.ts";
+import type { Database } from "../../db/schema.ts";
+import { benchmarkAll, type FigureBenchmark, type ScoredBank } from "../../lib/lens/benchmark.ts";
+import { type LensScore, scoreAssessment } from "../../lib/lens/scoring.ts";
+import type { Scope } from "../../lib/scope.ts";
+
+/** Every bank's latest submitted assessment, scored (for aggregates only). */
+export async function scoredPeers(db: Kysely<Database>): Promise<ScoredBank[]> {
+  return (await peerInputs(db)).map((p) => ({
+    bankId: p.bankId,
+    peerGroup: p.peerGroup,
+    score: scoreAssessment({ values: p.values, notApplicable: p.notApplicable }),
+  }));
+}
+
+/** Benchmarks keyed `kind:id`, e.g. `capability:data_foundation`. */
+export function byFigure(list: FigureBenchmark[]): Map<string, FigureBenchmark> {
+  return new Map(list.map((b) => [`${b.kind}:${b.id}`, b]));
+}
+
+export interface Scorecard {
+  bank: Bank;
+  assessments: Assessment[];
+  current: Assessment | null;
+  score: LensScore | null;
+  benchmarks: Map<string, FigureBenchmark>;
+  trend: { period: string; status: string; score: LensScore }[];
+  measured: Partial<Record<string, MeasuredValue>>;
+}
+
+/**
+ * The scorecard of a bank in scope for `period` (default: the latest submitted assessment,
+ * else the latest draft), benchmarked against the bank's peer group.
+ */
+export async function loadScorecard(
+  db: Kysely<Database>,
+  scope: Scope,
+  bank: Bank,
+  period?: string,
+): Promise<Scorecard> {
+  const [assessments, peers, measured] = await Promise.all([
+    assessmentsOfBank(db, scope, bank.id),
+    scoredPeers(db),
+    measuredIndicators(db, scope, bank.id),
+  ]);
+  const submitted = assessments.filter((a) => a.status === "submitted");
+  const current = assessments.find((a) => a.period === period) ?? submitted.at(-1) ??
+    assessments.at(-1) ?? null;
+  const scoreOf = (a: Assessment) =>
+    scoreAssessment({ values: a.values, notApplicable: a.notApplicable });
+  const score = current ? scoreOf(current) : null;
+  const self = score ? { bankId: bank.id, peerGroup: bank.peerGroup, score } : undefined;
+  const benchmarks = byFigure(benchmarkAll(peers, bank.peerGroup, self));
+  const trend = assessments.map((a) => ({ period: a.period, status: a.status, score: scoreOf(a) }));
+  return { bank, assessments, current, score, benchmarks, trend, measured };
+}

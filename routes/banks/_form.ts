@@ -1,0 +1,65 @@
+/** Reads the assessment form post (`v:<id>`, `na:<id>`, `naj:<id>`, `e:<id>`, `status`). */
+import type { FormState } from "../../components/lens/AssessmentForm.tsx";
+import type { Assessment } from "../../db/assessments.ts";
+import { indicatorById } from "../../lib/lens/model.ts";
+import { type AssessmentDraft, type DraftIssue, draftIssues } from "./_save.ts";
+
+type Body = Record<string, string | File | (string | File)[]>;
+
+function text(body: Body, key: string): string {
+  const value = body[key];
+  return typeof value === "string" ? value.trim() : "";
+}
+
+/** The state of a stored assessment, as the form shows it. */
+export function stateOf(a: Pick<Assessment, "values" | "notApplicable" | "evidence">): FormState {
+  return {
+    values: Object.fromEntries(Object.entries(a.values).map(([k, v]) => [k, String(v)])),
+    notApplicable: { ...a.notApplicable },
+    evidence: { ...a.evidence },
+  };
+}
+
+/** Parses a form post into a draft and the typed state, with every issue by indicator. */
+export function readForm(
+  body: Body,
+): { draft: AssessmentDraft; state: FormState; issues: DraftIssue[] } {
+  const state: FormState = { values: {}, notApplicable: {}, evidence: {} };
+  const draft: AssessmentDraft = {
+    values: {},
+    notApplicable: {},
+    evidence: {},
+    status: text(body, "status") === "submitted" ? "submitted" : "draft",
+  };
+  const issues: DraftIssue[] = [];
+  for (const key of Object.keys(body)) {
+    const [kind, id] = key.split(":", 2);
+    if (!id || !["v", "na", "naj", "e"].includes(kind)) continue;
+    if (!indicatorById(id)) {
+      issues.push({
+        code: "UNKNOWN_INDICATOR",
+        indicatorId: id,
+        message: `Unknown indicator "${id}"`,
+      });
+      continue;
+    }
+    const value = text(body, key);
+    if (kind === "v" && value !== "") {
+      state.values[id] = value;
+      const number = Number(value);
+      if (/^[+-]?(\d+\.?\d*|\.\d+)$/.test(value) && Number.isFinite(number)) {
+        draft.values[id] = number;
+      } else {issues.push({
+          code: "NOT_A_NUMBER",
+          indicatorId: id,
+          message: `"${value}" is not a number`,
+        });}
+    }
+    if (kind === "na" && value !== "") {
+      state.notApplicable[id] = draft.notApplicable[id] = text(body, `naj:${id}`);
+    }
+    if (kind === "e" && value !== "") state.evidence[id] = draft.evidence[id] = value;
+  }
+  issues.push(...draftIssues(draft));
+  return { draft, state, issues };
+}

@@ -1,0 +1,120 @@
+import { Hono } from "hono";
+import type { Context } from "hono";
+import { renderPage } from "../../components/render.tsx";
+import { assessmentsOfBank } from "../../db/assessments.ts";
+import { type Bank, getBank } from "../../db/banks.ts";
+import { forbidden, notFound } from "../../lib/errors.ts";
+import { formatDate, formatNumber, type MessageKey } from "../../lib/i18n/mod.ts";
+import type { CsvError } from "../../lib/lens/csv.ts";
+import { isPeriod } from "../../lib/lens/period.ts";
+import { scoreAssessment } from "../../lib/lens/scoring.ts";
+import type { AppEnv } from "../../plugins/context.ts";
+import { canEditAssessments, importCsv } from "./_save.ts";
+import form from "./assessment_form.tsx";
+
+const app = new Hono<AppEnv>();
+
+async function listPage(c: Context<AppEnv>, bank: Bank, csvErrors: CsvError[] = []) {
+  const { t, locale, db, scope } = c.var;
+  const rows = await assessmentsOfBank(db, scope, bank.id);
+  const name = locale === "zh-CN" ? bank.nameZh : bank.nameEn;
+  const base = `/banks/${bank.id}/assessments`;
+  const editor = canEditAssessments(c.var.user);
+  return renderPage(c, {
+    title: t("lens.assessmentsOf", { bank: name }),
+    status: csvErrors.length ? 400 : 200,
+    body: (
+      <>
+        <header class="page-head">
+          <h1>{t("lens.assessmentsOf", { bank: name })}</h1>
+          <p class="page-links">
+            <a href={`/banks/${bank.id}`}>{t("lens.scorecard")}</a> ·{" "}
+            <a href={`/api/assessments/export.csv?bankId=${bank.id}`} download>
+              {t("lens.csvExport")}
+            </a>
+          </p>
+        </header>
+        <table class="data" data-testid="assessment-list">
+          <thead>
+            <tr>
+              <th scope="col">{t("lens.period")}</th>
+              <th scope="col">{t("lens.revision")}</th>
+              <th scope="col" class="num">{t("lens.overall")}</th>
+              <th scope="col">{t("lens.updatedAt")}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map((a) => (
+              <tr data-period={a.period}>
+                <td>
+                  <a href={`${base}/${a.period}`}>{a.period}</a>{" "}
+                  <span class="badge muted">{t(`lens.status.${a.status}` as MessageKey)}</span>
+                </td>
+                <td>{a.revision}</td>
+                <td class="num">{formatNumber(locale, scoreAssessment(a).overall.score)}</td>
+                <td>{formatDate(locale, a.updatedAt, true)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+        {editor && (
+          <div class="grid">
+            <form method="get" action={base} class="card">
+              <h2>{t("lens.newAssessment")}</h2>
+              <label>
+                {t("lens.periodLabel")}{" "}
+                <input name="period" required pattern="[0-9FY]{4,6}[HQ0-9]{0,2}" />
+              </label>{" "}
+              <button type="submit">{t("lens.open")}</button>
+            </form>
+            <form
+              method="post"
+              action={`${base}/import`}
+              enctype="multipart/form-data"
+              class="card"
+            >
+              <h2>{t("lens.csvImport")}</h2>
+              <p class="small muted">{t("lens.csvHelp")}</p>
+              <input type="file" name="file" accept=".csv,text/csv" required />{" "}
+              <button type="submit">{t("lens.csvImport")}</button>
+              {csvErrors.length > 0 && (
+                <ul class="errors" role="alert" data-testid="csv-errors">
+                  {csvErrors.slice(0, 50).map((e) => (
+                    <li>{e.line}:{e.column ?? "—"} {e.code} — {e.message}</li>
+                  ))}
+                </ul>
+              )}
+            </form>
+          </div>
+        )}
+      </>
+    ),
+  });
+}
+
+async function bankOf(c: Context<AppEnv>): Promise<Bank> {
+  const bank = await getBank(c.var.db, c.var.scope, c.req.param("id") ?? "");
+  if (!bank) throw notFound("No such bank");
+  return bank;
+}
+
+app.get("/banks/:id/assessments", async (c) => {
+  const bank = await bankOf(c);
+  const period = c.req.query("period")?.trim().toUpperCase();
+  if (period && isPeriod(period)) return c.redirect(`/banks/${bank.id}/assessments/${period}`, 303);
+  return listPage(c, bank);
+});
+
+app.post("/banks/:id/assessments/import", async (c) => {
+  const bank = await bankOf(c);
+  if (!canEditAssessments(c.var.user)) throw forbidden("Your role may not import assessments");
+  const file = (await c.req.parseBody())["file"];
+  const text = typeof file === "string" ? file : file ? await file.text() : "";
+  const result = await importCsv(c, text, "submitted");
+  if ("errors" in result) return listPage(c, bank, result.errors);
+  return c.redirect(`/banks/${bank.id}/assessments`, 303);
+});
+
+app.route("/", form);
+
+export default app;

@@ -1,0 +1,107 @@
+import { Hono } from "hono";
+import { Island } from "../../components/Island.tsx";
+import { IndicatorTable } from "../../components/lens/IndicatorTable.tsx";
+import { Magnifier, Telescope } from "../../components/lens/Insights.tsx";
+import { OverallCard } from "../../components/lens/OverallCard.tsx";
+import { radarProps } from "../../components/lens/radar.ts";
+import { TrendTable } from "../../components/lens/TrendTable.tsx";
+import { renderPage } from "../../components/render.tsx";
+import { getBank } from "../../db/banks.ts";
+import LensRadar from "../../islands/LensRadar.tsx";
+import WhatIf from "../../islands/WhatIf.tsx";
+import { notFound } from "../../lib/errors.ts";
+import type { MessageKey } from "../../lib/i18n/mod.ts";
+import { MODEL } from "../../lib/lens/model.ts";
+import { isPeriod } from "../../lib/lens/period.ts";
+import type { AppEnv } from "../../plugins/context.ts";
+import { loadScorecard } from "./_data.ts";
+
+const app = new Hono<AppEnv>();
+
+/** The scorecard of one bank: the executive's board page. Other banks' → 404. */
+app.get("/banks/:id", async (c) => {
+  const { t, locale, db, scope } = c.var;
+  const bank = await getBank(db, scope, c.req.param("id"));
+  if (!bank) throw notFound("No such bank");
+  const period = c.req.query("period");
+  const card = await loadScorecard(
+    db,
+    scope,
+    bank,
+    period && isPeriod(period) ? period : undefined,
+  );
+  const { score, current, benchmarks } = card;
+  const bankName = locale === "zh-CN" ? bank.nameZh : bank.nameEn;
+  const title = `${bankName} · ${t("lens.scorecard")}`;
+  const firstWeak = score?.entryPoints[0]?.weakestIndicators[0]?.id ?? "app_mau_penetration";
+  return renderPage(c, {
+    title,
+    body: (
+      <div class="scorecard">
+        <header class="page-head">
+          <h1>{title}</h1>
+          {current && (
+            <form method="get" class="inline period-pick">
+              <label>
+                {t("lens.period")}{" "}
+                <select name="period">
+                  {card.assessments.map((a) => (
+                    <option value={a.period} selected={a.period === current.period}>
+                      {a.period} · {t(`lens.status.${a.status}` as MessageKey)}
+                    </option>
+                  ))}
+                </select>
+              </label>{" "}
+              <button type="submit">{t("lens.periodPick")}</button>
+            </form>
+          )}
+          <p class="page-links">
+            <a href={`/banks/${bank.id}/assessments`}>{t("lens.assessments")}</a>
+            {" · "}
+            <a href={`/peers?group=${bank.peerGroup}&bank=${bank.id}`}>{t("lens.peers")}</a>
+          </p>
+        </header>
+        {!score || !current ? <p class="muted">{t("lens.noAssessment")}</p> : (
+          <>
+            {current.status === "draft" && <p class="notice">{t("lens.draftNote")}</p>}
+            <div class="grid top-grid">
+              <OverallCard
+                score={score}
+                overall={benchmarks.get("overall:overall")}
+                {...{ locale, t }}
+              />
+              <Island
+                component={LensRadar}
+                props={radarProps("dimension", score, benchmarks, { locale, t, bankName })}
+              />
+            </div>
+            <Island
+              component={LensRadar}
+              props={radarProps("capability", score, benchmarks, { locale, t, bankName })}
+            />
+            <div class="grid">
+              <Magnifier score={score} locale={locale} t={t} />
+              <Telescope score={score} locale={locale} t={t} />
+            </div>
+            <TrendTable trend={card.trend} bankId={bank.id} locale={locale} t={t} />
+            <IndicatorTable {...{ score, benchmarks, locale, t }} measured={card.measured} />
+            <Island
+              component={WhatIf}
+              props={{
+                locale,
+                values: current.values,
+                notApplicable: current.notApplicable,
+                initialId: firstWeak,
+              }}
+            />
+            <p class="muted small">
+              {t("lens.basis")} {t("lens.privacy", { k: MODEL.peer_statistics.k_min })}
+            </p>
+          </>
+        )}
+      </div>
+    ),
+  });
+});
+
+export default app;
