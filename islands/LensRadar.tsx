@@ -87,14 +87,16 @@ export default function LensRadar({ locale, title, testid, labels, series }: Len
           <thead>
             <tr>
               <th scope="col"></th>
-              {series.map((s) => <th scope="col" class="num">{s.label}</th>)}
+              {series.map((s) => <th key={s.kind} scope="col" class="num">{s.label}</th>)}
             </tr>
           </thead>
           <tbody>
             {labels.map((label, k) => (
               <tr>
                 <th scope="row">{label}</th>
-                {series.map((s) => <td class="num">{formatNumber(locale, s.data[k])}</td>)}
+                {series.map((s) => (
+                  <td key={s.kind} class="num">{formatNumber(locale, s.data[k])}</td>
+                ))}
               </tr>
             ))}
           </tbody>

@@ -62,7 +62,8 @@ export default function WhatIf({ locale, values, notApplicable, initialId }: Wha
           >
             {MODEL.dimensions.flatMap((d) => d.capabilities).map((c) => (
               <optgroup label={name(locale, c)}>
-                {c.indicators.map((i) => <option value={i.id}>{name(locale, i)}</option>)}
+                {c.indicators.map((i) => <option key={i.id} value={i.id}>{name(locale, i)}
+                </option>)}
               </optgroup>
             ))}
           </select>

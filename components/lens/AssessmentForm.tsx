@@ -105,7 +105,7 @@ export function AssessmentForm({ action, state, errors, readOnly, locale, t }: P
                         {t("lens.definition")}: {ind.definition}
                       </p>
                     )}
-                    {(errors[ind.id] ?? []).map((e) => <p class="field-error">{e}</p>)}
+                    {(errors[ind.id] ?? []).map((e) => <p key={e} class="field-error">{e}</p>)}
                     {ind.type === "maturity"
                       ? <MaturityField ind={ind} value={value} disabled={readOnly} t={t} />
                       : <MetricField ind={ind} value={value} disabled={readOnly} t={t} />}

@@ -23,7 +23,9 @@ export function TrendTable({ trend, bankId, locale, t }: Props) {
             <th scope="col" class="num">{t("lens.overall")}</th>
             <th scope="col" class="num">{t("lens.change")}</th>
             <th scope="col">{t("lens.level")}</th>
-            {MODEL.dimensions.map((d) => <th scope="col" class="num">{nameOf(locale, d)}</th>)}
+            {MODEL.dimensions.map((d) => (
+              <th key={d.id} scope="col" class="num">{nameOf(locale, d)}</th>
+            ))}
           </tr>
         </thead>
         <tbody>
