@@ -27,12 +27,17 @@ async function start(env: Record<string, string>): Promise<Running> {
     for await (const chunk of stream) output += decoder.decode(chunk);
   };
   const pumps = Promise.all([pump(child.stdout), pump(child.stderr)]);
+  let exited = false;
+  child.status.then(() => (exited = true));
   const deadline = Date.now() + 60_000;
   let url = "";
   while (!url) {
     const match = output.match(/is running at (http:\/\/[^\s/]+:\d+\/)/);
     if (match) url = match[1];
-    else if (Date.now() > deadline) {
+    else if (exited) {
+      await pumps;
+      throw new Error(`The app exited before serving:\n${output}`);
+    } else if (Date.now() > deadline) {
       child.kill("SIGKILL");
       throw new Error(`The app did not start within 60 s:\n${output}`);
     } else await new Promise((resolve) => setTimeout(resolve, 50));
