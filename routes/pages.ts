@@ -3,6 +3,7 @@ import type { AppEnv } from "../plugins/context.ts";
 import dashboard from "./index.tsx";
 import lang from "./lang.ts";
 import banks from "./banks/index.tsx";
+import peers from "./peers/index.tsx";
 import sections from "./sections.tsx";
 import auth from "./auth.tsx";
 import admin from "./admin/mod.ts";
@@ -13,6 +14,7 @@ export function pageRoutes(): Hono<AppEnv> {
   pages.route("/", dashboard);
   pages.route("/", lang);
   pages.route("/", banks);
+  pages.route("/", peers);
   pages.route("/", sections);
   pages.route("/", auth);
   pages.route("/", admin);

@@ -1,8 +1,10 @@
 import { Hono } from "hono";
 import type { AppEnv } from "../../plugins/context.ts";
+import assessments from "./assessments.ts";
 import auth from "./auth.ts";
 import bandits from "./bandits.ts";
 import lens from "./lens.ts";
+import peers from "./peers.ts";
 import sdkKeys from "./sdk_keys.ts";
 import stats from "./stats.ts";
 import users from "./users.ts";
@@ -14,6 +16,8 @@ export function apiRoutes(): Hono<AppEnv> {
   api.route("/stats", stats);
   api.route("/bandits", bandits);
   api.route("/lens", lens);
+  api.route("/assessments", assessments);
+  api.route("/peers", peers);
   api.route("/auth", auth);
   api.route("/users", users);
   api.route("/sdk-keys", sdkKeys);

@@ -1,0 +1,107 @@
+import { Hono } from "hono";
+import type { Context } from "hono";
+import { z } from "zod";
+import { getAssessment, listAssessments, listRevisions } from "../../db/assessments.ts";
+import { getBank } from "../../db/banks.ts";
+import { AppError, badRequest, forbidden, notFound } from "../../lib/errors.ts";
+import { assessmentsToCsv } from "../../lib/lens/csv.ts";
+import { isPeriod } from "../../lib/lens/period.ts";
+import { scoreAssessment } from "../../lib/lens/scoring.ts";
+import type { AppEnv } from "../../plugins/context.ts";
+import { readJson } from "../../plugins/validate.ts";
+import { canEditAssessments, draftIssues, importCsv, saveDraft } from "../banks/_save.ts";
+
+const saveBody = z.strictObject({
+  values: z.record(z.string(), z.number().nullable()),
+  notApplicable: z.record(z.string(), z.string()).optional(),
+  evidence: z.record(z.string(), z.string()).optional(),
+  status: z.enum(["draft", "submitted"]),
+});
+
+/** Assessments of the banks in the caller's scope, mounted at `/api/assessments`. */
+const app = new Hono<AppEnv>();
+
+function periodParam(value: string | undefined): string | undefined {
+  if (value === undefined || value === "") return undefined;
+  if (!isPeriod(value)) throw badRequest("BAD_PERIOD", `Bad period "${value}"`);
+  return value;
+}
+
+async function target(c: Context<AppEnv>) {
+  const bank = await getBank(c.var.db, c.var.scope, c.req.param("bankId") ?? "");
+  if (!bank) throw notFound("No such bank");
+  return { bank, period: periodParam(c.req.param("period"))! };
+}
+
+app.get("/", async (c) => {
+  const rows = await listAssessments(c.var.db, c.var.scope, {
+    period: periodParam(c.req.query("period")),
+  });
+  return c.json({
+    assessments: rows.map(({ values, notApplicable, evidence: _e, ...a }) => ({
+      ...a,
+      overall: scoreAssessment({ values, notApplicable }).overall,
+    })),
+  });
+});
+
+app.get("/export.csv", async (c) => {
+  const bankId = c.req.query("bankId");
+  const rows =
+    (await listAssessments(c.var.db, c.var.scope, { period: periodParam(c.req.query("period")) }))
+      .filter((a) => !bankId || a.bankId === bankId);
+  c.header("Content-Disposition", `attachment; filename="assessments.csv"`);
+  return c.body(assessmentsToCsv(rows), 200, { "Content-Type": "text/csv; charset=utf-8" });
+});
+
+app.post("/import", async (c) => {
+  if (!canEditAssessments(c.var.user)) throw forbidden("Your role may not import assessments");
+  const type = c.req.header("content-type") ?? "";
+  if (!/^text\/csv/i.test(type)) {
+    throw new AppError(415, "UNSUPPORTED_MEDIA_TYPE", 'Expected "Content-Type: text/csv"');
+  }
+  const status = c.req.query("status") === "draft" ? "draft" : "submitted";
+  const result = await importCsv(c, await c.req.text(), status);
+  if ("errors" in result) {
+    const message = `${result.errors.length} problem(s) in the CSV; nothing was imported`;
+    return c.json({ error: { code: "CSV_INVALID", message, errors: result.errors } }, 400);
+  }
+  return c.json(result);
+});
+
+app.get("/:bankId/:period", async (c) => {
+  const { bank, period } = await target(c);
+  const assessment = await getAssessment(c.var.db, c.var.scope, bank.id, period);
+  if (!assessment) throw notFound("No such assessment");
+  return c.json({ assessment, score: scoreAssessment(assessment) });
+});
+
+app.get("/:bankId/:period/revisions", async (c) => {
+  const { bank, period } = await target(c);
+  const revisions = await listRevisions(c.var.db, c.var.scope, bank.id, period);
+  if (revisions.length === 0) throw notFound("No such assessment");
+  return c.json({ revisions });
+});
+
+app.put("/:bankId/:period", async (c) => {
+  const { bank, period } = await target(c);
+  if (!canEditAssessments(c.var.user)) throw forbidden("Your role may not edit assessments");
+  const body = await readJson(c, saveBody);
+  const values = Object.fromEntries(
+    Object.entries(body.values).filter((e): e is [string, number] => e[1] !== null),
+  );
+  const draft = {
+    values,
+    notApplicable: body.notApplicable ?? {},
+    evidence: body.evidence ?? {},
+    status: body.status,
+  };
+  const issues = draftIssues(draft);
+  if (issues.length) {
+    throw badRequest(issues[0].code, issues.slice(0, 5).map((i) => i.message).join("; "));
+  }
+  const assessment = await saveDraft(c, bank.id, period, draft);
+  return c.json({ assessment, score: scoreAssessment(assessment) });
+});
+
+export default app;

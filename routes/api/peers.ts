@@ -1,0 +1,64 @@
+import { Hono } from "hono";
+import { toCsv } from "../../lib/lens/csv.ts";
+import type { AppEnv } from "../../plugins/context.ts";
+import { loadPeerView, type PeerView } from "../peers/_data.ts";
+
+/** Peer aggregates, mounted at `/api/peers`: never a figure of a single bank out of scope. */
+const app = new Hono<AppEnv>();
+
+function json(view: PeerView) {
+  return {
+    group: view.group,
+    bankId: view.bank?.id ?? null,
+    figures: view.figures,
+    ranking: {
+      group: view.ranking.summary.group,
+      reason: view.ranking.summary.reason,
+      n: view.ranking.n,
+      entries: view.ranking.entries.map(({ bank: _b, ...e }) => e),
+    },
+  };
+}
+
+/** The figures table as shown on /peers, one row per figure. */
+export function peersCsv(view: PeerView): string {
+  const header = [
+    "kind",
+    "id",
+    "requested_group",
+    "group",
+    "reason",
+    "n",
+    "q1",
+    "median",
+    "q3",
+    "p10",
+    "p90",
+    ...(view.bank ? ["bank_id", "bank_value", "bank_percentile"] : []),
+  ];
+  const rows = view.figures.map((f) => [
+    f.kind,
+    f.id,
+    f.summary.requestedGroup,
+    f.summary.group,
+    f.summary.reason,
+    f.summary.n,
+    f.summary.q1,
+    f.summary.median,
+    f.summary.q3,
+    f.summary.p10,
+    f.summary.p90,
+    ...(view.bank ? [view.bank.id, f.value, f.percentile] : []),
+  ]);
+  return toCsv([header, ...rows]);
+}
+
+app.get("/", async (c) => c.json(json(await loadPeerView(c))));
+
+app.get("/export.csv", async (c) => {
+  const view = await loadPeerView(c);
+  c.header("Content-Disposition", `attachment; filename="peers-${view.group}.csv"`);
+  return c.body(peersCsv(view), 200, { "Content-Type": "text/csv; charset=utf-8" });
+});
+
+export default app;
