@@ -7,6 +7,8 @@ import peers from "./peers/index.tsx";
 import sections from "./sections.tsx";
 import auth from "./auth.tsx";
 import admin from "./admin/mod.ts";
+import calculator from "./tools/calculator.tsx";
+import banditSimulator from "./tools/bandit_simulator.tsx";
 
 /** Every HTML page. */
 export function pageRoutes(): Hono<AppEnv> {
@@ -18,5 +20,7 @@ export function pageRoutes(): Hono<AppEnv> {
   pages.route("/", sections);
   pages.route("/", auth);
   pages.route("/", admin);
+  pages.route("/", calculator);
+  pages.route("/", banditSimulator);
   return pages;
 }

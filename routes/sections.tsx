@@ -10,8 +10,6 @@ const SECTIONS: Record<string, MessageKey> = {
   "/peers": "sections.peers",
   "/experiments": "sections.experiments",
   "/campaigns": "sections.campaigns",
-  "/tools/calculator": "sections.calculator",
-  "/tools/bandit-simulator": "sections.banditSimulator",
 };
 
 for (const [path, key] of Object.entries(SECTIONS)) {

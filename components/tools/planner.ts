@@ -1,0 +1,86 @@
+/**
+ * The sample-size planner's arithmetic on its form fields: validation into message keys, users
+ * per arm and in total (lib/stats/power.ts), days at the given traffic and the power curve.
+ */
+import type { MessageKey } from "../../lib/i18n/mod.ts";
+import { powerForSampleSize, sampleSizeProportions, targetRate } from "../../lib/stats/power.ts";
+import { parseInteger, parseNumber } from "./inputs.ts";
+
+export interface PlannerInputs {
+  [key: string]: unknown;
+  /** Control rate in percent, as typed. */
+  baseline: string;
+  /** Relative lift in percent or absolute lift in percentage points, as typed. */
+  mde: string;
+  effectType: "relative" | "absolute";
+  alpha: number;
+  power: number;
+  arms: string;
+  /** Users entering the test per day, all arms together. */
+  traffic: string;
+}
+
+export const DEFAULT_PLANNER: PlannerInputs = {
+  baseline: "2",
+  mde: "10",
+  effectType: "relative",
+  alpha: 0.05,
+  power: 0.8,
+  arms: "2",
+  traffic: "5000",
+};
+
+export interface Plan {
+  ok: true;
+  baselineRate: number;
+  variantRate: number;
+  arms: number;
+  alpha: number;
+  perVariant: number;
+  total: number;
+  days: number;
+  /** Power at 40 sample sizes up to twice the planned n per arm. */
+  curve: { n: number; power: number }[];
+}
+
+export type PlanOutcome = Plan | {
+  ok: false;
+  error: MessageKey;
+  params?: Record<string, string | number>;
+};
+
+export function plan(inputs: PlannerInputs): PlanOutcome {
+  const baselineRate = parseNumber(inputs.baseline) / 100;
+  const effect = parseNumber(inputs.mde) / 100;
+  const arms = parseInteger(inputs.arms, 2, 20);
+  const traffic = parseNumber(inputs.traffic);
+  if (!(baselineRate > 0 && baselineRate < 1)) return { ok: false, error: "tools.err.baseline" };
+  if (!(Number.isFinite(effect) && effect !== 0)) return { ok: false, error: "tools.err.mde" };
+  if (arms === null) return { ok: false, error: "tools.err.arms" };
+  if (!(traffic > 0 && Number.isFinite(traffic))) return { ok: false, error: "tools.err.traffic" };
+  const variantRate = targetRate(baselineRate, effect, inputs.effectType);
+  if (!(variantRate > 0 && variantRate < 1) || variantRate === baselineRate) {
+    const rate = Number.isFinite(variantRate) ? `${+(variantRate * 100).toPrecision(6)}%` : "—";
+    return { ok: false, error: "tools.err.target", params: { rate } };
+  }
+  const rates = { baselineRate, variantRate };
+  const options = { alpha: inputs.alpha, power: inputs.power, variants: arms };
+  const size = sampleSizeProportions(rates, options);
+  if (!Number.isSafeInteger(size.total)) return { ok: false, error: "tools.err.tooSmall" };
+  const step = Math.max(1, Math.ceil((2 * size.perVariant) / 40));
+  const curve = Array.from({ length: 40 }, (_, i) => (i + 1) * step).map((n) => ({
+    n,
+    power: powerForSampleSize(rates, n, options),
+  }));
+  return {
+    ok: true,
+    baselineRate,
+    variantRate,
+    arms,
+    alpha: size.alpha,
+    perVariant: size.perVariant,
+    total: size.total,
+    days: Math.ceil(size.total / traffic),
+    curve,
+  };
+}
