@@ -134,7 +134,7 @@ export function currentUser(c: Context<AppEnv>): SessionUser {
  * sets the cookie: HttpOnly, SameSite=Lax, Secure over HTTPS.
  */
 export async function startSession(c: Context<AppEnv>, userId: string): Promise<void> {
-  await endSession(c);
+  await revokeRequestSession(c);
   const token = randomToken(32);
   const now = c.var.now();
   await insertSession(c.var.db, {
@@ -154,9 +154,13 @@ export async function startSession(c: Context<AppEnv>, userId: string): Promise<
 
 /** Revokes the request's session (if any) and clears the cookie. */
 export async function endSession(c: Context<AppEnv>): Promise<void> {
+  await revokeRequestSession(c);
+  deleteCookie(c, SESSION_COOKIE, { path: "/", secure: isHttps(c) });
+}
+
+async function revokeRequestSession(c: Context<AppEnv>) {
   const token = getCookie(c, SESSION_COOKIE);
   if (token && token.length <= 128) {
     await revokeSession(c.var.db, await sha256Hex(token), c.var.now());
   }
-  deleteCookie(c, SESSION_COOKIE, { path: "/", secure: isHttps(c) });
 }
