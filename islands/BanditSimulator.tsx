@@ -62,7 +62,7 @@ export default function BanditSimulator({ locale, initial, results }: BanditSimu
   return (
     <section class="card tool" data-testid="bandit">
       <form class="tool-form" onSubmit={(e) => (e.preventDefault(), run())}>
-        <fieldset>
+        <fieldset class="wide">
           <legend>{t("tools.bandit.policies")}</legend>
           {POLICIES.map((p) => (
             <label class="check">

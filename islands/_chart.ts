@@ -30,6 +30,7 @@ export function useLineChart(
   useEffect(() => {
     const built = config();
     if (!canvas.current || !built) return;
+    Chart.getChart(canvas.current)?.destroy();
     const chart = new Chart(canvas.current, {
       ...built,
       options: { animation: false, maintainAspectRatio: false, ...built.options },
@@ -69,7 +70,7 @@ export function powerChart(
     options: {
       scales: {
         x: { type: "linear", title: { display: true, text: t("tools.plan.chartX") } },
-        y: { min: 0, max: 1, ticks: { format: { style: "percent", maximumFractionDigits: 0 } } },
+        y: { min: 0, max: 1, ticks: { callback: (v) => `${Math.round(Number(v) * 100)}%` } },
       },
     },
   };

@@ -5,7 +5,7 @@ export function ArmRates(
   { rates, onChange, t }: { rates: string[]; onChange: (rates: string[]) => void; t: Translate },
 ) {
   return (
-    <fieldset>
+    <fieldset class="wide">
       <legend>{t("tools.bandit.rates")}</legend>
       {rates.map((rate, i) => (
         <span class="arm-rate">

@@ -35,7 +35,7 @@ export function LiftIntervals(
   const step = niceStep((hi - lo) / 4);
   const ticks: number[] = [];
   for (let v = Math.ceil(lo / step) * step; v <= hi; v += step) {
-    ticks.push(Math.round(v / step) * step);
+    ticks.push(Math.round(v / step) * step || 0);
   }
   const digits = Math.max(0, Math.min(3, -Math.floor(Math.log10(step * 100) + 1e-9)));
   return (
