@@ -69,7 +69,11 @@ export function powerChart(
     },
     options: {
       scales: {
-        x: { type: "linear", title: { display: true, text: t("tools.plan.chartX") } },
+        x: {
+          type: "linear",
+          max: ends[1].n,
+          title: { display: true, text: t("tools.plan.chartX") },
+        },
         y: { min: 0, max: 1, ticks: { callback: (v) => `${Math.round(Number(v) * 100)}%` } },
       },
     },

@@ -102,6 +102,15 @@ Deno.test({
       );
       assert.equal(win.analysis.srm.mismatch, false);
 
+      const peeking = analyzeArms(arms, { sequential: true }, zh);
+      assert.ok(peeking.ok && peeking.analysis.sequential);
+      const [fixed, safe] = [win, peeking].map((o) => o.ok ? o.analysis.comparisons[0] : null);
+      assert.ok(safe!.pValue! > fixed!.pValue!, "the always-valid p is the larger");
+      assert.ok(
+        safe!.ci![1] - safe!.ci![0] > fixed!.ci![1] - fixed!.ci![0],
+        "the sequence is wider",
+      );
+
       const skewed = analyzeArms(
         [arms[0], { ...arms[1], users: "23000" }],
         { sequential: false },
