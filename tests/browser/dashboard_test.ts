@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
-import { launchChromium, serveApp } from "./helpers.ts";
+import { BROWSER_ADMIN, launchChromium, serveApp } from "./helpers.ts";
 
 Deno.test({
-  name: "the dashboard renders in Chinese, switches to English, and its island hydrates",
+  name: "sign in, the dashboard renders in Chinese, switches to English, and its island hydrates",
   sanitizeOps: false,
   sanitizeResources: false,
   async fn() {
@@ -14,7 +14,16 @@ Deno.test({
       const errors: string[] = [];
       page.on("pageerror", (error) => errors.push(String(error)));
       page.on("console", (msg) => msg.type() === "error" && errors.push(msg.text()));
+
       await page.goto(`${server.origin}/`);
+      assert.equal(new URL(page.url()).pathname, "/login", "anonymous visitors are sent to sign in");
+      assert.equal(await page.getAttribute("html", "lang"), "zh-CN");
+      await page.fill("input[name=email]", BROWSER_ADMIN.email);
+      await page.fill("input[name=password]", BROWSER_ADMIN.password);
+      await Promise.all([
+        page.waitForURL((url) => url.pathname === "/"),
+        page.click("form button[type=submit]"),
+      ]);
 
       assert.equal(await page.getAttribute("html", "lang"), "zh-CN");
       assert.equal(await page.textContent("h1"), "总览");
