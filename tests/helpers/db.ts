@@ -9,9 +9,10 @@ import { openDatabase, type OpenedDatabase } from "../../db/client.ts";
 import { migrateToLatest } from "../../db/migrate.ts";
 
 export type Backend = "pglite" | "postgres";
-export const BACKENDS: Backend[] = Deno.env.get("LENSLOOP_SKIP_POSTGRES") === "1" && !Deno.env.get("CI")
-  ? ["pglite"]
-  : ["pglite", "postgres"];
+export const BACKENDS: Backend[] =
+  Deno.env.get("LENSLOOP_SKIP_POSTGRES") === "1" && !Deno.env.get("CI")
+    ? ["pglite"]
+    : ["pglite", "postgres"];
 
 const SERVER_URL = Deno.env.get("TEST_DATABASE_URL") ?? "postgres://postgres@127.0.0.1:5432/test";
 
