@@ -16,7 +16,11 @@ Deno.test({
       page.on("console", (msg) => msg.type() === "error" && errors.push(msg.text()));
 
       await page.goto(`${server.origin}/`);
-      assert.equal(new URL(page.url()).pathname, "/login", "anonymous visitors are sent to sign in");
+      assert.equal(
+        new URL(page.url()).pathname,
+        "/login",
+        "anonymous visitors are sent to sign in",
+      );
       assert.equal(await page.getAttribute("html", "lang"), "zh-CN");
       await page.fill("input[name=email]", BROWSER_ADMIN.email);
       await page.fill("input[name=password]", BROWSER_ADMIN.password);
