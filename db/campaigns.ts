@@ -15,6 +15,8 @@ export interface Campaign {
 
 type Db = Kysely<Database> | Transaction<Database>;
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 export async function createCampaign(
   db: Db,
   input: Omit<Campaign, "id"> & { createdBy: string | null },
@@ -35,6 +37,29 @@ export async function listCampaigns(db: Db, scope: Scope): Promise<Campaign[]> {
     .where((eb) => inBankScope(eb, "campaigns.bank_id", scope)).orderBy("created_at", "desc")
     .execute();
   return rows.map(toCampaign);
+}
+
+/** One campaign in scope, or null (also for a malformed id). */
+export async function getCampaign(db: Db, scope: Scope, id: string): Promise<Campaign | null> {
+  if (!UUID.test(id)) return null;
+  const row = await db.selectFrom("campaigns").selectAll().where("id", "=", id)
+    .where((eb) => inBankScope(eb, "campaigns.bank_id", scope)).executeTakeFirst();
+  return row ? toCampaign(row) : null;
+}
+
+/** Changes a campaign's name, channel, segment and description; false when not in scope. */
+export async function updateCampaign(
+  db: Db,
+  scope: Scope,
+  id: string,
+  patch: Pick<Campaign, "name" | "channel" | "segment" | "description">,
+  now: Date,
+): Promise<boolean> {
+  if (!UUID.test(id)) return false;
+  const updated = await db.updateTable("campaigns").set({ ...patch, updated_at: now })
+    .where("id", "=", id).where((eb) => inBankScope(eb, "campaigns.bank_id", scope))
+    .returning("id").executeTakeFirst();
+  return Boolean(updated);
 }
 
 function toCampaign(row: {

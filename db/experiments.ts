@@ -1,7 +1,15 @@
-/** Experiments (one iteration of a campaign each) and their variants. */
-import type { Kysely, Transaction } from "kysely";
+/**
+ * Experiments (one iteration of a campaign each) and their variants.
+ *
+ * Reads are scoped (`inBankScope`): another bank's experiment looks like it does not exist.
+ * Only drafts are editable and status moves one way, draft → running → stopped → decided; both
+ * rules are enforced in the `where` of the update itself, so two concurrent requests cannot
+ * both win. Every change bumps `config_version` (SDKs cache the configuration by it).
+ * Transactions are opened by the caller (a draft edit replaces the variants too).
+ */
+import type { Kysely, Selectable, Transaction } from "kysely";
 import type { Scope } from "../lib/scope.ts";
-import type { Database, ExperimentStatus } from "./schema.ts";
+import type { Database, ExperimentsTable, ExperimentStatus } from "./schema.ts";
 import { inBankScope } from "./scope.ts";
 
 export interface VariantInput {
@@ -23,17 +31,62 @@ export interface ExperimentSummary {
   variants: Array<{ name: string; description: string; weight: number }>;
 }
 
+export type PrimaryMetric = { type: "conversion" | "value"; name?: string };
+/** A guardrail: a metric that must not get significantly worse in the given direction. */
+export interface Guardrail {
+  name: string;
+  type: "conversion" | "value";
+  direction: "higher_is_better" | "lower_is_better";
+}
+export type Targeting = { stages?: string[]; tags?: string[] };
+
+/** The configuration an experiment's pages, API and analysis need. */
+export interface Experiment extends ExperimentSummary {
+  parentExperimentId: string | null;
+  primaryMetric: PrimaryMetric;
+  guardrails: Guardrail[];
+  targeting: Targeting;
+  alpha: number;
+  sequential: boolean;
+  sequentialTuning: number;
+  /** Users in total (all arms) the test was planned for; null when not planned. */
+  plannedSampleSize: number | null;
+  baselineRate: number | null;
+  winnerVariant: string | null;
+  configVersion: number;
+  stoppedAt: Date | null;
+  decidedAt: Date | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+/** The editable settings of a draft. */
+export interface ExperimentSettings {
+  name: string;
+  campaignId: string | null;
+  mode: "ab" | "bandit";
+  primaryMetric: PrimaryMetric;
+  guardrails: Guardrail[];
+  targeting: Targeting;
+  alpha: number;
+  sequential: boolean;
+  sequentialTuning: number;
+  plannedSampleSize: number | null;
+  baselineRate: number | null;
+  variants: VariantInput[];
+}
+
 type Db = Kysely<Database> | Transaction<Database>;
+type Row = Selectable<ExperimentsTable>;
 
 /** Creates an experiment with its variants (the first variant is the control). */
 export async function createExperiment(
   db: Db,
-  input: {
+  input: Partial<Omit<ExperimentSettings, "variants" | "campaignId" | "name">> & {
     bankId: string;
     campaignId: string | null;
     key: string;
     name: string;
-    mode?: "ab" | "bandit";
     status?: ExperimentStatus;
     iteration?: number;
     parentExperimentId?: string | null;
@@ -51,35 +104,71 @@ export async function createExperiment(
     status: input.status ?? "draft",
     iteration: input.iteration ?? 1,
     parent_experiment_id: input.parentExperimentId ?? null,
-    primary_metric: { type: "conversion" },
-    guardrails: [],
-    targeting: {},
-    planned_sample_size: null,
-    baseline_rate: null,
+    primary_metric: input.primaryMetric ?? { type: "conversion" },
+    guardrails: input.guardrails ?? [],
+    targeting: input.targeting ?? {},
+    alpha: input.alpha,
+    sequential: input.sequential,
+    sequential_tuning: input.sequentialTuning,
+    planned_sample_size: input.plannedSampleSize ?? null,
+    baseline_rate: input.baselineRate ?? null,
     winner_variant: null,
     started_at: input.startedAt ?? null,
     created_by: input.createdBy,
   }).returning("id").executeTakeFirstOrThrow();
-  await db.insertInto("variants").values(input.variants.map((v, position) => ({
-    experiment_id: row.id,
-    bank_id: input.bankId,
+  await insertVariants(db, row.id, input.bankId, input.variants);
+  return row;
+}
+
+async function insertVariants(db: Db, experimentId: string, bankId: string, list: VariantInput[]) {
+  await db.insertInto("variants").values(list.map((v, position) => ({
+    experiment_id: experimentId,
+    bank_id: bankId,
     position,
     name: v.name,
     description: v.description ?? "",
     weight: v.weight,
   }))).execute();
-  return row;
+}
+
+/** The next iteration number of a campaign (1 for a campaign without experiments). */
+export async function nextIteration(db: Db, campaignId: string): Promise<number> {
+  const row = await db.selectFrom("experiments").select((eb) => eb.fn.max("iteration").as("max"))
+    .where("campaign_id", "=", campaignId).executeTakeFirst();
+  return Number(row?.max ?? 0) + 1;
 }
 
 export async function listExperiments(
   db: Db,
   scope: Scope,
-  filter: { status?: ExperimentStatus } = {},
-): Promise<ExperimentSummary[]> {
+  filter: { status?: ExperimentStatus; campaignId?: string } = {},
+): Promise<Experiment[]> {
   let query = db.selectFrom("experiments").selectAll()
     .where((eb) => inBankScope(eb, "experiments.bank_id", scope));
   if (filter.status) query = query.where("status", "=", filter.status);
-  const rows = await query.orderBy("created_at", "desc").execute();
+  if (filter.campaignId) query = query.where("campaign_id", "=", filter.campaignId);
+  const rows = await query.orderBy("created_at", "desc").orderBy("key").execute();
+  return withVariants(db, rows);
+}
+
+/**
+ * The experiment with this key among the banks in scope (keys are unique per bank; pass
+ * `bankId` to pick one when the scope spans banks). Several matches → the first by bank id.
+ */
+export async function getExperimentByKey(
+  db: Db,
+  scope: Scope,
+  key: string,
+  bankId?: string,
+): Promise<Experiment | null> {
+  let query = db.selectFrom("experiments").selectAll().where("key", "=", key)
+    .where((eb) => inBankScope(eb, "experiments.bank_id", scope));
+  if (bankId) query = query.where("bank_id", "=", bankId);
+  const rows = await query.orderBy("bank_id").limit(1).execute();
+  return (await withVariants(db, rows))[0] ?? null;
+}
+
+async function withVariants(db: Db, rows: Row[]): Promise<Experiment[]> {
   if (rows.length === 0) return [];
   const variants = await db.selectFrom("variants").selectAll()
     .where("experiment_id", "in", rows.map((r) => r.id)).orderBy("position").execute();
@@ -92,11 +181,92 @@ export async function listExperiments(
     mode: r.mode,
     status: r.status,
     iteration: r.iteration,
+    parentExperimentId: r.parent_experiment_id,
+    primaryMetric: r.primary_metric,
+    guardrails: (r.guardrails ?? []) as Guardrail[],
+    targeting: r.targeting ?? {},
+    alpha: r.alpha,
+    sequential: r.sequential,
+    sequentialTuning: r.sequential_tuning,
+    plannedSampleSize: r.planned_sample_size,
+    baselineRate: r.baseline_rate,
+    winnerVariant: r.winner_variant,
+    configVersion: r.config_version,
     startedAt: r.started_at,
+    stoppedAt: r.stopped_at,
+    decidedAt: r.decided_at,
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
     variants: variants.filter((v) => v.experiment_id === r.id).map((v) => ({
       name: v.name,
       description: v.description,
       weight: v.weight,
     })),
   }));
+}
+
+/**
+ * Replaces a draft's settings and variants. Returns false when the experiment is no longer a
+ * draft (nothing changed). Run inside a transaction.
+ */
+export async function updateDraft(
+  db: Db,
+  experiment: { id: string; bankId: string },
+  settings: ExperimentSettings,
+  now: Date,
+): Promise<boolean> {
+  const updated = await db.updateTable("experiments").set((eb) => ({
+    name: settings.name,
+    campaign_id: settings.campaignId,
+    mode: settings.mode,
+    primary_metric: settings.primaryMetric,
+    guardrails: settings.guardrails,
+    targeting: settings.targeting,
+    alpha: settings.alpha,
+    sequential: settings.sequential,
+    sequential_tuning: settings.sequentialTuning,
+    planned_sample_size: settings.plannedSampleSize,
+    baseline_rate: settings.baselineRate,
+    config_version: eb("config_version", "+", 1),
+    updated_at: now,
+  })).where("id", "=", experiment.id).where("status", "=", "draft")
+    .returning("id").executeTakeFirst();
+  if (!updated) return false;
+  await db.deleteFrom("variants").where("experiment_id", "=", experiment.id).execute();
+  await insertVariants(db, experiment.id, experiment.bankId, settings.variants);
+  return true;
+}
+
+/** The allowed moves: action → the status it leaves and the status it reaches. */
+export const TRANSITIONS = {
+  start: { from: "draft", to: "running" },
+  stop: { from: "running", to: "stopped" },
+  decide: { from: "stopped", to: "decided" },
+} as const satisfies Record<string, { from: ExperimentStatus; to: ExperimentStatus }>;
+export type Transition = keyof typeof TRANSITIONS;
+
+/**
+ * Moves an experiment along draft → running → stopped → decided (stamping the time, and the
+ * winner for `decide`). Returns false when it is not in the status the move starts from.
+ */
+export async function transitionExperiment(
+  db: Db,
+  experimentId: string,
+  move: Transition,
+  options: { now: Date; winner?: string },
+): Promise<boolean> {
+  const { from, to } = TRANSITIONS[move];
+  const stamp = move === "start"
+    ? { started_at: options.now }
+    : move === "stop"
+    ? { stopped_at: options.now }
+    : { decided_at: options.now, winner_variant: options.winner ?? null };
+  const updated = await db.updateTable("experiments").set((eb) => ({
+    ...stamp,
+    status: to,
+    config_version: eb("config_version", "+", 1),
+    updated_at: options.now,
+  })).where("id", "=", experimentId).where("status", "=", from)
+    .returning("id").executeTakeFirst();
+  return Boolean(updated);
 }
