@@ -2,7 +2,9 @@
 // the file system is not readable, such as an edge runtime.
 import type { Migration } from "kysely/migration";
 import * as m0001 from "./0001_initial.ts";
+import * as m0002 from "./0002_event_units.ts";
 
 export const migrations: Record<string, Migration> = {
   "0001_initial": m0001,
+  "0002_event_units": m0002,
 };
