@@ -1,0 +1,190 @@
+/**
+ * An experiment's read-out from its sufficient statistics: the proportions analysis (the body of
+ * POST /api/stats/proportions, with the arms' configured weights for SRM), the value metric by
+ * Welch (CUPED-adjusted when pre-period covariate sums are present), guardrails, the cumulative
+ * daily series and the recommendation of ./decisions.ts. Pure and JSON-safe (nulls + reasons).
+ *
+ * Guardrails are evaluated on the metrics the aggregates hold — conversion (converters/users)
+ * and value (value per exposed user) — in their configured direction; "significantly worse"
+ * means Holm-adjusted p < α over the challengers with the lift in the bad direction.
+ */
+import { analyzeProportions, type ProportionsAnalysis } from "../stats/analysis.ts";
+import { holmAdjust } from "../stats/holm.ts";
+import { cupedAdjust, summaryFromSums, welchTest } from "../stats/means.ts";
+import { alwaysValidPValue, confidenceSequenceHalfWidth } from "../stats/sequential.ts";
+import type { Interval, MeanSummary, ReasonCode } from "../stats/types.ts";
+import { MIN_USERS_PER_ARM, recommend, type Recommendation } from "./decisions.ts";
+
+/** One arm's totals; the covariate sums (pre-period, for CUPED) are optional. */
+export interface ArmSums {
+  variant: string;
+  users: number;
+  conversions: number;
+  valueSum: number;
+  valueSumSquares: number;
+  covariateSum?: number;
+  covariateSumSquares?: number;
+  covariateCross?: number;
+}
+
+export interface ReadoutConfig {
+  variants: readonly { name: string; weight: number }[];
+  alpha: number;
+  sequential: boolean;
+  sequentialTuning: number;
+  primaryMetric: { type: "conversion" | "value"; name?: string };
+  guardrails: readonly { name: string; type: "conversion" | "value"; direction: string }[];
+  plannedSampleSize: number | null;
+}
+
+/** A value-metric comparison (Welch; sequential when on), lifts in the metric's unit. */
+export interface ValueRow {
+  variant: string;
+  mean: number;
+  absoluteLift: number;
+  relativeLift: number | null;
+  pValue: number | null;
+  adjustedPValue: number | null;
+  ci: Interval | null;
+  significant: boolean;
+  reasons: ReasonCode[];
+}
+
+export interface ValueAnalysis {
+  controlMean: number;
+  cuped: { theta: number } | null;
+  comparisons: ValueRow[];
+}
+
+export interface GuardrailRow {
+  variant: string;
+  lift: number | null;
+  adjustedPValue: number | null;
+  worse: boolean;
+}
+
+export interface Readout extends ProportionsAnalysis {
+  variants: { name: string; users: number; conversions: number; rate: number | null }[];
+  enoughData: boolean;
+  value: ValueAnalysis | null;
+  guardrails: { name: string; type: string; direction: string; comparisons: GuardrailRow[] }[];
+  recommendation: Recommendation;
+}
+
+/** Welch comparisons of each challenger with the control, Holm-adjusted, sequential when on. */
+export function analyzeValue(
+  arms: readonly ArmSums[],
+  config: Pick<ReadoutConfig, "alpha" | "sequential" | "sequentialTuning">,
+): ValueAnalysis {
+  const { alpha, sequential, sequentialTuning: tuning } = config;
+  const covariates = arms.every((a) => a.covariateSumSquares !== undefined) &&
+    arms.some((a) => (a.covariateSumSquares ?? 0) > 0);
+  let summaries: MeanSummary[] = arms.map((a) =>
+    summaryFromSums({ n: a.users, sum: a.valueSum, sumSquares: a.valueSumSquares })
+  );
+  let cuped: ValueAnalysis["cuped"] = null;
+  if (covariates) {
+    const adjusted = cupedAdjust(arms.map((a) => ({
+      n: a.users,
+      sum: a.valueSum,
+      sumSquares: a.valueSumSquares,
+      covariateSum: a.covariateSum ?? 0,
+      covariateSumSquares: a.covariateSumSquares ?? 0,
+      crossSum: a.covariateCross ?? 0,
+    })));
+    summaries = adjusted.arms;
+    cuped = { theta: adjusted.theta };
+  }
+  const [control, ...challengers] = summaries;
+  const tests = challengers.map((v) => {
+    const test = welchTest(control, v, { alpha });
+    if (!sequential || test.pValue === null) return test;
+    const se = Math.sqrt(control.sd ** 2 / control.n + v.sd ** 2 / v.n);
+    const n = control.n + v.n;
+    const half = confidenceSequenceHalfWidth(se, n, { alpha, tuning });
+    return {
+      ...test,
+      pValue: alwaysValidPValue(test.absoluteLift, se, n, { alpha, tuning }),
+      ci: [test.absoluteLift - half, test.absoluteLift + half] as Interval,
+    };
+  });
+  const adjusted = holmAdjust(tests.map((t) => t.pValue));
+  return {
+    controlMean: control.mean,
+    cuped,
+    comparisons: tests.map((t, i) => ({
+      variant: arms[i + 1].variant,
+      mean: challengers[i].mean,
+      absoluteLift: t.absoluteLift,
+      relativeLift: t.relativeLift,
+      pValue: t.pValue,
+      adjustedPValue: adjusted[i],
+      ci: t.ci,
+      significant: adjusted[i] !== null && adjusted[i]! < alpha,
+      reasons: t.reasons,
+    })),
+  };
+}
+
+/** The full read-out; `recentDailyUsers` (new users a day lately) feeds the days-left estimate. */
+export function readout(
+  config: ReadoutConfig,
+  arms: readonly ArmSums[],
+  options: { recentDailyUsers: number | null },
+): Readout {
+  const { alpha, sequential, sequentialTuning } = config;
+  const proportions = analyzeProportions(
+    arms.map((a) => ({ name: a.variant, users: a.users, conversions: a.conversions })),
+    { alpha, sequential, sequentialTuning, weights: config.variants.map((v) => v.weight) },
+  );
+  const needsValue = config.primaryMetric.type === "value" ||
+    config.guardrails.some((g) => g.type === "value");
+  const value = needsValue ? analyzeValue(arms, config) : null;
+  const metricRows = (type: "conversion" | "value") =>
+    type === "value"
+      ? value!.comparisons.map((r) => ({ lift: r.absoluteLift, p: r.adjustedPValue }))
+      : proportions.comparisons.map((r) => ({ lift: r.absoluteLift, p: r.adjustedPValue }));
+  const guardrails = config.guardrails.map((g) => {
+    const sign = g.direction === "lower_is_better" ? -1 : 1;
+    return {
+      ...g,
+      comparisons: metricRows(g.type).map((r, i) => ({
+        variant: arms[i + 1].variant,
+        lift: r.p === null ? null : r.lift,
+        adjustedPValue: r.p,
+        worse: r.p !== null && r.p < alpha && sign * r.lift < 0,
+      })),
+    };
+  });
+  const users = arms.reduce((s, a) => s + a.users, 0);
+  const minArmUsers = Math.min(...arms.map((a) => a.users));
+  const primary = metricRows(config.primaryMetric.type);
+  const recommendation = recommend({
+    alpha,
+    sequential,
+    srmMismatch: proportions.srm.mismatch,
+    challengers: primary.map((r, i) => ({
+      variant: arms[i + 1].variant,
+      lift: r.p === null ? null : r.lift,
+      adjustedPValue: r.p,
+      guardrailWorse: guardrails.some((g) => g.comparisons[i].worse),
+    })),
+    users,
+    minArmUsers,
+    plannedSampleSize: config.plannedSampleSize,
+    recentDailyUsers: options.recentDailyUsers,
+  });
+  return {
+    variants: arms.map((a) => ({
+      name: a.variant,
+      users: a.users,
+      conversions: a.conversions,
+      rate: a.users > 0 ? a.conversions / a.users : null,
+    })),
+    ...proportions,
+    enoughData: minArmUsers >= MIN_USERS_PER_ARM,
+    value,
+    guardrails,
+    recommendation,
+  };
+}
