@@ -78,3 +78,13 @@ Deno.test("simulationSteps() yields between chunks so a server can stay responsi
   assert.equal(yields, 10);
   assert.deepEqual(regretCheckpoints(10).slice(0, 3), [1, 2, 3]);
 });
+
+Deno.test("Thompson sampling beats UCB1 in cumulative regret on a standard Bernoulli setting", () => {
+  const base = { armRates: [0.05, 0.1, 0.15, 0.2], horizon: 5000, runs: 40, seed: 11 };
+  const thompson = simulateBandit({ ...base, policy: "thompson" });
+  const ucb1 = simulateBandit({ ...base, policy: "ucb1" });
+  assert.ok(
+    thompson.cumulativeRegret < ucb1.cumulativeRegret,
+    `Thompson ${thompson.cumulativeRegret} vs UCB1 ${ucb1.cumulativeRegret}`,
+  );
+});
