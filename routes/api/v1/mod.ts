@@ -1,13 +1,20 @@
 import { Hono } from "hono";
 import type { AppEnv } from "../../../plugins/context.ts";
+import assignments from "./assignments.ts";
+import customers from "./customers.ts";
+import events from "./events.ts";
 
 /**
  * The SDK API, mounted at `/api/v1`. `app.ts` puts the SDK key check in front of every path
- * under it, so `c.var.sdkBankId` is always set here.
+ * under it, so `c.var.sdkBankId` is always set here. Contract: PRODUCT.md "HTTP API contract";
+ * reference: `/api/docs`.
  */
 const v1 = new Hono<AppEnv>();
 
 /** Which bank the key belongs to: lets an integrator check its key. */
 v1.get("/whoami", (c) => c.json({ bankId: c.var.sdkBankId }));
+v1.route("/", assignments);
+v1.route("/", events);
+v1.route("/", customers);
 
 export default v1;

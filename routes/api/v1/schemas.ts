@@ -1,0 +1,103 @@
+/**
+ * The SDK API's request and response schemas: the handlers validate with them and
+ * `routes/api/openapi.ts` documents them, so the two cannot drift.
+ */
+import { z } from "zod";
+
+/** Largest batch of units (assignments, opt-outs, customers) per request. */
+export const MAX_UNITS = 10_000;
+/** Largest batch of events per request. */
+export const MAX_EVENTS = 5_000;
+/** How far ahead of the server's clock an event's `at` may be (clock skew). */
+export const FUTURE_TOLERANCE_MS = 5 * 60_000;
+
+export const CHANNELS = ["sms", "app_push", "in_app_banner", "coupon", "outbound_call", "wechat"];
+
+export const experimentKey = z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/, "Not an experiment key")
+  .meta({ description: "The experiment's key (slug)", example: "welcome-sms" });
+
+export const unitId = z.string().min(1).max(128)
+  .meta({ description: "The bank's customer id (any stable string)", example: "C000123" });
+
+export const reason = z.enum(["assigned", "opted_out", "not_targeted", "not_running"])
+  .meta({ id: "AssignmentReason" });
+
+export const assignmentQuery = z.object({ unit: unitId });
+
+export const unitAssignment = z.object({
+  unit: unitId,
+  variant: z.string().nullable(),
+  inExperiment: z.boolean(),
+  reason,
+}).meta({ id: "UnitAssignment" });
+
+export const assignmentResponse = unitAssignment.extend({ experiment: experimentKey })
+  .meta({ id: "Assignment" });
+
+export const assignmentsBody = z.strictObject({
+  experiment: experimentKey,
+  units: z.array(unitId).min(1).max(MAX_UNITS),
+}).meta({ id: "AssignmentsRequest" });
+
+export const assignmentsResponse = z.object({ assignments: z.array(unitAssignment) })
+  .meta({ id: "AssignmentsResponse" });
+
+/** One event; each is validated on its own, so one bad event rejects only itself. */
+export const event = z.strictObject({
+  id: z.string().min(1).max(128).meta({ description: "Client-made id; idempotency key" }),
+  type: z.enum(["exposure", "conversion"]),
+  experiment: experimentKey,
+  unit: unitId,
+  value: z.number().min(-1e12).max(1e12).optional()
+    .meta({ description: "Conversion value (e.g. deposit amount); conversions only" }),
+  at: z.iso.datetime({ offset: true }).optional()
+    .meta({ description: "When it happened (ISO 8601); default: when received" }),
+}).refine((e) => e.type === "conversion" || e.value === undefined, {
+  message: "Only conversions carry a value",
+  path: ["value"],
+}).meta({ id: "Event" });
+
+export const eventsBody = z.strictObject({ events: z.array(event).max(MAX_EVENTS) })
+  .meta({ id: "EventsRequest" });
+
+/** The envelope the handler checks before validating each event with `event`. */
+export const eventsEnvelope = z.strictObject({ events: z.array(z.unknown()).max(MAX_EVENTS) });
+
+export const errorObject = z.object({ code: z.string(), message: z.string() });
+
+export const errorResponse = z.object({ error: errorObject }).meta({ id: "Error" });
+
+export const eventsResponse = z.object({
+  accepted: z.number().int(),
+  duplicates: z.number().int(),
+  rejected: z.array(z.object({ index: z.number().int(), error: errorObject })),
+}).meta({ id: "EventsResponse" });
+
+export const optOutsBody = z.strictObject({
+  units: z.array(unitId).min(1).max(MAX_UNITS),
+  channel: z.enum(["*", ...CHANNELS]).optional()
+    .meta({ description: "`*` (default): every channel; otherwise the campaigns of one channel" }),
+}).meta({ id: "OptOutsRequest" });
+
+export const optOutsResponse = z.object({
+  channel: z.string(),
+  units: z.number().int(),
+  inserted: z.number().int().meta({ description: "Opt-outs not recorded before" }),
+}).meta({ id: "OptOutsResponse" });
+
+const label = z.string().min(1).max(64);
+
+export const customersBody = z.strictObject({
+  customers: z.array(z.strictObject({
+    unit: unitId,
+    attributes: z.strictObject({
+      stage: label.optional(),
+      tags: z.array(label).max(50).optional(),
+    }).optional().meta({ description: "Replaces the stored attributes when given" }),
+    marketingConsent: z.boolean().optional()
+      .meta({ description: "Replaces the stored consent when given (new customers: true)" }),
+  })).min(1).max(MAX_UNITS),
+}).meta({ id: "CustomersRequest" });
+
+export const customersResponse = z.object({ upserted: z.number().int() })
+  .meta({ id: "CustomersResponse" });
