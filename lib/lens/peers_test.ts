@@ -85,3 +85,32 @@ Deno.test("champions() needs a group of 10, the top decile and level 4", () => {
   rows[9].level = 3;
   assert.deepEqual(champions(rows), []);
 });
+
+Deno.test("the privacy rule at 4, 5, 9 and 10 banks: nothing, quartiles, quartiles, deciles", () => {
+  const rowsOf = (n: number) =>
+    Array.from(
+      { length: n },
+      (_, i) => ({ bankId: `R${i}`, peerGroup: "joint_stock", value: i + 1 }),
+    );
+  const at4 = peerSummary(rowsOf(4), "joint_stock");
+  // 4 joint-stock banks and nobody else: the group, "national" and "all" all stay below 5.
+  assert.deepEqual([at4.group, at4.reason, at4.median, at4.q1], [
+    null,
+    "TOO_FEW_BANKS",
+    null,
+    null,
+  ]);
+  assert.deepEqual(at4.tried.map((g) => g.n), [4, 4, 4]);
+  for (const n of [5, 9]) {
+    const s = peerSummary(rowsOf(n), "joint_stock");
+    assert.equal(s.reason, "OWN_GROUP");
+    assert.equal(s.median, (n + 1) / 2);
+    assert.equal(s.q1, quantile7(rowsOf(n).map((r) => r.value), 0.25));
+    assert.deepEqual([s.p10, s.p90], [null, null], `no deciles at ${n} banks`);
+    assert.ok(!("min" in s) && !("max" in s));
+  }
+  const at10 = peerSummary(rowsOf(10), "joint_stock");
+  assert.equal(at10.p10, 1.9); // type 7: 1 + 0.9 × (2 − 1)
+  assert.equal(at10.p90, 9.1);
+  assert.ok(!("min" in at10) && !("max" in at10), "never min or max");
+});
