@@ -10,6 +10,7 @@ import { seedIfEmpty, type SeedResult } from "./db/seed.ts";
 import { readConfig } from "./fresh.config.ts";
 import { loadAssets } from "./plugins/assets.ts";
 import { ensureIslandsBuilt } from "./tools/build_islands.ts";
+import { ensureSdkBuilt } from "./tools/build_sdk.ts";
 
 const started = performance.now();
 const config = readConfig();
@@ -22,6 +23,7 @@ const seed = await seedIfEmpty(database.db, {
   demo: config.seedDemo,
 });
 const { manifest, built } = await ensureIslandsBuilt();
+await ensureSdkBuilt();
 const assets = await loadAssets(manifest.entry);
 const app = createApp({ db: database.db, config, assets });
 

@@ -4,7 +4,8 @@ import { secureHeaders } from "hono/secure-headers";
 /**
  * Security headers on every response: a Content-Security-Policy that runs only the app's own
  * scripts (no inline script; island props travel as data attributes), no framing, no MIME
- * sniffing, a strict referrer policy.
+ * sniffing, a strict referrer policy. A header a handler set itself is kept (`overwrite: false`):
+ * `/sdk/lensloop.js` sends `Cross-Origin-Resource-Policy: cross-origin` so banks can import it.
  */
 export function securityHeaders(): MiddlewareHandler {
   return secureHeaders({
@@ -25,5 +26,6 @@ export function securityHeaders(): MiddlewareHandler {
     xContentTypeOptions: "nosniff",
     strictTransportSecurity: false,
     crossOriginEmbedderPolicy: false,
+    overwrite: false,
   });
 }

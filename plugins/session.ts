@@ -32,13 +32,21 @@ const PUBLIC_PATHS = new Set([
   "/api/auth/logout",
   "/api/lens/score",
   "/api/openapi.json",
+  "/api/docs",
 ]);
 
 /**
  * Path prefixes anyone may reach. `/api/v1/` is not anonymous: it is authenticated by an SDK
  * key (`plugins/sdk_auth.ts`) instead of a session.
  */
-const PUBLIC_PREFIXES = ["/lang/", "/static/", "/api/stats/", "/api/bandits/", "/api/v1/"];
+const PUBLIC_PREFIXES = [
+  "/lang/",
+  "/static/",
+  "/sdk/",
+  "/api/stats/",
+  "/api/bandits/",
+  "/api/v1/",
+];
 
 export function isPublicPath(path: string): boolean {
   return PUBLIC_PATHS.has(path) || PUBLIC_PREFIXES.some((prefix) => path.startsWith(prefix));

@@ -9,6 +9,7 @@ import auth from "./auth.tsx";
 import admin from "./admin/mod.ts";
 import calculator from "./tools/calculator.tsx";
 import banditSimulator from "./tools/bandit_simulator.tsx";
+import sdk from "./sdk.ts";
 
 /** Every HTML page. */
 export function pageRoutes(): Hono<AppEnv> {
@@ -22,5 +23,6 @@ export function pageRoutes(): Hono<AppEnv> {
   pages.route("/", admin);
   pages.route("/", calculator);
   pages.route("/", banditSimulator);
+  pages.route("/", sdk);
   return pages;
 }

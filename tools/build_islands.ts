@@ -8,6 +8,7 @@
  * edge runtime).
  */
 import { join, relative } from "node:path";
+import { ensureSdkBuilt } from "./build_sdk.ts";
 
 const ROOT = join(import.meta.dirname!, "..");
 const SOURCE_DIRS = ["islands", "components", "lib"];
@@ -145,7 +146,9 @@ export async function buildIslands(): Promise<IslandManifest> {
 async function pruneOldBuilds(current: string, keep = 3): Promise<void> {
   const builds: { name: string; mtime: number }[] = [];
   for await (const entry of Deno.readDir(BUILD_DIR)) {
-    if (!entry.isDirectory || entry.name === current || entry.name.startsWith(".")) continue;
+    if (!entry.isDirectory || entry.name === current || !/^[0-9a-f]{12}$/.test(entry.name)) {
+      continue;
+    }
     const info = await Deno.stat(join(BUILD_DIR, entry.name)).catch(() => null);
     builds.push({ name: entry.name, mtime: info?.mtime?.getTime() ?? 0 });
   }
@@ -168,6 +171,7 @@ export async function ensureIslandsBuilt(): Promise<{ manifest: IslandManifest; 
 if (import.meta.main) {
   const started = performance.now();
   const manifest = await buildIslands();
+  await ensureSdkBuilt();
   console.log(
     `Built ${manifest.islands.length} islands into ${manifest.entry} in ${
       Math.round(performance.now() - started)

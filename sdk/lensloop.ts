@@ -1,0 +1,123 @@
+/**
+ * Lensloop SDK for a bank's systems: computes A/B assignment locally exactly as the server
+ * does, and calls the SDK API (`/api/v1`). No dependencies; runs in browsers, Deno, Node 18+
+ * and Bun. Served as an ES module at `/sdk/lensloop.js`.
+ *
+ * ```ts
+ * import { assignVariant, createClient } from "https://lensloop.example/sdk/lensloop.js";
+ * assignVariant("welcome-sms", "C000123", [{ name: "control", weight: 0.5 }, { name: "coupon", weight: 0.5 }]);
+ * const lensloop = createClient({ baseUrl: "https://lensloop.example", sdkKey: "ll_…" });
+ * await lensloop.sendEvents([{ id: "evt-1", type: "exposure", experiment: "welcome-sms", unit: "C000123" }]);
+ * ```
+ *
+ * Local assignment knows only the rule, not opt-outs, consent, targeting or the running
+ * window: ask the server (`assignments`) for a send list, or filter those yourself.
+ */
+export {
+  assignVariant,
+  bucketOf,
+  fnv1a32,
+  variantIndexFor,
+} from "../lib/experiments/assignment.ts";
+
+export type Reason = "assigned" | "opted_out" | "not_targeted" | "not_running";
+
+export interface Assignment {
+  unit: string;
+  variant: string | null;
+  inExperiment: boolean;
+  reason: Reason;
+}
+
+export interface LensloopEvent {
+  /** Your id for the event: sending it again is harmless (counted as a duplicate). */
+  id: string;
+  type: "exposure" | "conversion";
+  experiment: string;
+  unit: string;
+  /** Conversions only, e.g. a deposit amount. */
+  value?: number;
+  /** ISO 8601; default: when the server receives it. */
+  at?: string;
+}
+
+export interface EventsResult {
+  accepted: number;
+  duplicates: number;
+  rejected: Array<{ index: number; error: { code: string; message: string } }>;
+}
+
+export interface Customer {
+  unit: string;
+  attributes?: { stage?: string; tags?: string[] };
+  marketingConsent?: boolean;
+}
+
+export interface ClientOptions {
+  /** The Lensloop server, e.g. `https://lensloop.example`. */
+  baseUrl: string;
+  /** The bank's SDK key (keep it on your servers). */
+  sdkKey: string;
+  /** A fetch implementation; default the global `fetch`. */
+  fetch?: typeof fetch;
+}
+
+/** A 4xx/5xx answer of the API, with its error code (e.g. `BATCH_TOO_LARGE`). */
+export class LensloopError extends Error {
+  constructor(readonly status: number, readonly code: string, message: string) {
+    super(message);
+    this.name = "LensloopError";
+  }
+}
+
+export interface LensloopClient {
+  assignment(experiment: string, unit: string): Promise<Assignment & { experiment: string }>;
+  /** Up to 10,000 units. */
+  assignments(experiment: string, units: string[]): Promise<Assignment[]>;
+  /** Up to 5,000 events; resolved once they are durably stored. */
+  sendEvents(events: LensloopEvent[]): Promise<EventsResult>;
+  /** Up to 10,000 units; `channel` default `*` (every channel). */
+  optOut(
+    units: string[],
+    channel?: string,
+  ): Promise<{ channel: string; units: number; inserted: number }>;
+  /** Up to 10,000 customers. */
+  upsertCustomers(customers: Customer[]): Promise<{ upserted: number }>;
+}
+
+/** A client of the SDK API. */
+export function createClient(options: ClientOptions): LensloopClient {
+  const base = options.baseUrl.replace(/\/+$/, "") + "/api/v1";
+  const doFetch = options.fetch ?? fetch;
+  async function call<T>(method: string, path: string, body?: unknown): Promise<T> {
+    const res = await doFetch(base + path, {
+      method,
+      headers: {
+        authorization: `Bearer ${options.sdkKey}`,
+        ...(body === undefined ? {} : { "content-type": "application/json" }),
+      },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const data = await res.json().catch(() => null);
+    if (!res.ok) {
+      const error = data?.error ?? { code: "HTTP_ERROR", message: `HTTP ${res.status}` };
+      throw new LensloopError(res.status, error.code, error.message);
+    }
+    return data as T;
+  }
+  return {
+    assignment: (experiment, unit) =>
+      call(
+        "GET",
+        `/experiments/${encodeURIComponent(experiment)}/assignment?unit=${
+          encodeURIComponent(unit)
+        }`,
+      ),
+    assignments: async (experiment, units) =>
+      (await call<{ assignments: Assignment[] }>("POST", "/assignments", { experiment, units }))
+        .assignments,
+    sendEvents: (events) => call("POST", "/events", { events }),
+    optOut: (units, channel) => call("POST", "/opt-outs", { units, channel }),
+    upsertCustomers: (customers) => call("PUT", "/customers", { customers }),
+  };
+}
