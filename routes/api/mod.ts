@@ -3,6 +3,8 @@ import type { AppEnv } from "../../plugins/context.ts";
 import assessments from "./assessments.ts";
 import auth from "./auth.ts";
 import bandits from "./bandits.ts";
+import campaigns from "./campaigns.ts";
+import experiments from "./experiments.ts";
 import lens from "./lens.ts";
 import peers from "./peers.ts";
 import sdkKeys from "./sdk_keys.ts";
@@ -22,5 +24,7 @@ export function apiRoutes(): Hono<AppEnv> {
   api.route("/users", users);
   api.route("/sdk-keys", sdkKeys);
   api.route("/v1", v1);
+  api.route("/campaigns", campaigns);
+  api.route("/experiments", experiments);
   return api;
 }

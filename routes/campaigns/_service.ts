@@ -1,0 +1,79 @@
+import type { Context } from "hono";
+import { z } from "zod";
+import { type Campaign, createCampaign, getCampaign, updateCampaign } from "../../db/campaigns.ts";
+import { notFound } from "../../lib/errors.ts";
+import { audit } from "../../plugins/audit.ts";
+import type { AppEnv } from "../../plugins/context.ts";
+import { currentUser } from "../../plugins/session.ts";
+import { CHANNELS, requireManager, targetBank, targetingSchema } from "../experiments/_service.ts";
+
+type Ctx = Context<AppEnv>;
+
+const fields = {
+  name: z.string().trim().min(1).max(200),
+  channel: z.enum(CHANNELS),
+  segment: targetingSchema.optional(),
+  description: z.string().max(4000).optional(),
+};
+
+export const newCampaignSchema = z.strictObject({
+  bankId: z.string().regex(/^[A-Za-z0-9_-]{1,32}$/).optional(),
+  ...fields,
+});
+export const campaignPatchSchema = z.strictObject(fields).partial();
+
+export async function campaignOf(c: Ctx, id = c.req.param("id") ?? ""): Promise<Campaign> {
+  const campaign = await getCampaign(c.var.db, c.var.scope, id);
+  if (!campaign) throw notFound("No such campaign");
+  return campaign;
+}
+
+/** Creates a campaign in the caller's bank (admins name the bank), audited. */
+export async function addCampaign(c: Ctx, body: z.output<typeof newCampaignSchema>) {
+  requireManager(c);
+  const bankId = targetBank(c, body.bankId);
+  return await c.var.db.transaction().execute(async (trx) => {
+    const campaign = await createCampaign(trx, {
+      bankId,
+      name: body.name,
+      channel: body.channel,
+      segment: body.segment ?? {},
+      description: body.description ?? "",
+      createdBy: currentUser(c).id,
+    });
+    await audit(c, {
+      action: "campaign.create",
+      bankId,
+      target: campaign.id,
+      details: { name: body.name, channel: body.channel },
+    }, trx);
+    return campaign;
+  });
+}
+
+/** Changes a campaign, audited. */
+export async function editCampaign(
+  c: Ctx,
+  campaign: Campaign,
+  patch: z.output<typeof campaignPatchSchema>,
+): Promise<Campaign> {
+  requireManager(c);
+  const next = {
+    name: patch.name ?? campaign.name,
+    channel: patch.channel ?? campaign.channel,
+    segment: patch.segment ?? campaign.segment,
+    description: patch.description ?? campaign.description,
+  };
+  await c.var.db.transaction().execute(async (trx) => {
+    if (!await updateCampaign(trx, c.var.scope, campaign.id, next, c.var.now())) {
+      throw notFound("No such campaign");
+    }
+    await audit(c, {
+      action: "campaign.update",
+      bankId: campaign.bankId,
+      target: campaign.id,
+      details: { patch },
+    }, trx);
+  });
+  return { ...campaign, ...next };
+}

@@ -1,0 +1,306 @@
+/**
+ * What the experiments API and pages share: the request schemas and the operations (create,
+ * edit a draft, start/stop/decide), each in one transaction with its audit entry.
+ */
+import type { Context } from "hono";
+import { z } from "zod";
+import { getCampaign } from "../../db/campaigns.ts";
+import {
+  createExperiment,
+  type Experiment,
+  type ExperimentSettings,
+  getExperimentByKey,
+  nextIteration,
+  type Transition,
+  transitionExperiment,
+  TRANSITIONS,
+  updateDraft,
+} from "../../db/experiments.ts";
+import { AppError, badRequest, conflict, forbidden, notFound } from "../../lib/errors.ts";
+import { inScope } from "../../lib/scope.ts";
+import { sampleSizeProportions, targetRate } from "../../lib/stats/power.ts";
+import { audit } from "../../plugins/audit.ts";
+import type { AppEnv } from "../../plugins/context.ts";
+import { currentUser } from "../../plugins/session.ts";
+
+type Ctx = Context<AppEnv>;
+
+export const KEY_PATTERN = /^[a-z0-9][a-z0-9-]{0,63}$/;
+export const STAGES = ["prospect", "new", "active", "high_value", "inactive", "churned"] as const;
+export const CHANNELS = [
+  "sms",
+  "app_push",
+  "in_app_banner",
+  "coupon",
+  "outbound_call",
+  "wechat",
+] as const;
+
+export const targetingSchema = z.strictObject({
+  stages: z.array(z.enum(STAGES)).max(STAGES.length).optional(),
+  tags: z.array(z.string().trim().min(1).max(64)).max(50).optional(),
+});
+
+const variantSchema = z.strictObject({
+  name: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, "Use 1–64 letters, digits, _ or -"),
+  description: z.string().max(2000).optional(),
+  weight: z.number().positive().max(1e6),
+});
+
+const planSchema = z.strictObject({
+  baselineRate: z.number().gt(0).lt(1),
+  minimumDetectableEffect: z.number().positive().max(100),
+  effectType: z.enum(["absolute", "relative"]).optional(),
+  power: z.number().gt(0).lt(1).optional(),
+});
+
+const settingsFields = {
+  name: z.string().trim().min(1).max(200),
+  campaignId: z.uuid().nullable().optional(),
+  mode: z.enum(["ab", "bandit"]).optional(),
+  variants: z.array(variantSchema).min(2).max(20).refine(
+    (list) => new Set(list.map((v) => v.name)).size === list.length,
+    "Variant names must be unique",
+  ),
+  primaryMetric: z.strictObject({
+    type: z.enum(["conversion", "value"]),
+    name: z.string().trim().max(100).optional(),
+  }).optional(),
+  guardrails: z.array(z.strictObject({
+    name: z.string().trim().min(1).max(100),
+    type: z.enum(["conversion", "value"]),
+    direction: z.enum(["higher_is_better", "lower_is_better"]),
+  })).max(10).optional(),
+  targeting: targetingSchema.optional(),
+  alpha: z.number().gt(0).lt(0.5).optional(),
+  sequential: z.boolean().optional(),
+  sequentialTuning: z.int().positive().max(1e9).optional(),
+  plannedSampleSize: z.int().positive().max(2_000_000_000).nullable().optional(),
+  /** The calculator's inputs: the server computes the planned sample size from them. */
+  plan: planSchema.optional(),
+};
+
+export const newExperimentSchema = z.strictObject({
+  key: z.string().regex(
+    KEY_PATTERN,
+    "Use 1–64 lowercase letters, digits or -, not starting with -",
+  ),
+  bankId: z.string().regex(/^[A-Za-z0-9_-]{1,32}$/).optional(),
+  ...settingsFields,
+});
+
+export const experimentPatchSchema = z.strictObject(settingsFields).partial();
+export type NewExperiment = z.output<typeof newExperimentSchema>;
+export type ExperimentPatch = z.output<typeof experimentPatchSchema>;
+
+export const decideSchema = z.strictObject({ winner: z.string().min(1).max(64) });
+
+/** Growth users manage their own bank's experiments; admins any bank's. */
+export function canManage(c: Ctx): boolean {
+  const role = c.var.user?.role;
+  return role === "growth" || role === "admin";
+}
+
+export function requireManager(c: Ctx): void {
+  if (!canManage(c)) throw forbidden("Your role may not change experiments");
+}
+
+/** The experiment with `key` in the caller's scope (`?bank=` picks one for admins), or 404. */
+export async function experimentOf(c: Ctx, key = c.req.param("key") ?? ""): Promise<Experiment> {
+  const found = KEY_PATTERN.test(key)
+    ? await getExperimentByKey(c.var.db, c.var.scope, key, c.req.query("bank") || undefined)
+    : null;
+  if (!found) throw notFound(`No experiment "${key}"`);
+  return found;
+}
+
+/** The bank a new experiment or campaign goes to: the user's own, or `bankId` for admins. */
+export function targetBank(c: Ctx, bankId: string | undefined): string {
+  const user = currentUser(c);
+  const bank = bankId ?? user.bankId;
+  if (!bank) throw badRequest("BANK_REQUIRED", 'Say which bank with "bankId"');
+  if (!inScope(c.var.scope, bank)) throw notFound(`No bank "${bank}"`);
+  return bank;
+}
+
+function settingsOf(e: Experiment): ExperimentSettings {
+  return {
+    name: e.name,
+    campaignId: e.campaignId,
+    mode: e.mode,
+    primaryMetric: e.primaryMetric,
+    guardrails: e.guardrails,
+    targeting: e.targeting,
+    alpha: e.alpha,
+    sequential: e.sequential,
+    sequentialTuning: e.sequentialTuning,
+    plannedSampleSize: e.plannedSampleSize,
+    baselineRate: e.baselineRate,
+    variants: e.variants,
+  };
+}
+
+/**
+ * Applies a patch to settings: validates the mode, normalises weights to sum 1, and turns the
+ * calculator inputs (`plan`) into the planned total with lib/stats/power.ts — per arm for the
+ * smallest arm's share, so unequal weights plan enough users for every arm.
+ */
+export function mergeSettings(
+  base: ExperimentSettings,
+  patch: ExperimentPatch,
+): ExperimentSettings {
+  if (patch.mode === "bandit") {
+    throw badRequest(
+      "BANDIT_NOT_AVAILABLE",
+      'Bandit mode comes with the closed-loop release: use "ab"',
+    );
+  }
+  if (patch.plan && patch.plannedSampleSize !== undefined) {
+    throw badRequest("PLAN_CONFLICT", 'Give either "plan" or "plannedSampleSize", not both');
+  }
+  const { plan, ...rest } = patch;
+  const merged: ExperimentSettings = {
+    ...base,
+    ...Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== undefined)),
+  } as ExperimentSettings;
+  const total = merged.variants.reduce((s, v) => s + v.weight, 0);
+  merged.variants = merged.variants.map((v) => ({ ...v, weight: v.weight / total }));
+  if (plan) {
+    const variantRate = targetRate(
+      plan.baselineRate,
+      plan.minimumDetectableEffect,
+      plan.effectType,
+    );
+    if (!(variantRate > 0 && variantRate < 1)) {
+      throw badRequest("BAD_PLAN", "The baseline plus the effect must stay between 0 and 100 %");
+    }
+    const size = sampleSizeProportions({ baselineRate: plan.baselineRate, variantRate }, {
+      alpha: merged.alpha,
+      power: plan.power,
+      variants: merged.variants.length,
+    });
+    const smallest = Math.min(...merged.variants.map((v) => v.weight));
+    merged.plannedSampleSize = Math.ceil(size.perVariant / smallest);
+    merged.baselineRate = plan.baselineRate;
+  }
+  return merged;
+}
+
+async function checkCampaign(c: Ctx, bankId: string, campaignId: string | null) {
+  if (!campaignId) return;
+  const campaign = await getCampaign(c.var.db, c.var.scope, campaignId);
+  if (!campaign || campaign.bankId !== bankId) {
+    throw badRequest("UNKNOWN_CAMPAIGN", `No campaign "${campaignId}" in bank "${bankId}"`);
+  }
+}
+
+const DEFAULTS: ExperimentSettings = {
+  name: "",
+  campaignId: null,
+  mode: "ab",
+  primaryMetric: { type: "conversion" },
+  guardrails: [],
+  targeting: {},
+  alpha: 0.05,
+  sequential: false,
+  sequentialTuning: 5000,
+  plannedSampleSize: null,
+  baselineRate: null,
+  variants: [],
+};
+
+function isUniqueViolation(error: unknown): boolean {
+  return (error as { code?: string } | null)?.code === "23505";
+}
+
+/** Creates a draft (audited); 409 `KEY_TAKEN` when the bank already has the key. */
+export async function createDraft(c: Ctx, body: NewExperiment): Promise<Experiment> {
+  requireManager(c);
+  const bankId = targetBank(c, body.bankId);
+  const { key, bankId: _b, ...patch } = body;
+  const settings = mergeSettings(DEFAULTS, patch);
+  await checkCampaign(c, bankId, settings.campaignId);
+  try {
+    await c.var.db.transaction().execute(async (trx) => {
+      const iteration = settings.campaignId ? await nextIteration(trx, settings.campaignId) : 1;
+      await createExperiment(trx, {
+        ...settings,
+        bankId,
+        key,
+        iteration,
+        createdBy: currentUser(c).id,
+      });
+      await audit(
+        c,
+        { action: "experiment.create", bankId, target: key, details: { settings } },
+        trx,
+      );
+    });
+  } catch (error) {
+    if (isUniqueViolation(error)) throw conflict("KEY_TAKEN", `The key "${key}" is taken`);
+    throw error;
+  }
+  return await reload(c, bankId, key);
+}
+
+async function reload(c: Ctx, bankId: string, key: string): Promise<Experiment> {
+  const found = await getExperimentByKey(c.var.db, c.var.scope, key, bankId);
+  if (!found) throw notFound(`No experiment "${key}"`);
+  return found;
+}
+
+/** Edits a draft (audited); 409 `NOT_DRAFT` once it has started. */
+export async function editDraft(c: Ctx, experiment: Experiment, patch: ExperimentPatch) {
+  requireManager(c);
+  if (experiment.status !== "draft") throw notDraft(experiment);
+  const settings = mergeSettings(settingsOf(experiment), patch);
+  if (settings.campaignId !== experiment.campaignId) {
+    await checkCampaign(c, experiment.bankId, settings.campaignId);
+  }
+  await c.var.db.transaction().execute(async (trx) => {
+    if (!await updateDraft(trx, experiment, settings, c.var.now())) throw notDraft(experiment);
+    await audit(c, {
+      action: "experiment.update",
+      bankId: experiment.bankId,
+      target: experiment.key,
+      details: { patch },
+    }, trx);
+  });
+  return await reload(c, experiment.bankId, experiment.key);
+}
+
+function notDraft(e: Experiment): AppError {
+  return conflict("NOT_DRAFT", `Experiment "${e.key}" is ${e.status}: only drafts can be edited`);
+}
+
+/** Start, stop or decide (audited); 409 `INVALID_TRANSITION` from any other status. */
+export async function moveExperiment(
+  c: Ctx,
+  experiment: Experiment,
+  move: Transition,
+  winner?: string,
+): Promise<Experiment> {
+  requireManager(c);
+  if (move === "decide" && !experiment.variants.some((v) => v.name === winner)) {
+    throw badRequest("UNKNOWN_VARIANT", `No variant "${winner}" in "${experiment.key}"`);
+  }
+  const invalid = () =>
+    conflict(
+      "INVALID_TRANSITION",
+      `Cannot ${move} experiment "${experiment.key}": it is ${experiment.status}, not ${
+        TRANSITIONS[move].from
+      }`,
+    );
+  if (experiment.status !== TRANSITIONS[move].from) throw invalid();
+  await c.var.db.transaction().execute(async (trx) => {
+    const now = c.var.now();
+    if (!await transitionExperiment(trx, experiment.id, move, { now, winner })) throw invalid();
+    await audit(c, {
+      action: `experiment.${move}`,
+      bankId: experiment.bankId,
+      target: experiment.key,
+      details: winner ? { winner } : {},
+    }, trx);
+  });
+  return await reload(c, experiment.bankId, experiment.key);
+}
