@@ -10,6 +10,8 @@ import admin from "./admin/mod.ts";
 import calculator from "./tools/calculator.tsx";
 import banditSimulator from "./tools/bandit_simulator.tsx";
 import sdk from "./sdk.ts";
+import apiDocs from "./api/docs.tsx";
+import openapi from "./api/openapi.ts";
 
 /** Every HTML page. */
 export function pageRoutes(): Hono<AppEnv> {
@@ -24,5 +26,7 @@ export function pageRoutes(): Hono<AppEnv> {
   pages.route("/", calculator);
   pages.route("/", banditSimulator);
   pages.route("/", sdk);
+  pages.route("/", openapi);
+  pages.route("/", apiDocs);
   return pages;
 }

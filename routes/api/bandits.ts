@@ -13,7 +13,7 @@ export const MAX_SIMULATED_PULLS = 2_000_000;
 
 const seed = z.number().int().min(0).max(0xffffffff).optional();
 
-const allocateBody = z.strictObject({
+export const allocateBody = z.strictObject({
   arms: conversionArms,
   policy: z.literal("thompson"),
   minShare: z.number().min(0).max(0.5).optional(),
@@ -23,7 +23,7 @@ const allocateBody = z.strictObject({
   path: ["minShare"],
 });
 
-const simulateBody = z.strictObject({
+export const simulateBody = z.strictObject({
   policy: z.enum(["thompson", "ucb1", "epsilon-greedy"]),
   armRates: z.array(z.number().min(0).max(1)).min(2, "At least 2 arms are needed").max(20),
   horizon: z.number().int().min(1).max(MAX_SIMULATED_PULLS),

@@ -5,7 +5,7 @@ import { validateBundledModel } from "../../lib/lens/model_schema.ts";
 import { scoreAssessment, validateLensInput } from "../../lib/lens/scoring.ts";
 import { readJson } from "../../plugins/validate.ts";
 
-const scoreBody = z.strictObject({
+export const scoreBody = z.strictObject({
   values: z.record(z.string(), z.number().nullable()),
   notApplicable: z.record(z.string(), z.string()).optional(),
 });

@@ -29,7 +29,7 @@ export const conversionArm = z.strictObject({
 });
 export const conversionArms = uniqueNames(conversionArm);
 
-const proportionsBody = z.strictObject({
+export const proportionsBody = z.strictObject({
   variants: conversionArms,
   alpha,
   weights: z.array(z.number().positive().max(1e9)).optional(),
@@ -40,7 +40,7 @@ const proportionsBody = z.strictObject({
   path: ["weights"],
 });
 
-const meansBody = z.strictObject({
+export const meansBody = z.strictObject({
   variants: uniqueNames(z.strictObject({
     name,
     n: z.number().int().min(2).max(MAX_USERS),
@@ -52,7 +52,7 @@ const meansBody = z.strictObject({
   alpha,
 });
 
-const sampleSizeBody = z.strictObject({
+export const sampleSizeBody = z.strictObject({
   baselineRate: z.number().gt(0).lt(1),
   minimumDetectableEffect: z.number().min(-1e6).max(1e6).refine((v) => v !== 0, "Must not be 0"),
   effectType: z.enum(["absolute", "relative"]).optional(),

@@ -1,0 +1,15 @@
+import { Hono } from "hono";
+import { ApiReference } from "../../components/ApiReference.tsx";
+import { renderPage } from "../../components/render.tsx";
+import type { AppEnv } from "../../plugins/context.ts";
+import { openApiDocument } from "./openapi.ts";
+
+/** `GET /api/docs`: the API reference, rendered from the OpenAPI document (public). */
+const docs = new Hono<AppEnv>();
+
+docs.get(
+  "/api/docs",
+  (c) => renderPage(c, { title: "API reference", body: <ApiReference doc={openApiDocument()} /> }),
+);
+
+export default docs;
