@@ -4,6 +4,8 @@ import dashboard from "./index.tsx";
 import lang from "./lang.ts";
 import banks from "./banks/index.tsx";
 import peers from "./peers/index.tsx";
+import experiments from "./experiments/index.tsx";
+import campaigns from "./campaigns/index.tsx";
 import sections from "./sections.tsx";
 import auth from "./auth.tsx";
 import admin from "./admin/mod.ts";
@@ -20,6 +22,8 @@ export function pageRoutes(): Hono<AppEnv> {
   pages.route("/", lang);
   pages.route("/", banks);
   pages.route("/", peers);
+  pages.route("/", experiments);
+  pages.route("/", campaigns);
   pages.route("/", sections);
   pages.route("/", auth);
   pages.route("/", admin);

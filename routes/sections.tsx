@@ -8,8 +8,6 @@ const app = new Hono<AppEnv>();
 /** Sections whose pages come with their own issues; until then the navigation lands here. */
 const SECTIONS: Record<string, MessageKey> = {
   "/peers": "sections.peers",
-  "/experiments": "sections.experiments",
-  "/campaigns": "sections.campaigns",
 };
 
 for (const [path, key] of Object.entries(SECTIONS)) {

@@ -1,4 +1,5 @@
 import { lensEn } from "./lens_messages.ts";
+import { loopEn } from "./loop_messages.ts";
 import { toolsEn } from "./tools_messages.ts";
 import type { Messages } from "./zh-CN.ts";
 
@@ -137,4 +138,5 @@ export const en: Messages = {
   "dashboard.pickBank": "Switch bank",
   ...lensEn,
   ...toolsEn,
+  ...loopEn,
 };

@@ -1,4 +1,5 @@
 import { lensZh } from "./lens_messages.ts";
+import { loopZh } from "./loop_messages.ts";
 import { toolsZh } from "./tools_messages.ts";
 
 /** Simplified Chinese: the default language. Keys are shared with `en.ts`. */
@@ -136,6 +137,7 @@ export const zhCN = {
   "dashboard.pickBank": "切换银行",
   ...lensZh,
   ...toolsZh,
+  ...loopZh,
 } as const;
 
 export type MessageKey = keyof typeof zhCN;

@@ -1,0 +1,169 @@
+import { formatNumber, formatPercent, type Locale, translator } from "../../lib/i18n/mod.ts";
+import type { MessageKey } from "../../lib/i18n/mod.ts";
+import { MIN_USERS_PER_ARM } from "../../lib/experiments/decisions.ts";
+import type { Readout } from "../../lib/experiments/readout.ts";
+import { formatP } from "../tools/inputs.ts";
+import { SignificanceResults } from "../tools/SignificanceResults.tsx";
+
+/** The recommendation in plain words: the action, its reasons and the days left. */
+export function Recommendation({ readout, locale }: { readout: Readout; locale: Locale }) {
+  const t = translator(locale);
+  const rec = readout.recommendation;
+  return (
+    <section
+      class={`card rec rec-${rec.action}`}
+      data-testid="recommendation"
+      data-action={rec.action}
+    >
+      <h2>{t("loop.rec.title")}</h2>
+      <p class="rec-action">
+        {t(`loop.rec.${rec.action}` as MessageKey, { name: rec.winner ?? "" })}
+      </p>
+      <ul class="plain">
+        {rec.reasons.map((r) => (
+          <li key={r} data-reason={r}>
+            {t(`loop.reason.${r}` as MessageKey, { n: MIN_USERS_PER_ARM })}
+          </li>
+        ))}
+        {rec.daysLeft !== null && (
+          <li data-testid="days-left">
+            {t("loop.rec.daysLeft", { days: formatNumber(locale, rec.daysLeft) })}
+          </li>
+        )}
+      </ul>
+    </section>
+  );
+}
+
+/** Per-arm users, conversions and rate (and the mean value when there is a value metric). */
+export function ArmTable({ readout, locale }: { readout: Readout; locale: Locale }) {
+  const t = translator(locale);
+  const means = readout.value
+    ? [readout.value.controlMean, ...readout.value.comparisons.map((c) => c.mean)]
+    : null;
+  return (
+    <table class="data" data-testid="arms">
+      <thead>
+        <tr>
+          <th scope="col">{t("tools.sig.arm")}</th>
+          <th scope="col" class="num">{t("loop.detail.users")}</th>
+          <th scope="col" class="num">{t("loop.detail.conversions")}</th>
+          <th scope="col" class="num">{t("loop.detail.rate")}</th>
+          {means && <th scope="col" class="num">{t("loop.detail.valueMean")}</th>}
+        </tr>
+      </thead>
+      <tbody>
+        {readout.variants.map((v, i) => (
+          <tr data-variant={v.name}>
+            <th scope="row">{v.name}</th>
+            <td class="num">{formatNumber(locale, v.users, { maximumFractionDigits: 0 })}</td>
+            <td class="num">
+              {formatNumber(locale, v.conversions, { maximumFractionDigits: 0 })}
+            </td>
+            <td class="num">{formatPercent(locale, v.rate, 2)}</td>
+            {means && (
+              <td class="num">{formatNumber(locale, means[i], { maximumFractionDigits: 2 })}</td>
+            )}
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+function ValueTable({ readout, locale }: { readout: Readout; locale: Locale }) {
+  const t = translator(locale);
+  const value = readout.value;
+  if (!value) return null;
+  const num = (v: number | null | undefined) =>
+    formatNumber(locale, v, { maximumFractionDigits: 2 });
+  return (
+    <section class="card">
+      <h2>{t("loop.detail.value")}</h2>
+      {value.cuped && (
+        <p class="muted small">{t("loop.detail.cuped", { theta: num(value.cuped.theta) })}</p>
+      )}
+      <table class="data" data-testid="value-table">
+        <thead>
+          <tr>
+            <th scope="col">{t("tools.sig.arm")}</th>
+            <th scope="col" class="num">{t("loop.detail.valueMean")}</th>
+            <th scope="col" class="num">{t("tools.sig.lift")}</th>
+            <th scope="col">
+              {t("tools.sig.ci", { level: formatPercent(locale, 1 - readout.alpha, 0) })}
+            </th>
+            <th scope="col" class="num">{t("tools.sig.adjusted")}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {value.comparisons.map((r) => (
+            <tr data-variant={r.variant}>
+              <th scope="row">{r.variant}</th>
+              <td class="num">{num(r.mean)}</td>
+              <td class="num">{num(r.absoluteLift)}</td>
+              <td>{r.ci ? `${num(r.ci[0])} ～ ${num(r.ci[1])}` : "—"}</td>
+              <td class="num">{formatP(locale, r.adjustedPValue)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </section>
+  );
+}
+
+function Guardrails({ readout, locale }: { readout: Readout; locale: Locale }) {
+  const t = translator(locale);
+  if (readout.guardrails.length === 0) return null;
+  return (
+    <section class="card">
+      <h2>{t("loop.detail.guardrails")}</h2>
+      <table class="data" data-testid="guardrails">
+        <tbody>
+          {readout.guardrails.flatMap((g) =>
+            g.comparisons.map((r) => (
+              <tr data-worse={String(r.worse)}>
+                <th scope="row">{g.name}</th>
+                <td>{r.variant}</td>
+                <td class="num">{formatP(locale, r.adjustedPValue)}</td>
+                <td class={r.worse ? "bad" : ""}>
+                  {t(r.worse ? "loop.detail.guardrailWorse" : "loop.detail.guardrailOk")}
+                </td>
+              </tr>
+            ))
+          )}
+        </tbody>
+      </table>
+    </section>
+  );
+}
+
+/**
+ * The results of a started experiment: recommendation, arms, then — once every arm has enough
+ * users — the calculator's read-out (SRM banner, verdicts, lift intervals, p-values, chance to
+ * beat control, expected loss), the value metric and the guardrails.
+ */
+export function ExperimentResults({ readout, locale }: { readout: Readout; locale: Locale }) {
+  const t = translator(locale);
+  return (
+    <>
+      <Recommendation readout={readout} locale={locale} />
+      <section class="card">
+        <h2>{t("loop.detail.variants")}</h2>
+        <ArmTable readout={readout} locale={locale} />
+        {!readout.enoughData && (
+          <p class="muted" data-testid="not-enough">
+            {t("loop.detail.notEnough", { n: MIN_USERS_PER_ARM })}
+          </p>
+        )}
+      </section>
+      {readout.enoughData && (
+        <section class="card">
+          <h2>{t("loop.detail.lift")}</h2>
+          <SignificanceResults analysis={readout} locale={locale} />
+        </section>
+      )}
+      {readout.enoughData && <ValueTable readout={readout} locale={locale} />}
+      {readout.enoughData && <Guardrails readout={readout} locale={locale} />}
+    </>
+  );
+}

@@ -1,0 +1,198 @@
+import { type Context, Hono } from "hono";
+import { ExperimentResults } from "../../components/experiments/Results.tsx";
+import { Island } from "../../components/Island.tsx";
+import { renderPage } from "../../components/render.tsx";
+import { listCampaigns } from "../../db/campaigns.ts";
+import type { Experiment } from "../../db/experiments.ts";
+import { formatNumber, formatPercent, type MessageKey } from "../../lib/i18n/mod.ts";
+import ExperimentTimeline from "../../islands/ExperimentTimeline.tsx";
+import type { AppEnv } from "../../plugins/context.ts";
+import { parseWith } from "../../plugins/validate.ts";
+import { bodyOf, ExperimentForm, type Fields, fieldsOf, formError } from "./_form.tsx";
+import { resultsOf } from "./_results.ts";
+import {
+  canManage,
+  editDraft,
+  experimentOf,
+  experimentPatchSchema,
+  moveExperiment,
+} from "./_service.ts";
+
+const app = new Hono<AppEnv>();
+
+function Actions({ c, e }: { c: Context<AppEnv>; e: Experiment }) {
+  const t = c.var.t;
+  const base = `/experiments/${e.key}`;
+  const post = (move: string, label: MessageKey) => (
+    <form method="post" action={`${base}/${move}`} class="inline">
+      <button type="submit" data-testid={`action-${move}`}>{t(label)}</button>
+    </form>
+  );
+  return (
+    <div class="experiment-actions">
+      {e.status !== "draft" && (
+        <a href={`/api/experiments/${e.key}/results.csv`} download data-testid="csv">
+          {t("loop.action.csv")}
+        </a>
+      )}
+      {canManage(c) && e.status === "draft" && <a href={`${base}/edit`}>{t("loop.action.edit")}</a>}
+      {canManage(c) && e.status === "draft" && post("start", "loop.action.start")}
+      {canManage(c) && e.status === "running" && post("stop", "loop.action.stop")}
+      {canManage(c) && e.status === "stopped" && (
+        <form method="post" action={`${base}/decide`} class="inline">
+          <select name="winner" aria-label={t("loop.col.winner")}>
+            {e.variants.map((v) => <option value={v.name}>{v.name}</option>)}
+          </select>{" "}
+          <button type="submit" data-testid="action-decide">{t("loop.action.decide")}</button>
+        </form>
+      )}
+    </div>
+  );
+}
+
+function Settings({ c, e }: { c: Context<AppEnv>; e: Experiment }) {
+  const { t, locale } = c.var;
+  return (
+    <section class="card">
+      <h2>{t("loop.detail.settings")}</h2>
+      <table class="data" data-testid="settings">
+        <tbody>
+          {e.variants.map((v, i) => (
+            <tr>
+              <th scope="row">{i === 0 ? `${v.name} (${t("tools.sig.control")})` : v.name}</th>
+              <td>{v.description}</td>
+              <td class="num">{formatPercent(locale, v.weight, 0)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <p class="small">
+        {t("loop.form.metric")}: {e.primaryMetric.name ?? t(
+          e.primaryMetric.type === "value" ? "loop.form.metricValue" : "loop.form.metricConversion",
+        )} · α = {formatNumber(locale, e.alpha, { maximumFractionDigits: 3 })} ·{" "}
+        {t("loop.detail.planned")}: {e.plannedSampleSize
+          ? t("loop.detail.plannedValue", { n: formatNumber(locale, e.plannedSampleSize) })
+          : t("loop.detail.notPlanned")}
+      </p>
+      <p class="muted small">
+        {t(e.sequential ? "loop.detail.sequentialHint" : "loop.detail.fixedHint")}
+      </p>
+    </section>
+  );
+}
+
+app.get("/experiments/:key", async (c) => {
+  const { t, locale } = c.var;
+  const e = await experimentOf(c);
+  const results = e.status === "draft" ? null : await resultsOf(c, e);
+  return renderPage(c, {
+    title: e.name,
+    body: (
+      <>
+        <header class="page-head">
+          <h1>
+            {e.name}{" "}
+            <span class={`badge status-${e.status}`} data-testid="status">
+              {t(`loop.status.${e.status}` as MessageKey)}
+            </span>
+            {e.sequential && (
+              <span class="badge" data-testid="sequential-badge">
+                {t("loop.detail.sequentialBadge")}
+              </span>
+            )}
+          </h1>
+          <p class="muted">
+            <code>{e.key}</code>
+            {e.campaignId && (
+              <>
+                {" · "}
+                <a href={`/campaigns/${e.campaignId}`}>{t("loop.col.campaign")}</a>
+              </>
+            )}
+            {e.winnerVariant && <>· {t("loop.detail.winner", { name: e.winnerVariant })}</>}
+          </p>
+          <Actions c={c} e={e} />
+        </header>
+        {results
+          ? (
+            <>
+              <ExperimentResults readout={results.readout} locale={locale} />
+              <section class="card">
+                {results.timeline.days.length > 0
+                  ? (
+                    <Island
+                      component={ExperimentTimeline}
+                      props={{
+                        locale,
+                        days: results.timeline.days,
+                        series: results.timeline.series.map((s) => ({
+                          name: s.name,
+                          rates: s.rates,
+                        })),
+                      }}
+                    />
+                  )
+                  : <p class="muted">{t("loop.detail.timelineEmpty")}</p>}
+              </section>
+            </>
+          )
+          : <p class="muted" data-testid="draft-note">{t("loop.detail.draftNote")}</p>}
+        <Settings c={c} e={e} />
+      </>
+    ),
+  });
+});
+
+async function editPage(c: Context<AppEnv>, e: Experiment, fields: Fields, error?: string) {
+  const { t, db } = c.var;
+  return renderPage(c, {
+    title: e.name,
+    status: error ? 400 : 200,
+    body: (
+      <>
+        <h1>
+          {e.name} <code>{e.key}</code>
+        </h1>
+        <ExperimentForm
+          t={t}
+          fields={fields}
+          campaigns={(await listCampaigns(db, c.var.scope)).filter((x) => x.bankId === e.bankId)}
+          action={`/experiments/${e.key}/edit`}
+          isNew={false}
+          isAdmin={c.var.user?.role === "admin"}
+          error={error}
+        />
+      </>
+    ),
+  });
+}
+
+app.get("/experiments/:key/edit", async (c) => {
+  const e = await experimentOf(c);
+  if (!canManage(c)) return c.redirect(`/experiments/${e.key}`, 303);
+  if (e.status !== "draft") return c.redirect(`/experiments/${e.key}`, 303);
+  return editPage(c, e, fieldsOf(e));
+});
+
+app.post("/experiments/:key/edit", async (c) => {
+  const e = await experimentOf(c);
+  const fields = (await c.req.parseBody({ all: true })) as Fields;
+  try {
+    await editDraft(c, e, parseWith(experimentPatchSchema, bodyOf(fields, false)));
+    return c.redirect(`/experiments/${e.key}`, 303);
+  } catch (error) {
+    return editPage(c, e, fields, formError(error));
+  }
+});
+
+for (const move of ["start", "stop", "decide"] as const) {
+  app.post(`/experiments/:key/${move}`, async (c) => {
+    const e = await experimentOf(c);
+    const form = await c.req.parseBody();
+    const winner = typeof form.winner === "string" ? form.winner : undefined;
+    await moveExperiment(c, e, move, winner);
+    return c.redirect(`/experiments/${e.key}`, 303);
+  });
+}
+
+export default app;

@@ -1,0 +1,127 @@
+import { type Context, Hono } from "hono";
+import { renderPage } from "../../components/render.tsx";
+import { listCampaigns } from "../../db/campaigns.ts";
+import { listExperiments } from "../../db/experiments.ts";
+import { formatDate, type MessageKey } from "../../lib/i18n/mod.ts";
+import type { AppEnv } from "../../plugins/context.ts";
+import { requireRole } from "../../plugins/session.ts";
+import { parseWith } from "../../plugins/validate.ts";
+import { bodyOf, ExperimentForm, type Fields, formError } from "./_form.tsx";
+import { canManage, createDraft, newExperimentSchema, requireManager } from "./_service.ts";
+import detail from "./detail.tsx";
+
+const app = new Hono<AppEnv>();
+app.use("/experiments", requireRole("admin", "growth", "executive"));
+app.use("/experiments/*", requireRole("admin", "growth", "executive"));
+
+app.get("/experiments", async (c) => {
+  const { t, locale, db, scope } = c.var;
+  const [experiments, campaigns] = await Promise.all([
+    listExperiments(db, scope),
+    listCampaigns(db, scope),
+  ]);
+  const campaignName = (id: string | null) => campaigns.find((x) => x.id === id)?.name ?? "—";
+  return renderPage(c, {
+    title: t("sections.experiments"),
+    body: (
+      <>
+        <header class="page-head">
+          <h1>{t("sections.experiments")}</h1>
+          <p class="muted">{t("loop.experiments.intro")}</p>
+          {canManage(c) && (
+            <p class="page-links">
+              <a href="/experiments/new" data-testid="new-experiment">
+                {t("loop.experiments.new")}
+              </a>
+            </p>
+          )}
+        </header>
+        {experiments.length === 0
+          ? <p class="muted">{t("loop.experiments.none")}</p>
+          : (
+            <table class="data" data-testid="experiment-list">
+              <thead>
+                <tr>
+                  <th scope="col">{t("loop.col.name")}</th>
+                  <th scope="col">{t("loop.col.status")}</th>
+                  <th scope="col">{t("loop.col.campaign")}</th>
+                  <th scope="col">{t("loop.col.iteration")}</th>
+                  <th scope="col">{t("loop.col.started")}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {experiments.map((e) => (
+                  <tr data-key={e.key}>
+                    <td>
+                      <a href={`/experiments/${e.key}`}>{e.name}</a> <code>{e.key}</code>
+                    </td>
+                    <td>
+                      <span class={`badge status-${e.status}`}>
+                        {t(`loop.status.${e.status}` as MessageKey)}
+                      </span>
+                    </td>
+                    <td>
+                      {e.campaignId
+                        ? <a href={`/campaigns/${e.campaignId}`}>{campaignName(e.campaignId)}</a>
+                        : "—"}
+                    </td>
+                    <td>{e.iteration}</td>
+                    <td>{e.startedAt ? formatDate(locale, e.startedAt, true) : "—"}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )}
+      </>
+    ),
+  });
+});
+
+async function newPage(c: Context<AppEnv>, fields: Fields, error?: string) {
+  const { t, db, scope } = c.var;
+  return renderPage(c, {
+    title: t("loop.experiments.new"),
+    status: error ? 400 : 200,
+    body: (
+      <>
+        <h1>{t("loop.experiments.new")}</h1>
+        <ExperimentForm
+          t={t}
+          fields={fields}
+          campaigns={await listCampaigns(db, scope)}
+          action="/experiments"
+          isNew
+          isAdmin={c.var.user?.role === "admin"}
+          error={error}
+        />
+      </>
+    ),
+  });
+}
+
+app.get("/experiments/new", (c) => {
+  requireManager(c);
+  const fields: Fields = {
+    "variant-name-0": "control",
+    "variant-weight-0": "50",
+    "variant-name-1": "treatment",
+    "variant-weight-1": "50",
+    campaignId: c.req.query("campaign") ?? "",
+  };
+  return newPage(c, fields);
+});
+
+app.post("/experiments", async (c) => {
+  requireManager(c);
+  const fields = (await c.req.parseBody({ all: true })) as Fields;
+  try {
+    const created = await createDraft(c, parseWith(newExperimentSchema, bodyOf(fields, true)));
+    return c.redirect(`/experiments/${created.key}`, 303);
+  } catch (error) {
+    return newPage(c, fields, formError(error));
+  }
+});
+
+app.route("/", detail);
+
+export default app;
