@@ -41,7 +41,7 @@ function Actions({ c, e }: { c: Context<AppEnv>; e: Experiment }) {
       {canManage(c) && e.status === "stopped" && (
         <form method="post" action={`${base}/decide`} class="inline">
           <select name="winner" aria-label={t("loop.col.winner")}>
-            {e.variants.map((v) => <option value={v.name}>{v.name}</option>)}
+            {e.variants.map((v) => <option key={v.name} value={v.name}>{v.name}</option>)}
           </select>{" "}
           <button type="submit" data-testid="action-decide">{t("loop.action.decide")}</button>
         </form>
