@@ -88,7 +88,7 @@ function ValueTable({ readout, locale }: { readout: Readout; locale: Locale }) {
           <tr>
             <th scope="col">{t("tools.sig.arm")}</th>
             <th scope="col" class="num">{t("loop.detail.valueMean")}</th>
-            <th scope="col" class="num">{t("tools.sig.lift")}</th>
+            <th scope="col" class="num">{t("loop.detail.valueLift")}</th>
             <th scope="col">
               {t("tools.sig.ci", { level: formatPercent(locale, 1 - readout.alpha, 0) })}
             </th>
@@ -118,6 +118,14 @@ function Guardrails({ readout, locale }: { readout: Readout; locale: Locale }) {
     <section class="card">
       <h2>{t("loop.detail.guardrails")}</h2>
       <table class="data" data-testid="guardrails">
+        <thead>
+          <tr>
+            <th scope="col">{t("loop.detail.metricCol")}</th>
+            <th scope="col">{t("tools.sig.arm")}</th>
+            <th scope="col" class="num">{t("tools.sig.adjusted")}</th>
+            <th scope="col">{t("loop.detail.verdictCol")}</th>
+          </tr>
+        </thead>
         <tbody>
           {readout.guardrails.flatMap((g) =>
             g.comparisons.map((r) => (

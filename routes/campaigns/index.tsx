@@ -49,7 +49,7 @@ function CampaignForm(
   },
 ) {
   return (
-    <form method="post" action={action} class="card" data-testid="campaign-form">
+    <form method="post" action={action} class="card loop-form" data-testid="campaign-form">
       <h2>{t(campaign ? "loop.campaigns.edit" : "loop.campaigns.new")}</h2>
       {error && <p class="errors" role="alert">{t("loop.form.error", { message: error })}</p>}
       <div class="form-row">
@@ -97,7 +97,7 @@ function CampaignForm(
           <input type="text" class="wide" name="description" value={campaign?.description ?? ""} />
         </label>
       </div>
-      <button type="submit">{t(campaign ? "loop.form.save" : "loop.form.create")}</button>
+      <button type="submit">{t(campaign ? "loop.form.save" : "loop.form.createCampaign")}</button>
     </form>
   );
 }

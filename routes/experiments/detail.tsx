@@ -113,31 +113,33 @@ app.get("/experiments/:key", async (c) => {
           </p>
           <Actions c={c} e={e} />
         </header>
-        {results
-          ? (
-            <>
-              <ExperimentResults readout={results.readout} locale={locale} />
-              <section class="card">
-                {results.timeline.days.length > 0
-                  ? (
-                    <Island
-                      component={ExperimentTimeline}
-                      props={{
-                        locale,
-                        days: results.timeline.days,
-                        series: results.timeline.series.map((s) => ({
-                          name: s.name,
-                          rates: s.rates,
-                        })),
-                      }}
-                    />
-                  )
-                  : <p class="muted">{t("loop.detail.timelineEmpty")}</p>}
-              </section>
-            </>
-          )
-          : <p class="muted" data-testid="draft-note">{t("loop.detail.draftNote")}</p>}
-        <Settings c={c} e={e} />
+        <div class="loop-stack">
+          {results
+            ? (
+              <>
+                <ExperimentResults readout={results.readout} locale={locale} />
+                <section class="card">
+                  {results.timeline.days.length > 0
+                    ? (
+                      <Island
+                        component={ExperimentTimeline}
+                        props={{
+                          locale,
+                          days: results.timeline.days,
+                          series: results.timeline.series.map((s) => ({
+                            name: s.name,
+                            rates: s.rates,
+                          })),
+                        }}
+                      />
+                    )
+                    : <p class="muted">{t("loop.detail.timelineEmpty")}</p>}
+                </section>
+              </>
+            )
+            : <p class="muted" data-testid="draft-note">{t("loop.detail.draftNote")}</p>}
+          <Settings c={c} e={e} />
+        </div>
       </>
     ),
   });
