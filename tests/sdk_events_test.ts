@@ -221,3 +221,19 @@ testBothBackends(
     assert.equal((await dailyStats(db, experimentId)).length, 1);
   },
 );
+
+testBothBackends("a full batch of 5,000 events is stored at once", async (_t, { db }) => {
+  const { experimentId, send } = await setUp(db);
+  const events = Array.from(
+    { length: 5_000 },
+    (_, i) =>
+      i % 2
+        ? conversion(`f${i}`, `F${i >> 1}`, "2025-01-03T00:00:00Z", 1)
+        : exposure(`f${i}`, `F${i >> 1}`, "2025-01-02T00:00:00Z"),
+  );
+  const res = await send(events);
+  assert.deepEqual(res.body, { accepted: 5_000, duplicates: 0, rejected: [] });
+  const totals = await variantStats(db, experimentId);
+  assert.equal(totals.reduce((n, v) => n + v.users, 0), 2_500);
+  assert.equal(totals.reduce((n, v) => n + v.conversions, 0), 2_500);
+});
