@@ -12,6 +12,8 @@ import { openTestDatabase } from "../helpers/db.ts";
 
 export const CHROMIUM = Deno.env.get("CHROMIUM_PATH") ?? "/usr/bin/chromium";
 export const BROWSER_ADMIN = { email: "admin@browser.test", password: "browser-admin-pass-42" };
+/** The demo bank CC2's SDK key in browser tests. */
+export const BROWSER_SDK_KEY = "ll_browser_test_key_cc2_0123456789abcdef";
 
 export function launchChromium(): Promise<Browser> {
   return chromium.launch({
@@ -36,6 +38,7 @@ export async function serveApp() {
     adminEmail: BROWSER_ADMIN.email,
     adminPassword: BROWSER_ADMIN.password,
     demo: true,
+    sdkKey: BROWSER_SDK_KEY,
   });
   const { manifest } = await ensureIslandsBuilt();
   const config = { ...readConfig({ get: () => undefined }), logRequests: false };
