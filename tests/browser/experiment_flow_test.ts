@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { assignVariant } from "../../lib/experiments/assignment.ts";
-import { BROWSER_ADMIN, BROWSER_SDK_KEY, launchChromium, serveApp } from "./helpers.ts";
+import { BROWSER_SDK_KEY, browserTest, signIn } from "./helpers.ts";
 
 const KEY = "e2e-push";
 const ARMS = [{ name: "control", weight: 1 }, { name: "bonus", weight: 1 }];
@@ -28,74 +28,59 @@ function sdkEvents() {
   return { events, users, converters };
 }
 
-Deno.test({
-  name: "create an experiment in the UI, start it, post SDK events, see the results drawn",
-  sanitizeOps: false,
-  sanitizeResources: false,
-  async fn() {
-    const server = await serveApp();
-    const browser = await launchChromium();
-    try {
-      const page = await (await browser.newContext({ locale: "zh-CN" })).newPage();
-      const errors: string[] = [];
-      page.on("pageerror", (error) => errors.push(String(error)));
+browserTest(
+  "create an experiment in the UI, start it, post SDK events, see the results drawn",
+  async ({ origin, browser }) => {
+    const page = await (await browser.newContext({ locale: "zh-CN" })).newPage();
+    const errors: string[] = [];
+    page.on("pageerror", (error) => errors.push(String(error)));
 
-      await page.goto(`${server.origin}/login?next=/experiments/new`);
-      await page.fill("input[name=email]", BROWSER_ADMIN.email);
-      await page.fill("input[name=password]", BROWSER_ADMIN.password);
-      await Promise.all([
-        page.waitForURL((u) => u.pathname === "/experiments/new"),
-        page.click("button[type=submit]"),
-      ]);
+    await signIn(page, origin, "/experiments/new");
 
-      await page.fill("input[name=key]", KEY);
-      await page.fill("input[name=name]", "App 推送：普通 vs 加赠积分");
-      await page.fill("input[name=bankId]", "CC2");
-      await page.fill("input[name=variant-name-0]", "control");
-      await page.fill("input[name=variant-weight-0]", "1");
-      await page.fill("input[name=variant-name-1]", "bonus");
-      await page.fill("input[name=variant-weight-1]", "1");
-      await Promise.all([
-        page.waitForURL((u) => u.pathname === `/experiments/${KEY}`),
-        page.click("[data-testid=experiment-form] button[type=submit]"),
-      ]);
-      await Promise.all([
-        page.waitForURL((u) => u.pathname === `/experiments/${KEY}`),
-        page.click("[data-testid=action-start]"),
-      ]);
-      await page.waitForSelector("[data-testid=status].status-running");
+    await page.fill("input[name=key]", KEY);
+    await page.fill("input[name=name]", "App 推送：普通 vs 加赠积分");
+    await page.fill("input[name=bankId]", "CC2");
+    await page.fill("input[name=variant-name-0]", "control");
+    await page.fill("input[name=variant-weight-0]", "1");
+    await page.fill("input[name=variant-name-1]", "bonus");
+    await page.fill("input[name=variant-weight-1]", "1");
+    await Promise.all([
+      page.waitForURL((u) => u.pathname === `/experiments/${KEY}`),
+      page.click("[data-testid=experiment-form] button[type=submit]"),
+    ]);
+    await Promise.all([
+      page.waitForURL((u) => u.pathname === `/experiments/${KEY}`),
+      page.click("[data-testid=action-start]"),
+    ]);
+    await page.waitForSelector("[data-testid=status].status-running");
 
-      const { events, users, converters } = sdkEvents();
-      const res = await fetch(`${server.origin}/api/v1/events`, {
-        method: "POST",
-        headers: { authorization: `Bearer ${BROWSER_SDK_KEY}`, "content-type": "application/json" },
-        body: JSON.stringify({ events }),
-      });
-      assert.equal(res.status, 200);
-      const ack = await res.json();
-      assert.deepEqual([ack.accepted, ack.duplicates, ack.rejected], [events.length, 0, []]);
+    const { events, users, converters } = sdkEvents();
+    const res = await fetch(`${origin}/api/v1/events`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${BROWSER_SDK_KEY}`, "content-type": "application/json" },
+      body: JSON.stringify({ events }),
+    });
+    assert.equal(res.status, 200);
+    const ack = await res.json();
+    assert.deepEqual([ack.accepted, ack.duplicates, ack.rejected], [events.length, 0, []]);
 
-      await page.reload();
-      for (const arm of ["control", "bonus"] as const) {
-        const cells = page.locator(`[data-testid=arms] tr[data-variant=${arm}] td`);
-        assert.equal((await cells.nth(0).textContent())?.replace(/,/g, ""), String(users[arm]));
-        assert.equal(
-          (await cells.nth(1).textContent())?.replace(/,/g, ""),
-          String(converters[arm]),
-        );
-      }
-      await page.waitForSelector("[data-island=ExperimentTimeline][data-hydrated=true]");
-      await page.waitForFunction(() => {
-        const canvas = document.querySelector<HTMLCanvasElement>("[data-testid=timeline] canvas");
-        if (!canvas || canvas.width === 0) return false;
-        const pixels = canvas.getContext("2d")!.getImageData(0, 0, canvas.width, canvas.height);
-        return pixels.data.some((v, i) => i % 4 === 3 && v > 0);
-      });
-      assert.equal(await page.locator("[data-testid=lift-chart] circle").count(), 1);
-      assert.deepEqual(errors, []);
-    } finally {
-      await browser.close();
-      await server.close();
+    await page.reload();
+    for (const arm of ["control", "bonus"] as const) {
+      const cells = page.locator(`[data-testid=arms] tr[data-variant=${arm}] td`);
+      assert.equal((await cells.nth(0).textContent())?.replace(/,/g, ""), String(users[arm]));
+      assert.equal(
+        (await cells.nth(1).textContent())?.replace(/,/g, ""),
+        String(converters[arm]),
+      );
     }
+    await page.waitForSelector("[data-island=ExperimentTimeline][data-hydrated=true]");
+    await page.waitForFunction(() => {
+      const canvas = document.querySelector<HTMLCanvasElement>("[data-testid=timeline] canvas");
+      if (!canvas || canvas.width === 0) return false;
+      const pixels = canvas.getContext("2d")!.getImageData(0, 0, canvas.width, canvas.height);
+      return pixels.data.some((v, i) => i % 4 === 3 && v > 0);
+    });
+    assert.equal(await page.locator("[data-testid=lift-chart] circle").count(), 1);
+    assert.deepEqual(errors, []);
   },
-});
+);

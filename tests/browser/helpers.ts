@@ -2,7 +2,7 @@
  * Browser tests drive Debian's Chromium through playwright-core against the app served on a
  * loopback port, with the real island bundle. `npx playwright install` cannot work here.
  */
-import { type Browser, chromium } from "playwright-core";
+import { type Browser, chromium, type Page } from "playwright-core";
 import { createApp } from "../../app.ts";
 import { seedIfEmpty } from "../../db/seed.ts";
 import { readConfig } from "../../fresh.config.ts";
@@ -51,4 +51,40 @@ export async function serveApp() {
       await database.close();
     },
   };
+}
+
+/**
+ * A browser test: the app with demo data on a loopback port and a headless Chromium, both
+ * closed afterwards whatever happens.
+ */
+export function browserTest(
+  name: string,
+  fn: (env: { origin: string; browser: Browser }) => Promise<void>,
+): void {
+  Deno.test({
+    name,
+    sanitizeOps: false,
+    sanitizeResources: false,
+    async fn() {
+      const server = await serveApp();
+      const browser = await launchChromium();
+      try {
+        await fn({ origin: server.origin, browser });
+      } finally {
+        await browser.close();
+        await server.close();
+      }
+    },
+  });
+}
+
+/** Signs in as the browser admin through the real login form and lands on `next`. */
+export async function signIn(page: Page, origin: string, next = "/"): Promise<void> {
+  await page.goto(`${origin}/login?next=${encodeURIComponent(next)}`);
+  await page.fill("input[name=email]", BROWSER_ADMIN.email);
+  await page.fill("input[name=password]", BROWSER_ADMIN.password);
+  await Promise.all([
+    page.waitForURL((url) => url.pathname === next.split("?")[0]),
+    page.click("form button[type=submit]"),
+  ]);
 }
