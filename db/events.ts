@@ -33,6 +33,8 @@ export interface AcceptedEvent {
   variant: string;
   type: "exposure" | "conversion";
   value: number | null;
+  /** Exposures only: the pre-period value of the metric (CUPED covariate). */
+  covariate: number | null;
   at: Date;
 }
 
@@ -67,6 +69,7 @@ export async function ingestEvents(
         unit: e.unit,
         type: e.type,
         value: e.value,
+        covariate: e.covariate,
         occurred_at: e.at,
         received_at: now,
       })))
@@ -114,11 +117,17 @@ async function updateOutcomes(
         converters: 0,
         valueSum: 0,
         valueSumSquares: 0,
+        covariateSum: 0,
+        covariateSumSquares: 0,
+        covariateCross: 0,
       };
     d.users += sign * c.users;
     d.converters += sign * c.converters;
     d.valueSum += sign * c.valueSum;
     d.valueSumSquares += sign * c.valueSumSquares;
+    d.covariateSum += sign * c.covariateSum;
+    d.covariateSumSquares += sign * c.covariateSumSquares;
+    d.covariateCross += sign * c.covariateCross;
     deltas.set(key, d);
   };
 
@@ -127,16 +136,28 @@ async function updateOutcomes(
       const [events, previous] = await Promise.all([
         trx.selectFrom("events")
           .where("experiment_id", "=", experimentId).where("unit", "in", units)
-          .select(["unit", "type", "value", "occurred_at"]).execute(),
+          .select(["unit", "type", "value", "covariate", "occurred_at"]).execute(),
         trx.selectFrom("unit_outcomes")
           .where("experiment_id", "=", experimentId).where("unit", "in", units)
-          .select(["unit", "variant", "first_exposure_at", "converted_at", "value_sum"])
+          .select([
+            "unit",
+            "variant",
+            "first_exposure_at",
+            "converted_at",
+            "value_sum",
+            "covariate",
+          ])
           .execute(),
       ]);
       const eventsOf = new Map<string, OutcomeEvent[]>();
       for (const e of events) {
         const list = eventsOf.get(e.unit) ?? [];
-        list.push({ type: e.type, value: e.value, at: new Date(e.occurred_at) });
+        list.push({
+          type: e.type,
+          value: e.value,
+          covariate: e.covariate,
+          at: new Date(e.occurred_at),
+        });
         eventsOf.set(e.unit, list);
       }
       const previousOf = new Map(previous.map((p) => [p.unit, p]));
@@ -154,6 +175,7 @@ async function updateOutcomes(
               firstExposureAt: new Date(old.first_exposure_at),
               convertedAt: old.converted_at ? new Date(old.converted_at) : null,
               valueSum: Number(old.value_sum),
+              covariate: old.covariate === null ? null : Number(old.covariate),
             }),
             -1,
           );
@@ -167,7 +189,7 @@ async function updateOutcomes(
           first_exposure_at: outcome.firstExposureAt,
           converted_at: outcome.convertedAt,
           value_sum: outcome.valueSum,
-          covariate: null,
+          covariate: outcome.covariate,
         });
       }
       for (const part of chunks(rows, 1000)) {
@@ -177,6 +199,7 @@ async function updateOutcomes(
               first_exposure_at: sql`excluded.first_exposure_at`,
               converted_at: sql`excluded.converted_at`,
               value_sum: sql`excluded.value_sum`,
+              covariate: sql`excluded.covariate`,
             })
           )
           .execute();
@@ -185,7 +208,8 @@ async function updateOutcomes(
   }
 
   const changed = [...deltas.values()].filter((d) =>
-    d.users !== 0 || d.converters !== 0 || d.valueSum !== 0 || d.valueSumSquares !== 0
+    d.users !== 0 || d.converters !== 0 || d.valueSum !== 0 || d.valueSumSquares !== 0 ||
+    d.covariateSum !== 0 || d.covariateSumSquares !== 0 || d.covariateCross !== 0
   );
   for (const part of chunks(changed, 1000)) {
     await trx.insertInto("daily_stats")
@@ -198,6 +222,9 @@ async function updateOutcomes(
         converters: d.converters,
         value_sum: d.valueSum,
         value_sum_squares: d.valueSumSquares,
+        covariate_sum: d.covariateSum,
+        covariate_sum_squares: d.covariateSumSquares,
+        covariate_cross: d.covariateCross,
       })))
       .onConflict((oc) =>
         oc.columns(["experiment_id", "variant", "day"]).doUpdateSet({
@@ -205,6 +232,10 @@ async function updateOutcomes(
           converters: sql`daily_stats.converters + excluded.converters`,
           value_sum: sql`daily_stats.value_sum + excluded.value_sum`,
           value_sum_squares: sql`daily_stats.value_sum_squares + excluded.value_sum_squares`,
+          covariate_sum: sql`daily_stats.covariate_sum + excluded.covariate_sum`,
+          covariate_sum_squares:
+            sql`daily_stats.covariate_sum_squares + excluded.covariate_sum_squares`,
+          covariate_cross: sql`daily_stats.covariate_cross + excluded.covariate_cross`,
         })
       )
       .execute();

@@ -22,6 +22,10 @@ export interface VariantStats {
   /** Sum over exposed customers of their conversion values. */
   valueSum: number;
   valueSumSquares: number;
+  /** CUPED: Σx, Σx² and Σx·(value sum) over exposed customers, x the pre-period covariate. */
+  covariateSum: number;
+  covariateSumSquares: number;
+  covariateCross: number;
 }
 
 /** One arm on one day (cohort of customers first exposed that UTC day). */
@@ -50,6 +54,9 @@ export async function variantStats(db: Db, experimentId: string): Promise<Varian
       sql<string>`coalesce(sum(d.converters), 0)`.as("conversions"),
       sql<number>`coalesce(sum(d.value_sum), 0)`.as("valueSum"),
       sql<number>`coalesce(sum(d.value_sum_squares), 0)`.as("valueSumSquares"),
+      sql<number>`coalesce(sum(d.covariate_sum), 0)`.as("covariateSum"),
+      sql<number>`coalesce(sum(d.covariate_sum_squares), 0)`.as("covariateSumSquares"),
+      sql<number>`coalesce(sum(d.covariate_cross), 0)`.as("covariateCross"),
     ])
     .execute();
   return rows.map((r) => ({
@@ -58,6 +65,9 @@ export async function variantStats(db: Db, experimentId: string): Promise<Varian
     conversions: Number(r.conversions),
     valueSum: Number(r.valueSum),
     valueSumSquares: Number(r.valueSumSquares),
+    covariateSum: Number(r.covariateSum),
+    covariateSumSquares: Number(r.covariateSumSquares),
+    covariateCross: Number(r.covariateCross),
   }));
 }
 
@@ -81,6 +91,9 @@ export async function dailyStats(db: Db, experimentId: string): Promise<DailyVar
       "d.converters",
       "d.value_sum",
       "d.value_sum_squares",
+      "d.covariate_sum",
+      "d.covariate_sum_squares",
+      "d.covariate_cross",
     ])
     .execute();
   return rows.map((r) => ({
@@ -90,5 +103,8 @@ export async function dailyStats(db: Db, experimentId: string): Promise<DailyVar
     conversions: Number(r.converters),
     valueSum: Number(r.value_sum),
     valueSumSquares: Number(r.value_sum_squares),
+    covariateSum: Number(r.covariate_sum),
+    covariateSumSquares: Number(r.covariate_sum_squares),
+    covariateCross: Number(r.covariate_cross),
   }));
 }

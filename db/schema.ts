@@ -165,6 +165,8 @@ export interface EventsTable {
   unit: string;
   type: "exposure" | "conversion";
   value: number | null;
+  /** On exposures: the customer's pre-period value of the metric (CUPED), when sent. */
+  covariate: ColumnType<number | null, number | null | undefined, number | null>;
   occurred_at: ColumnType<Date, Date | string, Date | string>;
   received_at: Timestamp;
 }

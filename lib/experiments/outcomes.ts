@@ -21,6 +21,8 @@
 export interface OutcomeEvent {
   type: "exposure" | "conversion";
   value: number | null;
+  /** Exposures only: the pre-period value of the metric (CUPED covariate), when sent. */
+  covariate?: number | null;
   at: Date;
 }
 
@@ -28,6 +30,8 @@ export interface UnitOutcome {
   firstExposureAt: Date;
   convertedAt: Date | null;
   valueSum: number;
+  /** The covariate of the earliest exposure that carries one; null when none does. */
+  covariate: number | null;
 }
 
 export interface Contribution {
@@ -37,13 +41,25 @@ export interface Contribution {
   converters: number;
   valueSum: number;
   valueSumSquares: number;
+  /** Σx, Σx² and Σx·y over customers, x the covariate (0 when absent), y the value sum. */
+  covariateSum: number;
+  covariateSumSquares: number;
+  covariateCross: number;
 }
 
 /** The outcome of one customer, or null while no exposure is known. */
 export function unitOutcome(events: readonly OutcomeEvent[]): UnitOutcome | null {
   let first: number | null = null;
+  let covariate: number | null = null;
+  let covariateAt = Infinity;
   for (const e of events) {
-    if (e.type === "exposure" && (first === null || e.at.getTime() < first)) first = e.at.getTime();
+    if (e.type !== "exposure") continue;
+    if (first === null || e.at.getTime() < first) first = e.at.getTime();
+    const x = e.covariate ?? null;
+    if (x !== null && e.at.getTime() < covariateAt) {
+      covariate = x;
+      covariateAt = e.at.getTime();
+    }
   }
   if (first === null) return null;
   let converted: number | null = null;
@@ -57,6 +73,7 @@ export function unitOutcome(events: readonly OutcomeEvent[]): UnitOutcome | null
     firstExposureAt: new Date(first),
     convertedAt: converted === null ? null : new Date(converted),
     valueSum,
+    covariate,
   };
 }
 
@@ -73,5 +90,8 @@ export function contribution(outcome: UnitOutcome): Contribution {
     converters: outcome.convertedAt ? 1 : 0,
     valueSum: outcome.valueSum,
     valueSumSquares: outcome.valueSum * outcome.valueSum,
+    covariateSum: outcome.covariate ?? 0,
+    covariateSumSquares: (outcome.covariate ?? 0) ** 2,
+    covariateCross: (outcome.covariate ?? 0) * outcome.valueSum,
   };
 }

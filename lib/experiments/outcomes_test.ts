@@ -26,6 +26,7 @@ Deno.test("unitOutcome() counts conversions at or after the first exposure only"
     firstExposureAt: at("2025-01-01T10:00:00Z"),
     convertedAt: at("2025-01-01T10:00:00Z"),
     valueSum: 12,
+    covariate: null,
   });
 });
 
@@ -40,6 +41,7 @@ Deno.test("unitOutcome() does not depend on the order events arrive in", () => {
     firstExposureAt: at("2025-01-01T11:00:00Z"),
     convertedAt: at("2025-01-01T12:00:00Z"),
     valueSum: 7,
+    covariate: null,
   };
   assert.deepEqual(unitOutcome(events), expected);
   assert.deepEqual(unitOutcome([...events].reverse()), expected);
@@ -50,6 +52,7 @@ Deno.test("contribution() puts the customer on the UTC day of the first exposure
     firstExposureAt: at("2025-01-01T23:30:00-02:00"),
     convertedAt: at("2025-01-03T00:00:00Z"),
     valueSum: 3,
+    covariate: 2,
   });
   assert.deepEqual(c, {
     day: "2025-01-02",
@@ -57,5 +60,29 @@ Deno.test("contribution() puts the customer on the UTC day of the first exposure
     converters: 1,
     valueSum: 3,
     valueSumSquares: 9,
+    covariateSum: 2,
+    covariateSumSquares: 4,
+    covariateCross: 6,
   });
+});
+
+Deno.test("unitOutcome() takes the covariate of the earliest exposure that carries one", () => {
+  const withCovariate = (iso: string, covariate: number): OutcomeEvent => ({
+    type: "exposure",
+    value: null,
+    covariate,
+    at: at(iso),
+  });
+  const events = [
+    withCovariate("2025-01-02T10:00:00Z", 50),
+    exposure("2025-01-01T10:00:00Z"), // earliest exposure, but without a covariate
+    withCovariate("2025-01-01T12:00:00Z", 40),
+    conversion("2025-01-03T10:00:00Z", 8),
+  ];
+  const outcome = unitOutcome(events)!;
+  assert.equal(outcome.covariate, 40);
+  assert.deepEqual(unitOutcome([...events].reverse()), outcome);
+  assert.equal(unitOutcome([exposure("2025-01-01T10:00:00Z")])!.covariate, null);
+  const c = contribution(outcome);
+  assert.deepEqual([c.covariateSum, c.covariateSumSquares, c.covariateCross], [40, 1600, 320]);
 });

@@ -88,6 +88,7 @@ events.post("/events", async (c) => {
         variant: assignment.variant,
         type: e.type,
         value: e.value ?? null,
+        covariate: e.covariate ?? null,
         at: e.at,
       });
     }

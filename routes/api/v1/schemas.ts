@@ -50,11 +50,19 @@ export const event = z.strictObject({
   unit: unitId,
   value: z.number().min(-1e12).max(1e12).optional()
     .meta({ description: "Conversion value (e.g. deposit amount); conversions only" }),
+  covariate: z.number().min(-1e12).max(1e12).optional().meta({
+    description: "Exposures only: the customer's pre-period value of the metric (e.g. deposits " +
+      "in the 30 days before), for CUPED variance reduction. Send it for every exposure or none; " +
+      "a customer without one counts as 0",
+  }),
   at: z.iso.datetime({ offset: true }).optional()
     .meta({ description: "When it happened (ISO 8601); default: when received" }),
 }).refine((e) => e.type === "conversion" || e.value === undefined, {
   message: "Only conversions carry a value",
   path: ["value"],
+}).refine((e) => e.type === "exposure" || e.covariate === undefined, {
+  message: "Only exposures carry a covariate",
+  path: ["covariate"],
 }).meta({ id: "Event" });
 
 export const eventsBody = z.strictObject({ events: z.array(event).max(MAX_EVENTS) })
