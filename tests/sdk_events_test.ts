@@ -132,6 +132,9 @@ testBothBackends("value metrics: per-customer sums and sums of squares", async (
     conversions: 1,
     valueSum: 175,
     valueSumSquares: 175 ** 2,
+    covariateSum: 0,
+    covariateSumSquares: 0,
+    covariateCross: 0,
   });
 });
 
