@@ -6,7 +6,6 @@ import banks from "./banks/index.tsx";
 import peers from "./peers/index.tsx";
 import experiments from "./experiments/index.tsx";
 import campaigns from "./campaigns/index.tsx";
-import sections from "./sections.tsx";
 import auth from "./auth.tsx";
 import admin from "./admin/mod.ts";
 import calculator from "./tools/calculator.tsx";
@@ -24,7 +23,6 @@ export function pageRoutes(): Hono<AppEnv> {
   pages.route("/", peers);
   pages.route("/", experiments);
   pages.route("/", campaigns);
-  pages.route("/", sections);
   pages.route("/", auth);
   pages.route("/", admin);
   pages.route("/", calculator);
