@@ -13,6 +13,7 @@ import { parseNumber } from "../components/tools/inputs.ts";
 import { ArmRates } from "../components/tools/ArmRates.tsx";
 import { regretChart, useLineChart } from "./_chart.ts";
 import { runSimulations } from "./_run_simulations.ts";
+import { NumberField } from "../components/tools/NumberField.tsx";
 
 export interface BanditSimulatorProps {
   [key: string]: unknown;
@@ -48,16 +49,12 @@ export default function BanditSimulator({ locale, initial, results }: BanditSimu
   }
 
   const field = (key: "horizon" | "runs" | "seed" | "epsilon", label: string) => (
-    <label>
-      <span>{label}</span>
-      <input
-        type="text"
-        inputMode="decimal"
-        name={key}
-        value={inputs.value[key]}
-        onInput={(e) => set({ [key]: e.currentTarget.value })}
-      />
-    </label>
+    <NumberField
+      name={key}
+      label={label}
+      value={inputs.value[key]}
+      onValue={(value) => set({ [key]: value })}
+    />
   );
   return (
     <section class="card tool" data-testid="bandit">

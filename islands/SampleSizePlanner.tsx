@@ -4,6 +4,7 @@ import { formatNumber, formatPercent, type Locale, translator } from "../lib/i18
 import { plan, type PlannerInputs } from "../components/tools/planner.ts";
 import { parseNumber } from "../components/tools/inputs.ts";
 import { powerChart, useLineChart } from "./_chart.ts";
+import { NumberField } from "../components/tools/NumberField.tsx";
 
 export interface SampleSizePlannerProps {
   [key: string]: unknown;
@@ -31,16 +32,12 @@ export default function SampleSizePlanner({ locale, initial }: SampleSizePlanner
   );
 
   const field = (key: "baseline" | "mde" | "arms" | "traffic", label: string) => (
-    <label>
-      <span>{label}</span>
-      <input
-        type="text"
-        inputMode="decimal"
-        name={key}
-        value={inputs.value[key]}
-        onInput={(e) => set({ [key]: e.currentTarget.value })}
-      />
-    </label>
+    <NumberField
+      name={key}
+      label={label}
+      value={inputs.value[key]}
+      onValue={(value) => set({ [key]: value })}
+    />
   );
   const choice = (key: "alpha" | "power", values: number[]) => (
     <select
