@@ -61,20 +61,22 @@ export interface Experiment extends ExperimentSummary {
 }
 
 /** The editable settings of a draft. */
-export interface ExperimentSettings {
-  name: string;
-  campaignId: string | null;
-  mode: "ab" | "bandit";
-  primaryMetric: PrimaryMetric;
-  guardrails: Guardrail[];
-  targeting: Targeting;
-  alpha: number;
-  sequential: boolean;
-  sequentialTuning: number;
-  plannedSampleSize: number | null;
-  baselineRate: number | null;
-  variants: VariantInput[];
-}
+export type ExperimentSettings =
+  & Pick<
+    Experiment,
+    | "name"
+    | "campaignId"
+    | "mode"
+    | "primaryMetric"
+    | "guardrails"
+    | "targeting"
+    | "alpha"
+    | "sequential"
+    | "sequentialTuning"
+    | "plannedSampleSize"
+    | "baselineRate"
+  >
+  & { variants: VariantInput[] };
 
 type Db = Kysely<Database> | Transaction<Database>;
 type Row = Selectable<ExperimentsTable>;
