@@ -116,6 +116,8 @@ export interface ExperimentsTable {
   planned_sample_size: number | null;
   baseline_rate: number | null;
   min_share: Generated<number>;
+  /** Bandits: minutes between scheduled reweightings. */
+  reweight_minutes: Generated<number>;
   winner_variant: string | null;
   config_version: Generated<number>;
   started_at: NullableTimestamp;
@@ -156,6 +158,8 @@ export interface AssignmentsTable {
   unit: string;
   variant: string;
   assigned_at: Timestamp;
+  /** The allocation (period) the arm was given under; null before the first reweighting. */
+  allocation_id: Int8 | null;
 }
 
 export interface EventsTable {
@@ -218,6 +222,8 @@ export interface AllocationsTable {
   inputs: Json<any>;
   probability_best: Json<number[]>;
   weights: Json<number[]>;
+  /** Per arm: whether it was cut to the floor (probability of being best under 1 %). */
+  cut: Json<boolean[]>;
   reason: Generated<string>;
 }
 

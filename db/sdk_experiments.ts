@@ -26,8 +26,13 @@ export interface SdkExperiment {
   startedAt: Date | null;
   /** The campaign's channel (opt-outs of that channel apply), or null without a campaign. */
   channel: Channel | null;
-  /** In position order; the first is the control. */
+  /**
+   * In position order; the first is the control. For a bandit with a stored reweighting the
+   * weights are that allocation's, not the configured ones.
+   */
   variants: Array<{ name: string; weight: number }>;
+  /** Bandits: the allocation in force (its id and seed), or null before the first one. */
+  allocation: { id: string; seed: string } | null;
 }
 
 /** A bank's experiments by key, with variants; keys of other banks are simply absent. */
@@ -54,12 +59,18 @@ export async function experimentsByKeys(
     ])
     .execute();
   if (rows.length === 0) return found;
-  const variants = await db.selectFrom("variants")
-    .where("experiment_id", "in", rows.map((r) => r.id))
-    .select(["experiment_id", "name", "weight"])
-    .orderBy("experiment_id").orderBy("position")
-    .execute();
+  const ids = rows.map((r) => r.id);
+  const [variants, allocations] = await Promise.all([
+    db.selectFrom("variants")
+      .where("experiment_id", "in", ids)
+      .select(["experiment_id", "name", "weight"])
+      .orderBy("experiment_id").orderBy("position")
+      .execute(),
+    currentAllocations(db, rows.filter((r) => r.mode === "bandit").map((r) => r.id)),
+  ]);
   for (const r of rows) {
+    const allocation = allocations.get(r.id);
+    const arms = variants.filter((v) => v.experiment_id === r.id);
     found.set(r.key, {
       id: r.id,
       bankId: r.bank_id,
@@ -69,11 +80,29 @@ export async function experimentsByKeys(
       targeting: r.targeting ?? {},
       startedAt: r.started_at,
       channel: r.channel,
-      variants: variants.filter((v) => v.experiment_id === r.id)
-        .map((v) => ({ name: v.name, weight: v.weight })),
+      variants: arms.map((v, i) => ({
+        name: v.name,
+        weight: allocation?.weights.length === arms.length ? allocation.weights[i] : v.weight,
+      })),
+      allocation: allocation ? { id: allocation.id, seed: allocation.seed } : null,
     });
   }
   return found;
+}
+
+/** The latest allocation of each bandit experiment that has one. */
+async function currentAllocations(
+  db: Db,
+  experimentIds: readonly string[],
+): Promise<Map<string, { id: string; seed: string; weights: number[] }>> {
+  if (experimentIds.length === 0) return new Map();
+  const rows = await db.selectFrom("allocations")
+    .where("experiment_id", "in", experimentIds)
+    .distinctOn("experiment_id")
+    .select(["experiment_id", "id", "seed", "weights"])
+    .orderBy("experiment_id").orderBy("computed_at", "desc").orderBy("id", "desc")
+    .execute();
+  return new Map(rows.map((r) => [r.experiment_id, { id: r.id, seed: r.seed, weights: r.weights }]));
 }
 
 /** One experiment of the bank by key, or null (unknown, or another bank's). */
@@ -130,7 +159,9 @@ export interface UnitAssignment {
  * The assignment of each unit (in the given order; repeated units answer the same).
  * Eligibility is decided first, so an ineligible unit never gets an arm. A/B arms come from
  * `assignVariant` and nothing is stored. Bandit arms are sticky: the arm in `assignments` is
- * kept; a unit without one gets the weighted pick and, when `stick` is true, it is stored
+ * kept; a unit without one gets the weighted pick under the allocation in force (hashed with
+ * the allocation's seed, so each period draws afresh and can be replayed) and, when `stick` is
+ * true, it is stored with the allocation's id
  * (`on conflict do nothing`, so concurrent first calls agree on the first stored arm). With
  * `stick: false` (event ingestion) a bandit unit without a stored arm is not in the experiment
  * and gets `variant: null` with reason `assigned`, which callers must treat as "not assigned".
@@ -146,11 +177,14 @@ export async function assignUnits(
     ? await customerFacts(db, experiment.bankId, units, experiment.channel)
     : new Map<string, CustomerFacts>();
   const none: CustomerFacts = { attributes: null, marketingConsent: true, optedOut: false };
+  const hashKey = experiment.mode === "bandit" && experiment.allocation
+    ? `${experiment.key}#${experiment.allocation.seed}`
+    : experiment.key;
   for (const unit of units) {
     if (decided.has(unit)) continue;
     const reason = eligibility(experiment, facts.get(unit) ?? none);
     const variant = reason === "assigned"
-      ? assignVariant(experiment.key, unit, experiment.variants)
+      ? assignVariant(hashKey, unit, experiment.variants)
       : null;
     decided.set(unit, { variant, reason });
   }
@@ -178,6 +212,7 @@ async function applyStickyArms(
         unit,
         variant: decided.get(unit)!.variant!,
         assigned_at: options.now,
+        allocation_id: experiment.allocation?.id ?? null,
       }));
       for (const rows of chunks(fresh, 1000)) {
         await db.insertInto("assignments").values(rows)
