@@ -1,4 +1,6 @@
 import { lensEn } from "./lens_messages.ts";
+import { banditEn } from "./bandit_messages.ts";
+import { lineageEn } from "./lineage_messages.ts";
 import { loopEn } from "./loop_messages.ts";
 import { toolsEn } from "./tools_messages.ts";
 import type { Messages } from "./zh-CN.ts";
@@ -137,4 +139,6 @@ export const en: Messages = {
   ...lensEn,
   ...toolsEn,
   ...loopEn,
+  ...banditEn,
+  ...lineageEn,
 };

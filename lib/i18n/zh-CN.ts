@@ -1,4 +1,6 @@
 import { lensZh } from "./lens_messages.ts";
+import { banditZh } from "./bandit_messages.ts";
+import { lineageZh } from "./lineage_messages.ts";
 import { loopZh } from "./loop_messages.ts";
 import { toolsZh } from "./tools_messages.ts";
 
@@ -136,6 +138,8 @@ export const zhCN = {
   ...lensZh,
   ...toolsZh,
   ...loopZh,
+  ...banditZh,
+  ...lineageZh,
 } as const;
 
 export type MessageKey = keyof typeof zhCN;
