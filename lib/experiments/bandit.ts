@@ -1,0 +1,134 @@
+/**
+ * The rules of a bandit iteration (PRODUCT.md, "Statistics" and "The loop"), pure so that a
+ * stored reweighting can be replayed from its inputs:
+ *
+ * - **Reweighting**: Thompson sampling on Beta posteriors, probabilityBest by exact integration
+ *   (lib/stats/bayes.ts). Nothing moves until every arm has `burnIn` exposed customers.
+ *   Weights = minShare + (1 − k·minShare)·probabilityBest, except that an arm whose probability
+ *   of being best is under `cutBelow` (1 %) is **cut**: it keeps exactly the floor `minShare`
+ *   and is flagged (the data-driven "offline" of a campaign activity). The probability mass of
+ *   the cut arms goes to the others in proportion to theirs, so the weights still sum to 1.
+ * - **Decision**: an arm wins once its probability of being best reaches `decideAt` (95 %)
+ *   after every arm's burn-in.
+ * - **Sample-ratio check per allocation period**: customers first assigned under one set of
+ *   weights should split by those weights; a chi-square goodness of fit per period, mismatch at
+ *   p < 0.001 (the A/B rule, lib/stats/chi_square.ts).
+ */
+import { probabilityBest } from "../stats/bayes.ts";
+import { sampleRatioMismatch, type SrmResult } from "../stats/chi_square.ts";
+
+export const BANDIT_DEFAULTS = {
+  /** Exposed customers every arm needs before the first reweighting. */
+  burnIn: 100,
+  /** The floor share of every arm. */
+  minShare: 0.01,
+  /** Below this probability of being best (after burn-in) an arm is cut to the floor. */
+  cutBelow: 0.01,
+  /** An arm with at least this probability of being best wins. */
+  decideAt: 0.95,
+} as const;
+
+export interface BanditArm {
+  name: string;
+  users: number;
+  conversions: number;
+}
+
+export interface ReweightOptions {
+  minShare?: number;
+  burnIn?: number;
+  cutBelow?: number;
+}
+
+export interface Reweighting {
+  /** False while an arm is short of its burn-in: nothing may be stored then. */
+  ready: boolean;
+  probabilityBest: number[];
+  weights: number[];
+  /** Per arm: cut to the floor (probability of being best under `cutBelow`). */
+  cut: boolean[];
+}
+
+/**
+ * One reweighting from the arms' totals. Requires 0 ≤ minShare ≤ 1/k (RangeError otherwise).
+ * Before burn-in `ready` is false and the weights are equal.
+ */
+export function reweight(arms: readonly BanditArm[], options: ReweightOptions = {}): Reweighting {
+  const {
+    minShare = BANDIT_DEFAULTS.minShare,
+    burnIn = BANDIT_DEFAULTS.burnIn,
+    cutBelow = BANDIT_DEFAULTS.cutBelow,
+  } = options;
+  const k = arms.length;
+  if (k < 2) throw new RangeError("A bandit needs at least 2 arms");
+  if (!(minShare >= 0 && k * minShare <= 1)) {
+    throw new RangeError("minShare must lie between 0 and 1/arms");
+  }
+  const pBest = probabilityBest(arms);
+  const ready = arms.every((a) => a.users >= burnIn);
+  if (!ready) {
+    return {
+      ready,
+      probabilityBest: pBest,
+      weights: arms.map(() => 1 / k),
+      cut: arms.map(() => false),
+    };
+  }
+  const cut = pBest.map((p) => p < cutBelow);
+  const keptMass = pBest.reduce((s, p, i) => s + (cut[i] ? 0 : p), 0);
+  const spare = 1 - k * minShare;
+  const weights = pBest.map((p, i) => cut[i] ? minShare : minShare + spare * p / keptMass);
+  return { ready, probabilityBest: pBest, weights, cut };
+}
+
+export interface BanditDecision {
+  /** The arm that reached `decideAt`, or null. */
+  winner: string | null;
+  probabilityBest: number[];
+  /** Whether every arm has its burn-in. */
+  burnedIn: boolean;
+}
+
+/** The decision rule on the arms' current totals. */
+export function banditDecision(
+  arms: readonly BanditArm[],
+  options: { burnIn?: number; decideAt?: number } = {},
+): BanditDecision {
+  const { burnIn = BANDIT_DEFAULTS.burnIn, decideAt = BANDIT_DEFAULTS.decideAt } = options;
+  const pBest = probabilityBest(arms);
+  const burnedIn = arms.every((a) => a.users >= burnIn);
+  const best = pBest.indexOf(Math.max(...pBest));
+  return {
+    winner: burnedIn && pBest[best] >= decideAt ? arms[best].name : null,
+    probabilityBest: pBest,
+    burnedIn,
+  };
+}
+
+/** Exposed customers per arm who were first assigned under one set of weights. */
+export interface AllocationPeriod {
+  /** The allocation's id, or null for the period before the first reweighting. */
+  allocationId: string | null;
+  weights: readonly number[];
+  users: readonly number[];
+}
+
+export interface PeriodSrm extends AllocationPeriod {
+  srm: SrmResult;
+}
+
+/**
+ * The sample-ratio check of each period. Arms with weight 0 cannot occur (the floor is
+ * positive unless minShare is 0); such an arm is left out of its period's test.
+ */
+export function periodSrm(periods: readonly AllocationPeriod[]): PeriodSrm[] {
+  return periods.map((period) => {
+    const kept = period.weights.flatMap((w, i) => w > 0 ? [i] : []);
+    const srm = kept.length < 2
+      ? { chiSquare: null, pValue: null, mismatch: false, reasons: ["NOT_ENOUGH_DATA" as const] }
+      : sampleRatioMismatch(kept.map((i) => period.users[i]), {
+        weights: kept.map((i) => period.weights[i]),
+      });
+    return { ...period, srm };
+  });
+}
