@@ -1,0 +1,124 @@
+import assert from "node:assert/strict";
+import { assertClose, assertJsonSafe, type Fixture } from "../stats/_testing.ts";
+import {
+  lineage,
+  type LineageIterationInput,
+  programFigures,
+  type ProgramInput,
+  stepLift,
+} from "./lineage.ts";
+
+function load<I, E>(file: string): Fixture<I, E> {
+  const url = new URL(`./testdata/${file}`, import.meta.url);
+  const fixture = JSON.parse(Deno.readTextFileSync(url)) as Fixture<I, E>;
+  assert.ok(fixture.cases.length > 0, `${file} has no cases`);
+  return fixture;
+}
+
+/** Every field of `expected` in `actual`: numbers to relative 1e-9 (absolute 1e-12), others exactly. */
+function assertLike(actual: unknown, expected: unknown, path = "$"): void {
+  if (typeof expected === "number") {
+    assertClose(actual as number, expected, { relative: 1e-9, absolute: 1e-12, label: path });
+  } else if (Array.isArray(expected)) {
+    assert.ok(Array.isArray(actual), `${path} is not an array`);
+    assert.equal(actual.length, expected.length, `${path} length`);
+    expected.forEach((e, i) => assertLike(actual[i], e, `${path}[${i}]`));
+  } else if (expected !== null && typeof expected === "object") {
+    assert.ok(actual !== null && typeof actual === "object", `${path} is ${actual}`);
+    for (const [k, e] of Object.entries(expected)) {
+      assertLike((actual as Record<string, unknown>)[k], e, `${path}.${k}`);
+    }
+  } else assert.equal(actual, expected, path);
+}
+
+Deno.test("lineage() matches the independent scipy implementation", async (t) => {
+  const fixture = load<{ alpha: number; iterations: LineageIterationInput[] }, unknown>(
+    "lineage.json",
+  );
+  assert.ok(fixture.cases.length >= 15);
+  for (const { name, input, expected } of fixture.cases) {
+    await t.step(name, () => {
+      const actual = lineage(input.iterations, { alpha: input.alpha });
+      assertJsonSafe(actual);
+      assertLike(actual, expected);
+    });
+  }
+});
+
+Deno.test("programFigures() matches numpy's median and the coverage ratio", async (t) => {
+  const fixture = load<ProgramInput, unknown>("lineage_program.json");
+  for (const { name, input, expected } of fixture.cases) {
+    await t.step(name, () => assertLike(programFigures(input), expected));
+  }
+});
+
+const arms = (c: [number, number], w: [number, number]) => [
+  { variant: "control", users: c[0], conversions: c[1] },
+  { variant: "new", users: w[0], conversions: w[1] },
+];
+
+Deno.test("a one-step chain compounds to that step's lift, inside a log-scale interval", () => {
+  const result = lineage([{
+    key: "a",
+    name: "a",
+    iteration: 1,
+    mode: "ab",
+    status: "decided",
+    winnerVariant: "new",
+    parentKey: null,
+    arms: arms([20000, 400], [20000, 520]),
+  }]);
+  const step = result.steps[0].result!;
+  assertClose(result.compounded.lift, step.lift, { relative: 1e-12 });
+  const [lo, hi] = result.compounded.ci!;
+  assert.ok(lo < step.lift! && step.lift! < hi);
+  assert.ok(hi - step.lift! > step.lift! - lo, "the log-scale interval leans upwards");
+  assert.deepEqual(result.series.map((p) => p.iteration), [0, 1]);
+});
+
+Deno.test("stepLift(): a kept control is exactly 0 and adds no variance", () => {
+  const kept = stepLift(arms([5000, 100], [5000, 150]), "control");
+  assert.deepEqual(
+    [kept.outcome, kept.lift, kept.ci, kept.se, kept.reasons],
+    ["kept_control", 0, null, 0, []],
+  );
+  const promoted = stepLift(arms([5000, 100], [5000, 150]), "new");
+  assertClose(promoted.lift, 0.5, { relative: 1e-12 });
+  assert.equal(promoted.outcome, "promoted");
+});
+
+Deno.test("lineage() compounds decided steps only, in iteration order", () => {
+  const base = { name: "x", mode: "ab" as const, parentKey: null };
+  const result = lineage([
+    {
+      ...base,
+      key: "c",
+      iteration: 3,
+      status: "running",
+      winnerVariant: null,
+      arms: arms([1, 1], [1, 0]),
+    },
+    {
+      ...base,
+      key: "b",
+      iteration: 2,
+      status: "decided",
+      winnerVariant: "new",
+      arms: arms([1000, 100], [1000, 110]),
+    },
+    {
+      ...base,
+      key: "a",
+      iteration: 1,
+      status: "decided",
+      winnerVariant: "new",
+      arms: arms([1000, 100], [1000, 120]),
+    },
+  ]);
+  assert.deepEqual(result.steps.map((s) => s.key), ["a", "b", "c"]);
+  assertClose(result.compounded.lift, 1.2 * 1.1 - 1, { relative: 1e-12 });
+  assert.equal(result.compounded.decidedSteps, 2);
+  assert.equal(result.steps[2].result, null);
+  assert.equal(result.steps[2].winner, null);
+  assert.deepEqual(result.series.map((p) => p.iteration), [0, 1, 2]);
+});
