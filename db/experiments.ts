@@ -52,6 +52,9 @@ export interface Experiment extends ExperimentSummary {
   /** Users in total (all arms) the test was planned for; null when not planned. */
   plannedSampleSize: number | null;
   baselineRate: number | null;
+  /** Bandits: the floor share of every arm, and minutes between scheduled reweightings. */
+  minShare: number;
+  reweightMinutes: number;
   winnerVariant: string | null;
   configVersion: number;
   stoppedAt: Date | null;
@@ -75,6 +78,8 @@ export type ExperimentSettings =
     | "sequentialTuning"
     | "plannedSampleSize"
     | "baselineRate"
+    | "minShare"
+    | "reweightMinutes"
   >
   & { variants: VariantInput[] };
 
@@ -114,6 +119,8 @@ export async function createExperiment(
     sequential_tuning: input.sequentialTuning,
     planned_sample_size: input.plannedSampleSize ?? null,
     baseline_rate: input.baselineRate ?? null,
+    min_share: input.minShare,
+    reweight_minutes: input.reweightMinutes,
     winner_variant: null,
     started_at: input.startedAt ?? null,
     created_by: input.createdBy,
@@ -192,6 +199,8 @@ async function withVariants(db: Db, rows: Row[]): Promise<Experiment[]> {
     sequentialTuning: r.sequential_tuning,
     plannedSampleSize: r.planned_sample_size,
     baselineRate: r.baseline_rate,
+    minShare: r.min_share,
+    reweightMinutes: r.reweight_minutes,
     winnerVariant: r.winner_variant,
     configVersion: r.config_version,
     startedAt: r.started_at,
@@ -229,6 +238,8 @@ export async function updateDraft(
     sequential_tuning: settings.sequentialTuning,
     planned_sample_size: settings.plannedSampleSize,
     baseline_rate: settings.baselineRate,
+    min_share: settings.minShare,
+    reweight_minutes: settings.reweightMinutes,
     config_version: eb("config_version", "+", 1),
     updated_at: now,
   })).where("id", "=", experiment.id).where("status", "=", "draft")

@@ -166,11 +166,12 @@ testBothBackends(
       assert.equal(experiment.configVersion, 2);
     });
 
-    await t.step("bandit mode is refused with a clear 400", async () => {
+    await t.step("a bandit on a value metric is refused with a clear 400", async () => {
       const res = await call(app, growth, "PATCH", "/api/experiments/push-test", {
         mode: "bandit",
+        primaryMetric: { type: "value" },
       });
-      assert.equal((await json(res, 400)).error.code, "BANDIT_NOT_AVAILABLE");
+      assert.equal((await json(res, 400)).error.code, "BANDIT_NEEDS_CONVERSION");
     });
 
     await t.step("start, then edits are refused with 409 and invalid moves too", async () => {
@@ -303,7 +304,23 @@ testBothBackends("experiments API: bad input gets a coded 4xx JSON error", async
       400,
       "PLAN_CONFLICT",
     ],
-    ["POST", "/api/experiments", { ...draft, mode: "bandit" }, 400, "BANDIT_NOT_AVAILABLE"],
+    [
+      "POST",
+      "/api/experiments",
+      {
+        ...draft,
+        mode: "bandit",
+        minShare: 0.25,
+        variants: [
+          ...draft.variants,
+          ...draft.variants.map((v) => ({ ...v, name: `${v.name}-2` })),
+        ],
+      },
+      400,
+      "MIN_SHARE_TOO_HIGH",
+    ],
+    ["POST", "/api/experiments", { ...draft, minShare: 0 }, 400, "VALIDATION_ERROR"],
+    ["POST", "/api/experiments", { ...draft, reweightMinutes: 0.5 }, 400, "VALIDATION_ERROR"],
     ["POST", "/api/experiments", [], 400, "VALIDATION_ERROR"],
     ["PATCH", "/api/experiments/welcome-sms", { alpha: "x" }, 400, "VALIDATION_ERROR"],
     ["PATCH", "/api/experiments/welcome-sms", { name: "x" }, 409, "NOT_DRAFT"],

@@ -16,6 +16,7 @@
  */
 import { probabilityBest } from "../stats/bayes.ts";
 import { sampleRatioMismatch, type SrmResult } from "../stats/chi_square.ts";
+import type { Recommendation } from "./decisions.ts";
 
 export const BANDIT_DEFAULTS = {
   /** Exposed customers every arm needs before the first reweighting. */
@@ -131,4 +132,85 @@ export function periodSrm(periods: readonly AllocationPeriod[]): PeriodSrm[] {
       });
     return { ...period, srm };
   });
+}
+
+/** A stored reweighting as the read-out shows it. */
+export interface AllocationView {
+  id: string;
+  computedAt: string;
+  reason: "scheduled" | "on_demand";
+  seed: string;
+  weights: number[];
+  probabilityBest: number[];
+  cut: boolean[];
+}
+
+/** A period of the sample-ratio check: who was first assigned under one set of weights. */
+export interface PeriodView extends PeriodSrm {
+  /** ISO times; `from` null for the period before the first reweighting, `to` null if current. */
+  from: string | null;
+  to: string | null;
+}
+
+export interface BanditReadout {
+  burnIn: number;
+  decideAt: number;
+  burnedIn: boolean;
+  /** On the arms' current totals (may be newer than the last reweighting). */
+  probabilityBest: number[];
+  /** The weights in force: the last reweighting's, or the configured ones before it. */
+  weights: number[];
+  /** Arms cut to the floor by the last reweighting (taken offline by the data). */
+  offline: string[];
+  allocations: AllocationView[];
+  periods: PeriodView[];
+  recommendation: Recommendation;
+}
+
+/**
+ * The bandit part of a read-out and its recommendation: ship the arm that reached `decideAt`
+ * after burn-in, unless a period's split does not match its weights (then stop: the data are
+ * not trustworthy); otherwise keep running.
+ */
+export function banditReadout(
+  arms: readonly BanditArm[],
+  configured: readonly number[],
+  allocations: readonly AllocationView[],
+  exposed: ReadonlyMap<string, ReadonlyMap<string, number>>,
+  options: { burnIn?: number; decideAt?: number } = {},
+): BanditReadout {
+  const { burnIn = BANDIT_DEFAULTS.burnIn, decideAt = BANDIT_DEFAULTS.decideAt } = options;
+  const decision = banditDecision(arms, { burnIn, decideAt });
+  const count = (key: string) => arms.map((a) => exposed.get(key)?.get(a.name) ?? 0);
+  const bounds = [null, ...allocations.map((a) => a.computedAt), null];
+  const periods = periodSrm([
+    { allocationId: null, weights: configured, users: count("") },
+    ...allocations.map((a) => ({ allocationId: a.id, weights: a.weights, users: count(a.id) })),
+  ]).map((p, i) => ({ ...p, from: bounds[i], to: bounds[i + 1] }));
+  const last = allocations.at(-1);
+  const srm = periods.some((p) => p.srm.mismatch);
+  const result = (action: Recommendation["action"], reasons: Recommendation["reasons"]) => ({
+    action,
+    winner: action === "ship" ? decision.winner : null,
+    reasons,
+    daysLeft: null,
+  });
+  const recommendation = srm
+    ? result("stop", ["SRM"])
+    : !decision.burnedIn
+    ? result("keep_running", ["BURN_IN"])
+    : decision.winner
+    ? result("ship", ["BANDIT_CONFIDENT"])
+    : result("keep_running", ["BANDIT_NOT_CONFIDENT_YET"]);
+  return {
+    burnIn,
+    decideAt,
+    burnedIn: decision.burnedIn,
+    probabilityBest: decision.probabilityBest,
+    weights: last ? last.weights : [...configured],
+    offline: last ? arms.filter((_, i) => last.cut[i]).map((a) => a.name) : [],
+    allocations: [...allocations],
+    periods,
+    recommendation,
+  };
 }

@@ -46,7 +46,10 @@ export type DecisionReason =
   | "GUARDRAIL_WORSE"
   | "ALL_WORSE"
   | "NO_DIFFERENCE"
-  | "NOT_SIGNIFICANT_YET";
+  | "NOT_SIGNIFICANT_YET"
+  | "BURN_IN"
+  | "BANDIT_CONFIDENT"
+  | "BANDIT_NOT_CONFIDENT_YET";
 
 export interface Recommendation {
   action: "ship" | "keep_running" | "stop";

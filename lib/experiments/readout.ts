@@ -13,6 +13,7 @@ import { holmAdjust } from "../stats/holm.ts";
 import { cupedAdjust, summaryFromSums, welchTest } from "../stats/means.ts";
 import { alwaysValidPValue, confidenceSequenceHalfWidth } from "../stats/sequential.ts";
 import type { Interval, MeanSummary, ReasonCode } from "../stats/types.ts";
+import type { BanditReadout } from "./bandit.ts";
 import { MIN_USERS_PER_ARM, recommend, type Recommendation } from "./decisions.ts";
 
 /** One arm's totals; the covariate sums (pre-period, for CUPED) are optional. */
@@ -69,6 +70,8 @@ export interface Readout extends ProportionsAnalysis {
   value: ValueAnalysis | null;
   guardrails: { name: string; type: string; direction: string; comparisons: GuardrailRow[] }[];
   recommendation: Recommendation;
+  /** Bandits: allocations, periods and the bandit rule (./bandit.ts); null for A/B. */
+  bandit: BanditReadout | null;
 }
 
 /** Welch comparisons of each challenger with the control, Holm-adjusted, sequential when on. */
@@ -186,5 +189,22 @@ export function readout(
     value,
     guardrails,
     recommendation,
+    bandit: null,
+  };
+}
+
+/**
+ * A bandit's read-out: the A/B read-out of the same totals, with the bandit's recommendation,
+ * and the sample-ratio check per allocation period (the worst period stands for the whole in
+ * `srm`: one overall check against fixed weights means nothing when the weights move).
+ */
+export function withBandit(base: Readout, bandit: BanditReadout): Readout {
+  const worst = bandit.periods.filter((p) => p.srm.pValue !== null)
+    .sort((a, b) => a.srm.pValue! - b.srm.pValue!)[0];
+  return {
+    ...base,
+    srm: worst ? worst.srm : { chiSquare: null, pValue: null, mismatch: false, reasons: [] },
+    recommendation: bandit.recommendation,
+    bandit,
   };
 }

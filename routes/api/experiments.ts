@@ -5,6 +5,8 @@ import { resultsToCsv } from "../../lib/experiments/results_csv.ts";
 import type { AppEnv } from "../../plugins/context.ts";
 import { requireRole } from "../../plugins/session.ts";
 import { readJson } from "../../plugins/validate.ts";
+import { listAllocations } from "../../db/bandits.ts";
+import { promote, promoteSchema, reweightNow } from "../experiments/_loop.ts";
 import { resultsOf } from "../experiments/_results.ts";
 import {
   createDraft,
@@ -58,6 +60,26 @@ app.post("/:key/decide", async (c) => {
   const experiment = await experimentOf(c);
   const { winner } = await readJson(c, decideSchema);
   return c.json({ experiment: view(await moveExperiment(c, experiment, "decide", winner)) });
+});
+
+/** Ends a decided iteration and drafts the next one with the winner as control. */
+app.post("/:key/promote", async (c) => {
+  const experiment = await experimentOf(c);
+  const body = await readJson(c, promoteSchema);
+  const { decided, next, winner, plan } = await promote(c, experiment, body);
+  return c.json({ decided: view(decided), next: view(next), winner, plan }, 201);
+});
+
+/** Reweights a running bandit now (after burn-in). */
+app.post("/:key/reweight", async (c) => {
+  const allocation = await reweightNow(c, await experimentOf(c));
+  return c.json({ allocation }, 201);
+});
+
+/** Every stored reweighting, oldest first, with its inputs and seed (enough to replay it). */
+app.get("/:key/allocations", async (c) => {
+  const experiment = await experimentOf(c);
+  return c.json({ allocations: await listAllocations(c.var.db, experiment.id) });
 });
 
 app.get("/:key/results", async (c) => {

@@ -1,7 +1,9 @@
 import type { Context } from "hono";
 import type { Experiment } from "../../db/experiments.ts";
 import { dailyStats, variantStats } from "../../db/results.ts";
-import { type Readout, readout } from "../../lib/experiments/readout.ts";
+import { exposedByPeriod, listAllocations } from "../../db/bandits.ts";
+import { banditReadout } from "../../lib/experiments/bandit.ts";
+import { type Readout, readout, withBandit } from "../../lib/experiments/readout.ts";
 import {
   cumulativeTimeline,
   recentDailyUsers,
@@ -27,8 +29,32 @@ export async function resultsOf(
       firstDay: experiment.startedAt ? isoDay(experiment.startedAt) : null,
     })
     : null;
+  const base = readout(experiment, arms, { recentDailyUsers: recent });
   return {
-    readout: readout(experiment, arms, { recentDailyUsers: recent }),
+    readout: experiment.mode === "bandit" ? await withBanditOf(c, experiment, base) : base,
     timeline: cumulativeTimeline(daily, experiment.variants.map((v) => v.name)),
   };
+}
+
+async function withBanditOf(c: Context<AppEnv>, experiment: Experiment, base: Readout) {
+  const [allocations, exposed] = await Promise.all([
+    listAllocations(c.var.db, experiment.id),
+    exposedByPeriod(c.var.db, experiment.id),
+  ]);
+  const arms = base.variants.map((v) => ({
+    name: v.name,
+    users: v.users,
+    conversions: v.conversions,
+  }));
+  const views = allocations.map((a) => ({
+    id: a.id,
+    computedAt: a.computedAt.toISOString(),
+    reason: a.reason,
+    seed: a.seed,
+    weights: a.weights,
+    probabilityBest: a.probabilityBest,
+    cut: a.cut,
+  }));
+  const configured = experiment.variants.map((v) => v.weight);
+  return withBandit(base, banditReadout(arms, configured, views, exposed));
 }

@@ -76,6 +76,9 @@ const settingsFields = {
   sequential: z.boolean().optional(),
   sequentialTuning: z.int().positive().max(1e9).optional(),
   plannedSampleSize: z.int().positive().max(2_000_000_000).nullable().optional(),
+  /** Bandits: the floor share of each arm (k × minShare ≤ 0.5), minutes between reweightings. */
+  minShare: z.number().min(0.001).max(0.25).optional(),
+  reweightMinutes: z.int().min(1).max(10080).optional(),
   /** The calculator's inputs: the server computes the planned sample size from them. */
   plan: planSchema.optional(),
 };
@@ -136,6 +139,8 @@ function settingsOf(e: Experiment): ExperimentSettings {
     sequentialTuning: e.sequentialTuning,
     plannedSampleSize: e.plannedSampleSize,
     baselineRate: e.baselineRate,
+    minShare: e.minShare,
+    reweightMinutes: e.reweightMinutes,
     variants: e.variants,
   };
 }
@@ -149,12 +154,6 @@ export function mergeSettings(
   base: ExperimentSettings,
   patch: ExperimentPatch,
 ): ExperimentSettings {
-  if (patch.mode === "bandit") {
-    throw badRequest(
-      "BANDIT_NOT_AVAILABLE",
-      'Bandit mode comes with the closed-loop release: use "ab"',
-    );
-  }
   if (patch.plan && patch.plannedSampleSize !== undefined) {
     throw badRequest("PLAN_CONFLICT", 'Give either "plan" or "plannedSampleSize", not both');
   }
@@ -163,6 +162,7 @@ export function mergeSettings(
     ...base,
     ...Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== undefined)),
   } as ExperimentSettings;
+  if (merged.mode === "bandit") checkBandit(merged);
   const total = merged.variants.reduce((s, v) => s + v.weight, 0);
   merged.variants = merged.variants.map((v) => ({ ...v, weight: v.weight / total }));
   if (plan) {
@@ -186,6 +186,22 @@ export function mergeSettings(
   return merged;
 }
 
+/** A bandit allocates on conversions (Beta posteriors) and needs room above the floors. */
+function checkBandit(settings: ExperimentSettings): void {
+  if (settings.primaryMetric.type !== "conversion") {
+    throw badRequest(
+      "BANDIT_NEEDS_CONVERSION",
+      "A bandit allocates on conversion rates: use a conversion primary metric",
+    );
+  }
+  if (settings.variants.length * settings.minShare > 0.5) {
+    throw badRequest(
+      "MIN_SHARE_TOO_HIGH",
+      `minShare × arms must be at most 0.5 (here ${settings.variants.length} arms)`,
+    );
+  }
+}
+
 async function checkCampaign(c: Ctx, bankId: string, campaignId: string | null) {
   if (!campaignId) return;
   const campaign = await getCampaign(c.var.db, c.var.scope, campaignId);
@@ -206,6 +222,8 @@ const DEFAULTS: ExperimentSettings = {
   sequentialTuning: 5000,
   plannedSampleSize: null,
   baselineRate: null,
+  minShare: 0.01,
+  reweightMinutes: 15,
   variants: [],
 };
 

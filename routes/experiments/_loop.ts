@@ -1,0 +1,241 @@
+/**
+ * Closing the loop: promoting an iteration's winner (the iteration ends and the next one is
+ * drafted with the winner as its control, its observed rate as the baseline and a recommended
+ * sample size), and reweighting a bandit on demand.
+ */
+import type { Context } from "hono";
+import { z } from "zod";
+import { randomSeed, reweightExperiment, type StoredAllocation } from "../../db/bandits.ts";
+import {
+  createExperiment,
+  type Experiment,
+  getExperimentByKey,
+  nextIteration,
+  transitionExperiment,
+  type VariantInput,
+} from "../../db/experiments.ts";
+import { badRequest, conflict, notFound } from "../../lib/errors.ts";
+import type { Readout } from "../../lib/experiments/readout.ts";
+import { sampleSizeProportions, targetRate } from "../../lib/stats/power.ts";
+import { audit } from "../../plugins/audit.ts";
+import type { AppEnv } from "../../plugins/context.ts";
+import { currentUser } from "../../plugins/session.ts";
+import { resultsOf } from "./_results.ts";
+import { KEY_PATTERN, requireManager } from "./_service.ts";
+
+type Ctx = Context<AppEnv>;
+
+/** The effect the next iteration is planned to detect, unless the request says otherwise. */
+export const DEFAULT_NEXT_PLAN = {
+  minimumDetectableEffect: 0.1,
+  effectType: "relative",
+  power: 0.8,
+} as const;
+
+export const promoteSchema = z.strictObject({
+  /** Defaults to the winner the statistics name (or the recorded one, once decided). */
+  winner: z.string().min(1).max(64).optional(),
+  /** The next iteration's key; defaults to the key with `-v<n>`. */
+  key: z.string().regex(KEY_PATTERN, "Use 1–64 lowercase letters, digits or -").optional(),
+  /** After a bandit: draft a confirming A/B of the winner against the former control. */
+  confirm: z.boolean().optional(),
+  plan: z.strictObject({
+    minimumDetectableEffect: z.number().positive().max(100),
+    effectType: z.enum(["absolute", "relative"]).optional(),
+    power: z.number().gt(0).lt(1).optional(),
+  }).optional(),
+});
+export type PromoteRequest = z.output<typeof promoteSchema>;
+
+/** The plan of the next iteration: the calculator's inputs and what it recommends. */
+export interface NextPlan {
+  baselineRate: number | null;
+  minimumDetectableEffect: number;
+  effectType: "absolute" | "relative";
+  power: number;
+  alpha: number;
+  perVariant: number | null;
+  total: number | null;
+}
+
+export interface Promotion {
+  decided: Experiment;
+  next: Experiment;
+  winner: string;
+  plan: NextPlan;
+}
+
+/** `welcome-sms` → `welcome-sms-v2`; `welcome-sms-v2` → `welcome-sms-v3`. */
+export function nextKey(key: string, iteration: number): string {
+  const base = key.replace(/-v\d+$/, "");
+  return `${base.slice(0, 64 - `-v${iteration}`.length)}-v${iteration}`;
+}
+
+/** The winner the read-out supports: its recommendation's, or the control (keep what works). */
+function chooseWinner(e: Experiment, readout: Readout, asked: string | undefined): string {
+  const control = e.variants[0].name;
+  if (e.status === "decided") {
+    if (asked && asked !== e.winnerVariant) {
+      throw conflict("ALREADY_DECIDED", `"${e.key}" was decided for "${e.winnerVariant}"`);
+    }
+    return e.winnerVariant ?? control;
+  }
+  const recommended = readout.recommendation.action === "ship"
+    ? readout.recommendation.winner
+    : null;
+  const winner = asked ?? recommended;
+  if (!winner) {
+    throw conflict(
+      "NOT_DECIDED",
+      `The results of "${e.key}" do not name a winner yet: keep it running, or promote the control "${control}" to keep it`,
+    );
+  }
+  if (!e.variants.some((v) => v.name === winner)) {
+    throw badRequest("UNKNOWN_VARIANT", `No variant "${winner}" in "${e.key}"`);
+  }
+  if (winner !== control && winner !== recommended) {
+    throw conflict(
+      "WINNER_NOT_SUPPORTED",
+      `The results do not support "${winner}": only ${
+        recommended ? `"${recommended}" or ` : ""
+      }the control "${control}" can be promoted`,
+    );
+  }
+  return winner;
+}
+
+/** Next-iteration plan from the winner's observed rate (lib/stats/power.ts, two arms). */
+export function planNext(
+  baselineRate: number | null,
+  alpha: number,
+  plan: PromoteRequest["plan"],
+): NextPlan {
+  const minimumDetectableEffect = plan?.minimumDetectableEffect ??
+    DEFAULT_NEXT_PLAN.minimumDetectableEffect;
+  const effectType = plan?.effectType ?? DEFAULT_NEXT_PLAN.effectType;
+  const power = plan?.power ?? DEFAULT_NEXT_PLAN.power;
+  const base = { baselineRate, minimumDetectableEffect, effectType, power, alpha };
+  if (baselineRate === null || !(baselineRate > 0 && baselineRate < 1)) {
+    return { ...base, perVariant: null, total: null };
+  }
+  const variantRate = targetRate(baselineRate, minimumDetectableEffect, effectType);
+  if (!(variantRate > 0 && variantRate < 1)) {
+    throw badRequest("BAD_PLAN", "The baseline plus the effect must stay between 0 and 100 %");
+  }
+  const size = sampleSizeProportions({ baselineRate, variantRate }, { alpha, power });
+  return { ...base, perVariant: size.perVariant, total: size.total };
+}
+
+/**
+ * Ends the iteration (stop, then decide for the winner) and drafts the next one, in one
+ * transaction with its audit entry. 409 when it was promoted before, is a draft, or the
+ * results name no winner.
+ */
+export async function promote(c: Ctx, e: Experiment, body: PromoteRequest): Promise<Promotion> {
+  requireManager(c);
+  if (e.status === "draft") {
+    throw conflict("INVALID_TRANSITION", `"${e.key}" has not started: there is nothing to promote`);
+  }
+  const { readout } = await resultsOf(c, e);
+  const winner = chooseWinner(e, readout, body.winner);
+  const control = e.variants[0];
+  const winnerArm = readout.variants.find((v) => v.name === winner)!;
+  if (body.confirm && winner === control.name) {
+    throw badRequest("NOTHING_TO_CONFIRM", "The control won: there is nothing to confirm");
+  }
+  const plan = planNext(winnerArm.users > 0 ? winnerArm.rate : null, e.alpha, body.plan);
+  const winnerDescription = e.variants.find((v) => v.name === winner)!.description;
+  const variants: VariantInput[] = body.confirm
+    ? [
+      { name: winner, description: winnerDescription, weight: 0.5 },
+      { name: control.name, description: control.description, weight: 0.5 },
+    ]
+    : [
+      { name: winner, description: winnerDescription, weight: 0.5 },
+      { name: winner === "challenger" ? "challenger-2" : "challenger", weight: 0.5 },
+    ];
+  const now = c.var.now();
+  const nextExperiment = await c.var.db.transaction().execute(async (trx) => {
+    const promoted = await trx.selectFrom("experiments").select("key")
+      .where("parent_experiment_id", "=", e.id).executeTakeFirst();
+    if (promoted) {
+      throw conflict("ALREADY_PROMOTED", `"${e.key}" was promoted to "${promoted.key}" already`);
+    }
+    if (e.status === "running") await transitionExperiment(trx, e.id, "stop", { now });
+    if (e.status !== "decided") {
+      if (!await transitionExperiment(trx, e.id, "decide", { now, winner })) {
+        throw conflict("INVALID_TRANSITION", `"${e.key}" changed meanwhile: reload and retry`);
+      }
+    }
+    const iteration = e.campaignId ? await nextIteration(trx, e.campaignId) : e.iteration + 1;
+    const key = body.key ?? nextKey(e.key, iteration);
+    const taken = await trx.selectFrom("experiments").select("id")
+      .where("bank_id", "=", e.bankId).where("key", "=", key).executeTakeFirst();
+    if (taken) throw conflict("KEY_TAKEN", `The key "${key}" is taken: give another "key"`);
+    await createExperiment(trx, {
+      bankId: e.bankId,
+      campaignId: e.campaignId,
+      key,
+      name: `${e.name.replace(/ · v\d+$/, "")} · v${iteration}`.slice(0, 200),
+      iteration,
+      parentExperimentId: e.id,
+      mode: body.confirm ? "ab" : e.mode,
+      primaryMetric: e.primaryMetric,
+      guardrails: e.guardrails,
+      targeting: e.targeting,
+      alpha: e.alpha,
+      sequential: e.sequential,
+      sequentialTuning: e.sequentialTuning,
+      minShare: e.minShare,
+      reweightMinutes: e.reweightMinutes,
+      plannedSampleSize: plan.total,
+      baselineRate: plan.baselineRate,
+      variants,
+      createdBy: currentUser(c).id,
+    });
+    await audit(c, {
+      action: "experiment.promote",
+      bankId: e.bankId,
+      target: e.key,
+      details: { winner, next: key, confirm: body.confirm ?? false, plan },
+    }, trx);
+    return key;
+  });
+  const [decided, next] = await Promise.all([
+    getExperimentByKey(c.var.db, c.var.scope, e.key, e.bankId),
+    getExperimentByKey(c.var.db, c.var.scope, nextExperiment, e.bankId),
+  ]);
+  if (!decided || !next) throw notFound(`No experiment "${e.key}"`);
+  return { decided, next, winner, plan };
+}
+
+/**
+ * Reweights a running bandit now (audited). 409 `NOT_BANDIT` / `NOT_RUNNING`, and
+ * `BURN_IN_NOT_REACHED` (with the arms' counts) while an arm is short of its burn-in.
+ */
+export async function reweightNow(c: Ctx, e: Experiment): Promise<StoredAllocation> {
+  requireManager(c);
+  if (e.mode !== "bandit") throw conflict("NOT_BANDIT", `"${e.key}" is an A/B test`);
+  if (e.status !== "running") throw conflict("NOT_RUNNING", `"${e.key}" is ${e.status}`);
+  const outcome = await reweightExperiment(c.var.db, e.id, {
+    now: c.var.now(),
+    seed: randomSeed(),
+    reason: "on_demand",
+  });
+  if (outcome.status === "burn_in") {
+    const short = outcome.arms.filter((a) => a.users < outcome.burnIn)
+      .map((a) => `${a.name} ${a.users}`).join(", ");
+    throw conflict(
+      "BURN_IN_NOT_REACHED",
+      `Every arm needs ${outcome.burnIn} exposed customers before reweighting (${short})`,
+    );
+  }
+  if (outcome.status !== "stored") throw conflict("NOT_RUNNING", `"${e.key}" is not running`);
+  await audit(c, {
+    action: "experiment.reweight",
+    bankId: e.bankId,
+    target: e.key,
+    details: { allocation: outcome.allocation.id, weights: outcome.allocation.weights },
+  });
+  return outcome.allocation;
+}
