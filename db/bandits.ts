@@ -95,10 +95,10 @@ export async function reweightExperiment(
       bank_id: experiment.bank_id,
       computed_at: options.now,
       seed: options.seed,
-      inputs,
-      probability_best: result.probabilityBest,
-      weights: result.weights,
-      cut: result.cut,
+      inputs: jsonb(inputs),
+      probability_best: jsonb(result.probabilityBest),
+      weights: jsonb(result.weights),
+      cut: jsonb(result.cut),
       reason: options.reason,
     }).returningAll().executeTakeFirstOrThrow();
     await trx.updateTable("experiments")
@@ -106,6 +106,15 @@ export async function reweightExperiment(
       .where("id", "=", experimentId).execute();
     return { status: "stored", allocation: toAllocation(row) } as const;
   });
+}
+
+/**
+ * A jsonb parameter. postgres.js sends a JavaScript array of numbers or booleans as a
+ * PostgreSQL array, not as JSON, so arrays are sent as JSON text and cast.
+ */
+// deno-lint-ignore no-explicit-any
+function jsonb(value: unknown): any {
+  return sql`cast(cast(${JSON.stringify(value)} as text) as jsonb)`;
 }
 
 /** Every stored reweighting of an experiment, oldest first. */
