@@ -1,9 +1,11 @@
 /**
  * Starts Lensloop: reads the configuration, opens the database, migrates, seeds on first start,
- * builds the island bundles when stale, serves, and shuts down gracefully on SIGINT/SIGTERM
- * (stop accepting, finish in-flight requests, close the database).
+ * builds the island bundles when stale, serves, runs the bandit reweighting schedule, and shuts
+ * down gracefully on SIGINT/SIGTERM (stop accepting, finish in-flight requests and the
+ * schedule's round, close the database).
  */
 import { createApp } from "./app.ts";
+import { startBanditScheduler } from "./db/bandits.ts";
 import { openDatabase } from "./db/client.ts";
 import { migrateToLatest } from "./db/migrate.ts";
 import { seedIfEmpty, type SeedResult } from "./db/seed.ts";
@@ -41,12 +43,17 @@ const server = Deno.serve({
   },
 }, app.fetch);
 
+// Bandits are reweighted on their own interval (15 minutes unless set); the round checks every
+// minute which are due. Several instances may run it: a lock per experiment keeps one row a round.
+const stopScheduler = startBanditScheduler(database.db, { everyMs: 60_000 });
+
 let stopping = false;
 async function shutdown(signal: string) {
   if (stopping) return;
   stopping = true;
   console.log(`${signal} received: finishing in-flight requests…`);
   await server.shutdown();
+  await stopScheduler();
   await database.close();
   console.log("Lensloop stopped.");
   Deno.exit(0);
