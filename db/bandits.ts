@@ -61,51 +61,58 @@ export async function reweightExperiment(
   experimentId: string,
   options: { now: Date; seed: string; reason: "scheduled" | "on_demand" },
 ): Promise<ReweightOutcome> {
-  return await db.transaction().execute(async (trx) => {
-    await sql`select pg_advisory_xact_lock(${LOCK_NAMESPACE}, hashtext(${experimentId}))`
-      .execute(trx);
-    const experiment = await trx.selectFrom("experiments")
-      .select(["bank_id", "mode", "status", "min_share", "reweight_minutes"])
-      .where("id", "=", experimentId).executeTakeFirst();
-    if (!experiment || experiment.mode !== "bandit" || experiment.status !== "running") {
-      return { status: "not_running" } as const;
-    }
-    if (options.reason === "scheduled") {
-      const last = await trx.selectFrom("allocations").select("computed_at")
-        .where("experiment_id", "=", experimentId)
-        .orderBy("computed_at", "desc").limit(1).executeTakeFirst();
-      const dueAt = last && last.computed_at.getTime() + experiment.reweight_minutes * 60_000;
-      if (dueAt && dueAt > options.now.getTime()) return { status: "not_due" } as const;
-    }
-    const arms = (await variantStats(trx, experimentId)).map((v) => ({
-      name: v.variant,
-      users: v.users,
-      conversions: v.conversions,
-    }));
-    const inputs: AllocationInputs = {
-      arms,
-      minShare: experiment.min_share,
-      burnIn: BANDIT_DEFAULTS.burnIn,
-      cutBelow: BANDIT_DEFAULTS.cutBelow,
-    };
-    const result = reweight(arms, inputs);
-    if (!result.ready) return { status: "burn_in", arms, burnIn: inputs.burnIn } as const;
-    const row = await trx.insertInto("allocations").values({
-      experiment_id: experimentId,
-      bank_id: experiment.bank_id,
-      computed_at: options.now,
-      seed: options.seed,
-      inputs: jsonb(inputs),
-      probability_best: jsonb(result.probabilityBest),
-      weights: jsonb(result.weights),
-      cut: jsonb(result.cut),
-      reason: options.reason,
-    }).returningAll().executeTakeFirstOrThrow();
-    await trx.updateTable("experiments")
-      .set((eb) => ({ config_version: eb("config_version", "+", 1) }))
-      .where("id", "=", experimentId).execute();
-    return { status: "stored", allocation: toAllocation(row) } as const;
-  });
+  return await db.transaction().execute((trx) => reweightIn(trx, experimentId, options));
+}
+
+/** `reweightExperiment` inside the caller's transaction (the demo seed builds a history). */
+export async function reweightIn(
+  trx: Transaction<Database>,
+  experimentId: string,
+  options: { now: Date; seed: string; reason: "scheduled" | "on_demand" },
+): Promise<ReweightOutcome> {
+  await sql`select pg_advisory_xact_lock(${LOCK_NAMESPACE}, hashtext(${experimentId}))`
+    .execute(trx);
+  const experiment = await trx.selectFrom("experiments")
+    .select(["bank_id", "mode", "status", "min_share", "reweight_minutes"])
+    .where("id", "=", experimentId).executeTakeFirst();
+  if (!experiment || experiment.mode !== "bandit" || experiment.status !== "running") {
+    return { status: "not_running" } as const;
+  }
+  if (options.reason === "scheduled") {
+    const last = await trx.selectFrom("allocations").select("computed_at")
+      .where("experiment_id", "=", experimentId)
+      .orderBy("computed_at", "desc").limit(1).executeTakeFirst();
+    const dueAt = last && last.computed_at.getTime() + experiment.reweight_minutes * 60_000;
+    if (dueAt && dueAt > options.now.getTime()) return { status: "not_due" } as const;
+  }
+  const arms = (await variantStats(trx, experimentId)).map((v) => ({
+    name: v.variant,
+    users: v.users,
+    conversions: v.conversions,
+  }));
+  const inputs: AllocationInputs = {
+    arms,
+    minShare: experiment.min_share,
+    burnIn: BANDIT_DEFAULTS.burnIn,
+    cutBelow: BANDIT_DEFAULTS.cutBelow,
+  };
+  const result = reweight(arms, inputs);
+  if (!result.ready) return { status: "burn_in", arms, burnIn: inputs.burnIn } as const;
+  const row = await trx.insertInto("allocations").values({
+    experiment_id: experimentId,
+    bank_id: experiment.bank_id,
+    computed_at: options.now,
+    seed: options.seed,
+    inputs: jsonb(inputs),
+    probability_best: jsonb(result.probabilityBest),
+    weights: jsonb(result.weights),
+    cut: jsonb(result.cut),
+    reason: options.reason,
+  }).returningAll().executeTakeFirstOrThrow();
+  await trx.updateTable("experiments")
+    .set((eb) => ({ config_version: eb("config_version", "+", 1) }))
+    .where("id", "=", experimentId).execute();
+  return { status: "stored", allocation: toAllocation(row) } as const;
 }
 
 /**

@@ -283,3 +283,10 @@ export async function transitionExperiment(
     .returning("id").executeTakeFirst();
   return Boolean(updated);
 }
+
+/** The key of the iteration an experiment was promoted to, or null. */
+export async function promotedTo(db: Db, experimentId: string): Promise<string | null> {
+  const row = await db.selectFrom("experiments").select("key")
+    .where("parent_experiment_id", "=", experimentId).executeTakeFirst();
+  return row?.key ?? null;
+}

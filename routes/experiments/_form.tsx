@@ -33,6 +33,9 @@ export function fieldsOf(e: Experiment): Fields {
     alpha: String(e.alpha),
     sequential: e.sequential ? "on" : "",
     planned: e.plannedSampleSize ? String(e.plannedSampleSize) : "",
+    mode: e.mode,
+    minShare: String(Math.round(e.minShare * 1e6) / 1e4),
+    reweightMinutes: String(e.reweightMinutes),
   };
   e.variants.forEach((v, i) => {
     fields[`variant-name-${i}`] = v.name;
@@ -79,7 +82,12 @@ export function bodyOf(f: Fields, isNew: boolean): Record<string, unknown> {
     targeting: { stages: many(f, "stage"), tags },
     alpha: number(one(f, "alpha")) ?? 0.05,
     sequential: one(f, "sequential") === "on",
+    mode: one(f, "mode") || "ab",
   };
+  const minShare = number(one(f, "minShare"));
+  if (minShare !== undefined) body.minShare = minShare / 100;
+  const reweightMinutes = number(one(f, "reweightMinutes"));
+  if (reweightMinutes !== undefined) body.reweightMinutes = reweightMinutes;
   if (baseline !== undefined || mde !== undefined) {
     body.plan = {
       baselineRate: (baseline ?? NaN) / 100,
@@ -181,6 +189,38 @@ export function ExperimentForm(
             />
           </div>
         ))}
+      </fieldset>
+      <fieldset data-testid="mode-fields">
+        <legend>{t("bandit.form.mode")}</legend>
+        <div class="form-row">
+          <select name="mode" aria-label={t("bandit.form.mode")}>
+            <option value="ab" selected={v("mode") !== "bandit"}>{t("bandit.form.ab")}</option>
+            <option value="bandit" selected={v("mode") === "bandit"}>
+              {t("bandit.form.bandit")}
+            </option>
+          </select>
+          <label>
+            {t("bandit.form.minShare")}
+            <input
+              type="text"
+              inputMode="decimal"
+              class="narrow"
+              name="minShare"
+              value={v("minShare") || "1"}
+            />
+          </label>
+          <label>
+            {t("bandit.form.reweightMinutes")}
+            <input
+              type="text"
+              inputMode="numeric"
+              class="narrow"
+              name="reweightMinutes"
+              value={v("reweightMinutes") || "15"}
+            />
+          </label>
+        </div>
+        <p class="muted small">{t("bandit.form.hint")}</p>
       </fieldset>
       <fieldset>
         <legend>{t("loop.form.metric")}</legend>

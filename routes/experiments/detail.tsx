@@ -1,14 +1,17 @@
 import { type Context, Hono } from "hono";
+import { BanditPanel, PromotePanel } from "../../components/experiments/BanditPanel.tsx";
 import { ExperimentResults } from "../../components/experiments/Results.tsx";
 import { Island } from "../../components/Island.tsx";
 import { renderPage } from "../../components/render.tsx";
 import { listCampaigns } from "../../db/campaigns.ts";
-import type { Experiment } from "../../db/experiments.ts";
+import { type Experiment, promotedTo } from "../../db/experiments.ts";
+import { AppError } from "../../lib/errors.ts";
 import { formatNumber, formatPercent, type MessageKey } from "../../lib/i18n/mod.ts";
 import ExperimentTimeline from "../../islands/ExperimentTimeline.tsx";
 import type { AppEnv } from "../../plugins/context.ts";
 import { parseWith } from "../../plugins/validate.ts";
 import { bodyOf, ExperimentForm, type Fields, fieldsOf, formError } from "./_form.tsx";
+import { promote, reweightNow } from "./_loop.ts";
 import { resultsOf } from "./_results.ts";
 import {
   canManage,
@@ -81,12 +84,16 @@ function Settings({ c, e }: { c: Context<AppEnv>; e: Experiment }) {
   );
 }
 
-app.get("/experiments/:key", async (c) => {
+async function detailPage(c: Context<AppEnv>, e: Experiment, error?: string) {
   const { t, locale } = c.var;
-  const e = await experimentOf(c);
   const results = e.status === "draft" ? null : await resultsOf(c, e);
+  const next = e.status === "draft" ? null : await promotedTo(c.var.db, e.id);
+  const recommended = results?.readout.recommendation;
+  const promotable = canManage(c) && results !== null &&
+    (next !== null || e.status === "decided" || recommended?.action !== "keep_running");
   return renderPage(c, {
     title: e.name,
+    status: error ? 409 : 200,
     body: (
       <>
         <header class="page-head">
@@ -112,12 +119,31 @@ app.get("/experiments/:key", async (c) => {
             {e.winnerVariant && <>· {t("loop.detail.winner", { name: e.winnerVariant })}</>}
           </p>
           <Actions c={c} e={e} />
+          {error && <p class="errors" role="alert" data-testid="action-error">{error}</p>}
         </header>
         <div class="loop-stack">
           {results
             ? (
               <>
+                {promotable && (
+                  <PromotePanel
+                    e={e}
+                    winner={recommended?.winner ?? null}
+                    next={next}
+                    locale={locale}
+                  />
+                )}
                 <ExperimentResults readout={results.readout} locale={locale} />
+                {results.readout.bandit && (
+                  <BanditPanel
+                    e={e}
+                    bandit={results.readout.bandit}
+                    users={results.readout.variants.map((v) => v.users)}
+                    locale={locale}
+                    now={c.var.now()}
+                    canReweight={canManage(c)}
+                  />
+                )}
                 <section class="card">
                   {results.timeline.days.length > 0
                     ? (
@@ -142,6 +168,38 @@ app.get("/experiments/:key", async (c) => {
         </div>
       </>
     ),
+  });
+}
+
+app.get("/experiments/:key", async (c) => detailPage(c, await experimentOf(c)));
+
+/** A refused loop action shows the page again with the reason (409), not an error page. */
+async function orPage(c: Context<AppEnv>, e: Experiment, action: () => Promise<Response>) {
+  try {
+    return await action();
+  } catch (error) {
+    if (error instanceof AppError && error.status === 409) {
+      return detailPage(c, e, error.message);
+    }
+    throw error;
+  }
+}
+
+app.post("/experiments/:key/promote", async (c) => {
+  const e = await experimentOf(c);
+  const form = await c.req.parseBody();
+  const winner = typeof form.winner === "string" && form.winner ? form.winner : undefined;
+  return orPage(c, e, async () => {
+    const { next } = await promote(c, e, { winner, confirm: form.confirm === "on" });
+    return c.redirect(`/experiments/${next.key}`, 303);
+  });
+});
+
+app.post("/experiments/:key/reweight", async (c) => {
+  const e = await experimentOf(c);
+  return orPage(c, e, async () => {
+    await reweightNow(c, e);
+    return c.redirect(`/experiments/${e.key}`, 303);
   });
 });
 

@@ -1,0 +1,183 @@
+import type { Experiment } from "../../db/experiments.ts";
+import type { BanditReadout } from "../../lib/experiments/bandit.ts";
+import {
+  formatDate,
+  formatNumber,
+  formatPercent,
+  type Locale,
+  translator,
+} from "../../lib/i18n/mod.ts";
+import AllocationChart from "../../islands/AllocationChart.tsx";
+import { Island } from "../Island.tsx";
+
+/**
+ * A bandit's allocation: each arm's probability of being best, its weight in force and whether
+ * the data took it offline; the stacked allocation chart; the sample-ratio check per period.
+ */
+export function BanditPanel(
+  { e, bandit, users, locale, now, canReweight }: {
+    e: Experiment;
+    bandit: BanditReadout;
+    users: number[];
+    locale: Locale;
+    now: Date;
+    canReweight: boolean;
+  },
+) {
+  const t = translator(locale);
+  const last = bandit.allocations.at(-1);
+  const arms = e.variants.map((v) => v.name);
+  const start = e.startedAt?.getTime() ?? Date.parse(bandit.allocations[0]?.computedAt ?? "");
+  const end = (e.stoppedAt ?? now).getTime();
+  const steps = [
+    { at: start, weights: e.variants.map((v) => v.weight) },
+    ...bandit.allocations.map((a) => ({ at: Date.parse(a.computedAt), weights: a.weights })),
+  ].filter((s) => Number.isFinite(s.at));
+  if (steps.length > 0) {
+    steps.push({ at: Math.max(end, steps.at(-1)!.at), weights: bandit.weights });
+  }
+  const nextDue = last && e.status === "running"
+    ? new Date(Date.parse(last.computedAt) + e.reweightMinutes * 60_000)
+    : null;
+  const count = (n: number) => formatNumber(locale, n, { maximumFractionDigits: 0 });
+  return (
+    <section class="card" data-testid="bandit">
+      <h2>{t("bandit.title")}</h2>
+      <p class="muted small">
+        {t("bandit.intro", {
+          floor: formatPercent(locale, e.minShare, 1),
+          minutes: formatNumber(locale, e.reweightMinutes),
+        })} {t("bandit.decideAt", { p: formatPercent(locale, bandit.decideAt, 0) })}
+      </p>
+      {!bandit.burnedIn && (
+        <p class="badge warn" data-testid="burn-in">
+          {t("bandit.burnIn", { n: formatNumber(locale, bandit.burnIn) })}
+        </p>
+      )}
+      <table class="data" data-testid="bandit-arms">
+        <thead>
+          <tr>
+            <th scope="col">{t("bandit.col.arm")}</th>
+            <th scope="col" class="num">{t("bandit.col.users")}</th>
+            <th scope="col" class="num">{t("bandit.col.pBest")}</th>
+            <th scope="col" class="num">{t("bandit.col.weight")}</th>
+            <th scope="col">{t("bandit.col.state")}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {arms.map((name, i) => {
+            const offline = bandit.offline.includes(name);
+            return (
+              <tr data-arm={name} data-offline={offline ? "true" : "false"}>
+                <th scope="row">{name}</th>
+                <td class="num">{count(users[i] ?? 0)}</td>
+                <td class="num">{formatPercent(locale, bandit.probabilityBest[i], 1)}</td>
+                <td class="num">{formatPercent(locale, bandit.weights[i], 1)}</td>
+                <td>
+                  {offline
+                    ? <span class="badge warn">{t("bandit.state.offline")}</span>
+                    : t("bandit.state.active")}
+                </td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+      <p class="small" data-testid="last-reweight">
+        {last
+          ? t("bandit.lastReweight", {
+            at: formatDate(locale, last.computedAt, true),
+            reason: t(`bandit.reason.${last.reason}`),
+          })
+          : t("bandit.noReweight")}
+        {nextDue && <>{" · "}{t("bandit.nextDue", { at: formatDate(locale, nextDue, true) })}</>}
+      </p>
+      {canReweight && e.status === "running" && (
+        <form method="post" action={`/experiments/${e.key}/reweight`} class="inline">
+          <button type="submit" data-testid="action-reweight">{t("bandit.reweightNow")}</button>
+        </form>
+      )}
+      {steps.length > 1 && <Island component={AllocationChart} props={{ locale, arms, steps }} />}
+      <h3>{t("bandit.periods.title")}</h3>
+      <p class="muted small">{t("bandit.periods.intro")}</p>
+      <table class="data" data-testid="bandit-periods">
+        <thead>
+          <tr>
+            <th scope="col">{t("bandit.periods.period")}</th>
+            <th scope="col">{t("bandit.periods.split")}</th>
+            <th scope="col" class="num">{t("bandit.periods.p")}</th>
+            <th scope="col">{t("bandit.col.state")}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {bandit.periods.map((p) => (
+            <tr data-mismatch={p.srm.mismatch ? "true" : "false"}>
+              <td>
+                {p.from ? formatDate(locale, p.from, true) : t("bandit.periods.initial")} –{" "}
+                {p.to ? formatDate(locale, p.to, true) : t("bandit.periods.now")}
+              </td>
+              <td>
+                {arms.map((a, i) =>
+                  `${a} ${count(p.users[i])} (${formatPercent(locale, p.weights[i], 1)})`
+                )
+                  .join(" · ")}
+              </td>
+              <td class="num">
+                {p.srm.pValue === null
+                  ? "—"
+                  : formatNumber(locale, p.srm.pValue, { maximumSignificantDigits: 3 })}
+              </td>
+              <td>
+                {p.srm.mismatch
+                  ? <span class="badge bad">{t("bandit.periods.mismatch")}</span>
+                  : t("bandit.periods.ok")}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </section>
+  );
+}
+
+/** The loop's action: promote the winner (or keep the control) and draft the next iteration. */
+export function PromotePanel(
+  { e, winner, next, locale }: {
+    e: Experiment;
+    winner: string | null;
+    next: string | null;
+    locale: Locale;
+  },
+) {
+  const t = translator(locale);
+  const control = e.variants[0].name;
+  if (next) {
+    return (
+      <section class="card" data-testid="promoted">
+        <p>
+          {t("promote.done")} <a href={`/experiments/${next}`}>{next}</a>
+        </p>
+      </section>
+    );
+  }
+  const chosen = e.status === "decided" ? e.winnerVariant ?? control : winner;
+  return (
+    <section class="card" data-testid="promote">
+      <h2>{t("promote.title")}</h2>
+      <p class="muted small">{t("promote.intro")}</p>
+      <form method="post" action={`/experiments/${e.key}/promote`} class="inline">
+        <input type="hidden" name="winner" value={chosen ?? control} />
+        {e.mode === "bandit" && chosen && chosen !== control && (
+          <label class="check">
+            <input type="checkbox" name="confirm" value="on" /> {t("promote.confirm")}
+          </label>
+        )}{" "}
+        <button type="submit" data-testid="action-promote">
+          {chosen && chosen !== control
+            ? t("promote.winner", { name: chosen })
+            : t("promote.keepControl", { name: control })}
+        </button>
+      </form>
+    </section>
+  );
+}
