@@ -1,10 +1,11 @@
 /**
  * First-start setup on an empty database: the first admin (always), and unless `SEED_DEMO=0`
  * the 20 demo banks with one assessment each, the demo bank CC2 (甬鑫银行) with users, an SDK
- * key, a campaign and a running 50/50 A/B experiment `welcome-sms`. Runs in one transaction
- * and only when there is no user yet, so a second start seeds nothing.
+ * key, a campaign with a running 50/50 A/B experiment `welcome-sms`, and an older campaign with
+ * a short lineage (two decided A/B iterations and a drafted third, see `seedLineageCampaign`).
+ * Runs in one transaction and only when there is no user yet, so a second start seeds nothing.
  */
-import { type Kysely, sql } from "kysely";
+import { type Kysely, sql, type Transaction } from "kysely";
 import demoBanks from "../lib/lens/demo-banks.json" with { type: "json" };
 import { MODEL } from "../lib/lens/model.ts";
 import { hashPassword, randomToken } from "../lib/security/password.ts";
@@ -145,6 +146,7 @@ export async function seedIfEmpty(db: Kysely<Database>, options: SeedOptions): P
       ],
       createdBy: admin.id,
     });
+    await seedLineageCampaign(trx, admin.id, new Date());
     await appendAudit(trx, {
       actorUserId: null,
       actor: "system",
@@ -162,4 +164,132 @@ export async function seedIfEmpty(db: Kysely<Database>, options: SeedOptions): P
       generatedDemoPassword: demoPassword,
     };
   });
+}
+
+const DAY_MS = 86_400_000;
+
+/** Splits `total` over days in proportion to `weights` (cyclic), exactly summing to `total`. */
+function spread(total: number, days: number, weights: readonly number[]): number[] {
+  const w = Array.from({ length: days }, (_, d) => weights[d % weights.length]);
+  const sum = w.reduce((a, b) => a + b, 0);
+  let cumulative = 0;
+  return w.map((x) => {
+    const before = Math.floor((total * cumulative) / sum);
+    cumulative += x;
+    return Math.floor((total * cumulative) / sum) - before;
+  });
+}
+
+/**
+ * The demo bank's second campaign, started about three months before `now`: iteration 1
+ * (generic vs personalised wording) decided for `personal`, iteration 2 (personalised vs
+ * personalised + points) promoted from it and decided for `points`, iteration 3 drafted from
+ * that. Aggregates go straight into `daily_stats` (users and converters per day and arm, as
+ * ingestion would have left them; decided experiments take no more events, and no per-customer
+ * rows are needed to read them).
+ */
+async function seedLineageCampaign(trx: Transaction<Database>, adminId: string, now: Date) {
+  const ago = (days: number) => new Date(now.getTime() - days * DAY_MS);
+  const campaign = await createCampaign(trx, {
+    bankId: DEMO_BANK_ID,
+    name: "沉睡客户唤醒（App 推送）",
+    channel: "app_push",
+    segment: { stages: ["inactive"], tags: [] },
+    description:
+      "Dormant customers get an app push; each iteration's winner becomes the next control.",
+    createdBy: adminId,
+  });
+  await trx.updateTable("campaigns").set({ created_at: ago(90), updated_at: ago(90) })
+    .where("id", "=", campaign.id).execute();
+  const iterations = [
+    {
+      key: "wake-push-1",
+      name: "唤醒推送 1：通用文案 vs 个性化文案",
+      start: 80,
+      days: 14,
+      winner: "personal",
+      variants: [
+        { name: "control", description: "通用文案 / Generic wording", totals: [20_000, 400] },
+        {
+          name: "personal",
+          description: "个性化文案（称呼 + 常用功能）/ Personalised wording",
+          totals: [20_000, 520],
+        },
+      ],
+    },
+    {
+      key: "wake-push-2",
+      name: "唤醒推送 2：个性化文案 vs 加赠积分",
+      start: 60,
+      days: 21,
+      winner: "points",
+      variants: [
+        {
+          name: "personal",
+          description: "个性化文案 / Personalised wording",
+          totals: [25_000, 613],
+        },
+        {
+          name: "points",
+          description: "个性化文案 + 登录送积分 / Personalised wording with sign-in points",
+          totals: [25_000, 725],
+        },
+      ],
+    },
+    {
+      key: "wake-push-3",
+      name: "唤醒推送 3：白天发送 vs 晚间 8 点发送",
+      start: 36,
+      days: 0,
+      winner: null,
+      variants: [
+        {
+          name: "points",
+          description: "个性化文案 + 积分 / Personalised with points",
+          totals: [0, 0],
+        },
+        { name: "evening", description: "晚间 8 点发送 / Sent at 8 pm", totals: [0, 0] },
+      ],
+    },
+  ];
+  let parent: { id: string; rate: number } | null = null;
+  for (const [index, it] of iterations.entries()) {
+    const decided = it.winner !== null;
+    const { id } = await createExperiment(trx, {
+      bankId: DEMO_BANK_ID,
+      campaignId: campaign.id,
+      key: it.key,
+      name: it.name,
+      status: decided ? "decided" : "draft",
+      iteration: index + 1,
+      parentExperimentId: parent?.id ?? null,
+      baselineRate: parent?.rate ?? 0.02,
+      startedAt: decided ? ago(it.start) : null,
+      variants: it.variants.map((v) => ({ name: v.name, description: v.description, weight: 0.5 })),
+      createdBy: adminId,
+    });
+    await trx.updateTable("experiments").set({
+      created_at: ago(it.start + 2),
+      updated_at: decided ? ago(it.start - it.days - 1) : ago(it.start),
+      stopped_at: decided ? ago(it.start - it.days) : null,
+      decided_at: decided ? ago(it.start - it.days - 1) : null,
+      winner_variant: it.winner,
+    }).where("id", "=", id).execute();
+    if (!decided) continue;
+    const rows = it.variants.flatMap((v) => {
+      const users = spread(v.totals[0], it.days, [1, 1.1, 0.9, 1.2, 1, 0.8, 0.7]);
+      const converters = spread(v.totals[1], it.days, [0.9, 1.2, 1, 1.1, 0.8, 0.9, 0.6]);
+      return users.map((u, d) => ({
+        experiment_id: id,
+        bank_id: DEMO_BANK_ID,
+        variant: v.name,
+        day: ago(it.start - d).toISOString().slice(0, 10),
+        users: u,
+        converters: converters[d],
+      }));
+    });
+    await trx.insertInto("daily_stats").values(rows).execute();
+    const won = it.variants.find((v) => v.name === it.winner)!;
+    parent = { id, rate: won.totals[1] / won.totals[0] };
+  }
 }

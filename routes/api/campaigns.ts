@@ -11,6 +11,7 @@ import {
   editCampaign,
   newCampaignSchema,
 } from "../campaigns/_service.ts";
+import { lineageOf } from "../campaigns/_lineage.tsx";
 
 /** Campaigns of the caller's bank, mounted at `/api/campaigns` (roles as for experiments). */
 const app = new Hono<AppEnv>();
@@ -37,6 +38,11 @@ app.get("/:id", async (c) => {
       winnerVariant: e.winnerVariant,
     })),
   });
+});
+
+app.get("/:id/lineage", async (c) => {
+  const { campaign, lineage } = await lineageOf(c, c.req.param("id"));
+  return c.json({ campaign: { id: campaign.id, name: campaign.name }, ...lineage });
 });
 
 app.patch("/:id", async (c) => {

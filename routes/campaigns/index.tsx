@@ -1,7 +1,6 @@
 import { type Context, Hono } from "hono";
 import { renderPage } from "../../components/render.tsx";
 import { type Campaign, listCampaigns } from "../../db/campaigns.ts";
-import { listExperiments } from "../../db/experiments.ts";
 import type { MessageKey, Translate } from "../../lib/i18n/mod.ts";
 import type { AppEnv } from "../../plugins/context.ts";
 import { requireRole } from "../../plugins/session.ts";
@@ -15,6 +14,7 @@ import {
   editCampaign,
   newCampaignSchema,
 } from "./_service.ts";
+import { lineageOf, LineageSection } from "./_lineage.tsx";
 
 const app = new Hono<AppEnv>();
 app.use("/campaigns", requireRole("admin", "growth", "executive"));
@@ -164,10 +164,9 @@ app.post("/campaigns", async (c) => {
   }
 });
 
-async function detailPage(c: Context<AppEnv>, campaign: Campaign, error?: string) {
-  const { t, db, scope } = c.var;
-  const iterations = (await listExperiments(db, scope, { campaignId: campaign.id }))
-    .sort((a, b) => a.iteration - b.iteration);
+async function detailPage(c: Context<AppEnv>, id: string, error?: string) {
+  const { t, locale } = c.var;
+  const { campaign, lineage } = await lineageOf(c, id);
   return renderPage(c, {
     title: campaign.name,
     status: error ? 400 : 200,
@@ -181,30 +180,7 @@ async function detailPage(c: Context<AppEnv>, campaign: Campaign, error?: string
           </p>
           {campaign.description && <p>{campaign.description}</p>}
         </header>
-        <section class="card">
-          <h2>{t("loop.campaigns.iterations")}</h2>
-          <table class="data" data-testid="iterations">
-            <thead>
-              <tr>
-                <th scope="col">{t("loop.col.iteration")}</th>
-                <th scope="col">{t("loop.col.name")}</th>
-                <th scope="col">{t("loop.col.status")}</th>
-                <th scope="col">{t("loop.col.winner")}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {iterations.map((e) => (
-                <tr data-key={e.key}>
-                  <td>{e.iteration}</td>
-                  <td>
-                    <a href={`/experiments/${e.key}`}>{e.name}</a>
-                  </td>
-                  <td>{t(`loop.status.${e.status}` as MessageKey)}</td>
-                  <td>{e.winnerVariant ?? "—"}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+        <LineageSection lineage={lineage} locale={locale} t={t}>
           {canManage(c) && (
             <p>
               <a href={`/experiments/new?campaign=${campaign.id}`}>
@@ -212,7 +188,7 @@ async function detailPage(c: Context<AppEnv>, campaign: Campaign, error?: string
               </a>
             </p>
           )}
-        </section>
+        </LineageSection>
         {canManage(c) && (
           <CampaignForm
             t={t}
@@ -227,7 +203,7 @@ async function detailPage(c: Context<AppEnv>, campaign: Campaign, error?: string
   });
 }
 
-app.get("/campaigns/:id", async (c) => detailPage(c, await campaignOf(c)));
+app.get("/campaigns/:id", (c) => detailPage(c, c.req.param("id")));
 
 app.post("/campaigns/:id", async (c) => {
   const campaign = await campaignOf(c);
@@ -237,7 +213,7 @@ app.post("/campaigns/:id", async (c) => {
     await editCampaign(c, campaign, parseWith(campaignPatchSchema, bodyOf(fields, false)));
     return c.redirect(`/campaigns/${campaign.id}`, 303);
   } catch (error) {
-    return detailPage(c, campaign, formError(error));
+    return detailPage(c, campaign.id, formError(error));
   }
 });
 
