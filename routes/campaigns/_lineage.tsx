@@ -118,7 +118,7 @@ export function LineageSection(props: Props) {
                       <td>
                         <a href={`/experiments/${s.key}`}>{s.name}</a>
                       </td>
-                      <td>{t(`lineage.mode.${s.mode}`)}</td>
+                      <td class="lineage-mode">{t(`lineage.mode.${s.mode}`)}</td>
                       <td>
                         <span class={`badge status-${s.status}`}>
                           {t(`loop.status.${s.status}` as MessageKey)}
