@@ -62,6 +62,12 @@ export default function LiftChain({ locale, confidence, points }: LiftChainProps
           filter: (item) => item.datasetIndex === 2,
           callbacks: {
             label: (item) => `${item.dataset.label}: ${percent.format(item.parsed.y ?? 0)}`,
+            afterLabel: (item) => {
+              const p = points.find((p) => p.iteration === item.parsed.x);
+              return p?.lower == null || p.upper == null
+                ? ""
+                : `${band}: ${percent.format(p.lower)} – ${percent.format(p.upper)}`;
+            },
           },
         },
       },
