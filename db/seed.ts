@@ -2,10 +2,12 @@
  * First-start setup on an empty database: the first admin (always), and unless `SEED_DEMO=0`
  * the 20 demo banks with one assessment each, the demo bank CC2 (甬鑫银行) with users, an SDK
  * key, a campaign with a running 50/50 A/B experiment `welcome-sms`, and an older campaign with
- * a short lineage (two decided A/B iterations and a drafted third, see `seedLineageCampaign`).
+ * a short lineage (two decided A/B iterations and a drafted third, see `seedLineageCampaign`),
+ * and a running bandit with three days of history (`seed_bandit.ts`).
  * Runs in one transaction and only when there is no user yet, so a second start seeds nothing.
  */
 import { type Kysely, sql, type Transaction } from "kysely";
+import { seedBanditCampaign } from "./seed_bandit.ts";
 import demoBanks from "../lib/lens/demo-banks.json" with { type: "json" };
 import { MODEL } from "../lib/lens/model.ts";
 import { hashPassword, randomToken } from "../lib/security/password.ts";
@@ -147,6 +149,7 @@ export async function seedIfEmpty(db: Kysely<Database>, options: SeedOptions): P
       createdBy: admin.id,
     });
     await seedLineageCampaign(trx, admin.id, new Date());
+    await seedBanditCampaign(trx, DEMO_BANK_ID, admin.id, new Date());
     await appendAudit(trx, {
       actorUserId: null,
       actor: "system",

@@ -16,11 +16,13 @@ import { createExperiment } from "./experiments.ts";
 import type { Database } from "./schema.ts";
 
 const HOUR_MS = 3_600_000;
+/** New customers per round: the first just past the burn-in of 100 per arm. */
+const ROUND_SIZES = [360, 450, 450, 450];
 /** True conversion rates of the demo offers (unknown to the bandit, of course). */
 const OFFERS = [
-  { name: "control", description: "分期手续费 9 折 / 10 % off the instalment fee", rate: 0.031 },
-  { name: "free-month", description: "首月免息 / First month interest-free", rate: 0.046 },
-  { name: "cashback", description: "分期满额返现 ¥20 / ¥20 cash back", rate: 0.012 },
+  { name: "control", description: "分期手续费 9 折 / 10 % off the instalment fee", rate: 0.05 },
+  { name: "free-month", description: "首月免息 / First month interest-free", rate: 0.07 },
+  { name: "cashback", description: "分期满额返现 ¥20 / ¥20 cash back", rate: 0.01 },
 ];
 
 export async function seedBanditCampaign(
@@ -58,13 +60,13 @@ export async function seedBanditCampaign(
     const weights = allocation?.weights ?? OFFERS.map(() => 1 / 3);
     const variants = OFFERS.map((o, i) => ({ name: o.name, weight: weights[i] }));
     const units = Array.from(
-      { length: 1500 },
-      (_, i) => `6222${String(round * 1500 + i).padStart(8, "0")}`,
+      { length: ROUND_SIZES[round] },
+      (_, i) => `6222${String(round * 1000 + i).padStart(8, "0")}`,
     );
     const events: AcceptedEvent[] = [];
     const assignments = units.map((unit, i) => {
       const variant = banditArm(key, allocation?.seed ?? "", unit, variants)!;
-      const exposed = new Date(at.getTime() + (i % 900) * 60_000);
+      const exposed = new Date(at.getTime() + (i % 600) * 60_000);
       const base = { experimentId: id, unit, variant, value: null, covariate: null };
       events.push({ ...base, id: `demo-x-${unit}`, type: "exposure", at: exposed });
       if (rng() < OFFERS.find((o) => o.name === variant)!.rate) {
