@@ -4,7 +4,10 @@
  * and the scorecard marking them measured in both languages.
  */
 import assert from "node:assert/strict";
+import type { Kysely } from "kysely";
 import { measuredIndicators } from "../db/measured_indicators.ts";
+import type { Database } from "../db/schema.ts";
+import { formatNumber } from "../lib/i18n/mod.ts";
 import { indicatorById } from "../lib/lens/model.ts";
 import { bankScope, EVERY_BANK } from "../lib/scope.ts";
 import { assertClose } from "../lib/stats/_testing.ts";
@@ -15,6 +18,16 @@ import { addCampaign, addIteration } from "./helpers/lineage.ts";
 /** The seeded lineage's two winners (see lib/experiments/testdata/lineage.json). */
 const SEEDED_LIFTS = [520 / 20000 / (400 / 20000) - 1, 725 / 25000 / (613 / 25000) - 1];
 
+/**
+ * CC2's seeded campaigns: the lineage campaign is the only one with a decided iteration; the
+ * others (running tests) count in the denominator only.
+ */
+async function seededCampaigns(db: Kysely<Database>): Promise<number> {
+  const rows = await db.selectFrom("campaigns").select("id").where("bank_id", "=", "CC2").execute();
+  assert.ok(rows.length >= 2, "the demo seeds the lineage campaign and welcome-sms's");
+  return rows.length;
+}
+
 function unitOf(id: string) {
   const indicator = indicatorById(id);
   return indicator?.type === "metric" ? indicator.unit : null;
@@ -24,6 +37,7 @@ testBothBackends(
   "measured indicators: the bank's own decided iterations only, in the model's units",
   async (t, { db }) => {
     await createTestApp(db);
+    const n = await seededCampaigns(db);
     assert.equal(unitOf("ab_test_share"), "%");
     assert.equal(unitOf("campaign_conversion_uplift"), "% relative");
 
@@ -31,7 +45,7 @@ testBothBackends(
       "the seeded demo: one of two campaigns tested, the median of two lifts",
       async () => {
         const m = await measuredIndicators(db, EVERY_BANK, "CC2");
-        assert.equal(m.ab_test_share?.value, 50);
+        assertClose(m.ab_test_share?.value, 100 / n, { relative: 1e-12 });
         assert.equal(m.ab_test_share?.decidedExperiments, 2);
         assertClose(m.campaign_conversion_uplift?.value, 50 * (SEEDED_LIFTS[0] + SEEDED_LIFTS[1]), {
           relative: 1e-12,
@@ -63,7 +77,7 @@ testBothBackends(
         arms: [["a", 1000, 100], ["b", 1000, 50]],
       });
       const cc2 = await measuredIndicators(db, EVERY_BANK, "CC2");
-      assert.equal(cc2.ab_test_share?.value, 50);
+      assertClose(cc2.ab_test_share?.value, 100 / n, { relative: 1e-12 });
       assertClose(cc2.campaign_conversion_uplift?.value, 50 * (SEEDED_LIFTS[0] + SEEDED_LIFTS[1]), {
         relative: 1e-12,
       });
@@ -87,7 +101,7 @@ testBothBackends(
           arms: [["a", 500, 10], ["b", 500, 40]],
         });
         let m = await measuredIndicators(db, EVERY_BANK, "CC2");
-        assertClose(m.ab_test_share?.value, 100 / 3, { relative: 1e-12 });
+        assertClose(m.ab_test_share?.value, 100 / (n + 1), { relative: 1e-12 });
         assertClose(m.campaign_conversion_uplift?.value, 50 * (SEEDED_LIFTS[0] + SEEDED_LIFTS[1]), {
           relative: 1e-12,
         });
@@ -101,7 +115,7 @@ testBothBackends(
           arms: [["a", 500, 10], ["b", 500, 14]],
         });
         m = await measuredIndicators(db, EVERY_BANK, "CC2");
-        assertClose(m.ab_test_share?.value, 200 / 3, { relative: 1e-12 });
+        assertClose(m.ab_test_share?.value, 200 / (n + 1), { relative: 1e-12 });
         assert.equal(m.ab_test_share?.decidedExperiments, 3);
         assertClose(m.campaign_conversion_uplift?.value, 100 * SEEDED_LIFTS[1], {
           relative: 1e-12,
@@ -122,7 +136,7 @@ testBothBackends(
         arms: [["a", 300, 0], ["b", 300, 5]],
       });
       const m = await measuredIndicators(db, EVERY_BANK, "CC2");
-      assert.equal(m.ab_test_share?.value, 75);
+      assertClose(m.ab_test_share?.value, 300 / (n + 2), { relative: 1e-12 });
       assert.equal(m.ab_test_share?.decidedExperiments, 4);
       assert.equal(m.campaign_conversion_uplift?.decidedExperiments, 3);
       assertClose(m.campaign_conversion_uplift?.value, 100 * SEEDED_LIFTS[1], { relative: 1e-12 });
@@ -143,13 +157,16 @@ testBothBackends(
   async (_t, { db }) => {
     const { app } = await createTestApp(db);
     const exec = await sessionCookie(db, DEMO_USERS.executive);
+    const n = await seededCampaigns(db);
+    const share = (locale: "zh-CN" | "en") =>
+      formatNumber(locale, 100 / n, { maximumFractionDigits: 2 });
     const zh = await (await app.request("/banks/CC2", { headers: { cookie: exec } })).text();
     const uplift = (100 * (SEEDED_LIFTS[0] + SEEDED_LIFTS[1]) / 2).toFixed(2);
-    assert.equal(measuredCell(zh, "ab_test_share"), "平台实测: 50");
+    assert.equal(measuredCell(zh, "ab_test_share"), `平台实测: ${share("zh-CN")}`);
     assert.equal(measuredCell(zh, "campaign_conversion_uplift"), `平台实测: ${uplift}`);
     const en = await (await app.request("/banks/CC2", { headers: { cookie: `lang=en; ${exec}` } }))
       .text();
-    assert.equal(measuredCell(en, "ab_test_share"), "Measured: 50");
+    assert.equal(measuredCell(en, "ab_test_share"), `Measured: ${share("en")}`);
     assert.equal(measuredCell(en, "campaign_conversion_uplift"), `Measured: ${uplift}`);
     const admin = await sessionCookie(db, TEST_ADMIN.email);
     const other = await (await app.request("/banks/RC2", { headers: { cookie: admin } })).text();
