@@ -38,7 +38,7 @@ testBothBackends(
       banks: "20",
       assessments: "20",
       users: "4",
-      experiments: "4",
+      experiments: "5",
     });
     const second = await createTestApp(db);
     assert.equal(second.seed.seeded, false);
@@ -46,7 +46,7 @@ testBothBackends(
       banks: "20",
       assessments: "20",
       users: "4",
-      experiments: "4",
+      experiments: "5",
     });
 
     const experiment = await db.selectFrom("experiments").selectAll().where(

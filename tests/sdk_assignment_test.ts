@@ -37,7 +37,8 @@ testBothBackends("assignment is deterministic and follows the FNV-1a rule", asyn
   });
   assert.equal(batch.body.assignments[500].variant, first.body.variant);
   assert.equal(
-    await db.selectFrom("assignments").select("unit").execute().then((r) => r.length),
+    await db.selectFrom("assignments as a").innerJoin("experiments as e", "e.id", "a.experiment_id")
+      .where("e.key", "=", "welcome-sms").select("a.unit").execute().then((r) => r.length),
     0,
   );
 });

@@ -219,7 +219,8 @@ testBothBackends(
       unit: "U9",
     }]);
     assert.equal(res.body.accepted, 1);
-    const row = await db.selectFrom("events").select("occurred_at").executeTakeFirstOrThrow();
+    const row = await db.selectFrom("events").select("occurred_at").where("event_id", "=", "now")
+      .executeTakeFirstOrThrow();
     assert.ok(new Date(row.occurred_at).getTime() >= before - 1000);
     assert.equal((await dailyStats(db, experimentId)).length, 1);
   },

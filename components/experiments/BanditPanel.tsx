@@ -1,4 +1,3 @@
-import type { Experiment } from "../../db/experiments.ts";
 import type { BanditReadout } from "../../lib/experiments/bandit.ts";
 import {
   formatDate,
@@ -9,6 +8,19 @@ import {
 } from "../../lib/i18n/mod.ts";
 import AllocationChart from "../../islands/AllocationChart.tsx";
 import { Island } from "../Island.tsx";
+
+/** What the panels need of an experiment (db/experiments.ts `Experiment` fits). */
+interface Experiment {
+  key: string;
+  mode: "ab" | "bandit";
+  status: "draft" | "running" | "stopped" | "decided";
+  variants: readonly { name: string; weight: number }[];
+  minShare: number;
+  reweightMinutes: number;
+  startedAt: Date | null;
+  stoppedAt: Date | null;
+  winnerVariant: string | null;
+}
 
 /**
  * A bandit's allocation: each arm's probability of being best, its weight in force and whether

@@ -35,8 +35,9 @@ Deno.test("readout() carries analyzeProportions() on the arms with the configure
     }],
     { alpha: 0.05, sequential: false, sequentialTuning: 5000, weights: [0.5, 0.5] },
   );
-  const { variants, enoughData, value, guardrails, recommendation, ...analysis } = r;
+  const { variants, enoughData, value, guardrails, recommendation, bandit, ...analysis } = r;
   assert.deepEqual(analysis, expected);
+  assert.equal(bandit, null, "an A/B read-out has no bandit part");
   assert.deepEqual(variants[1], { name: "coupon", users: 10_000, conversions: 600, rate: 0.06 });
   assert.equal(enoughData, true);
   assert.equal(value, null);
