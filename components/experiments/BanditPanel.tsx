@@ -59,7 +59,8 @@ export function BanditPanel(
         {t("bandit.intro", {
           floor: formatPercent(locale, e.minShare, 1),
           minutes: formatNumber(locale, e.reweightMinutes),
-        })} {t("bandit.decideAt", { p: formatPercent(locale, bandit.decideAt, 0) })}
+        })} {t("bandit.decideAt", { p: formatPercent(locale, bandit.decideAt, 0) })}{" "}
+        {t("bandit.adaptiveNote")}
       </p>
       {!bandit.burnedIn && (
         <p class="badge warn" data-testid="burn-in">
