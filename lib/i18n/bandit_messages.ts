@@ -4,6 +4,7 @@
  */
 export const banditZh = {
   "bandit.title": "多臂老虎机分配",
+  "bandit.badge": "多臂老虎机",
   "bandit.intro":
     "汤普森采样按各版本“为最优”的概率分配流量；每个版本至少保留 {floor} 的流量，每 {minutes} 分钟重算一次。",
   "bandit.adaptiveNote":
@@ -58,6 +59,7 @@ export const banditZh = {
 
 export const banditEn: Record<keyof typeof banditZh, string> = {
   "bandit.title": "Bandit allocation",
+  "bandit.badge": "Bandit",
   "bandit.intro":
     "Thompson sampling gives each arm traffic by its probability of being best; every arm keeps at least {floor}, and the weights are recomputed every {minutes} minutes.",
   "bandit.adaptiveNote":

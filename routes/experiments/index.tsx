@@ -54,6 +54,12 @@ app.get("/experiments", async (c) => {
                   <tr data-key={e.key}>
                     <td>
                       <a href={`/experiments/${e.key}`}>{e.name}</a> <code>{e.key}</code>
+                      {e.mode === "bandit" && (
+                        <>
+                          {" "}
+                          <span class="badge" data-testid="bandit-badge">{t("bandit.badge")}</span>
+                        </>
+                      )}
                     </td>
                     <td>
                       <span class={`badge status-${e.status}`}>
