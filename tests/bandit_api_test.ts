@@ -4,24 +4,12 @@
  * allocations served with their inputs and seed, and the pages in both languages.
  */
 import assert from "node:assert/strict";
-import { createUser } from "../db/users.ts";
 import { reweight } from "../lib/experiments/bandit.ts";
-import { hashPassword } from "../lib/security/password.ts";
-import { createTestApp, DEMO_USERS, jsonRequest, sessionCookie } from "./helpers/app.ts";
+import { createSessionApp, jsonRequest } from "./helpers/app.ts";
 import { testBothBackends } from "./helpers/db.ts";
 
 testBothBackends("bandit endpoints: roles, tenancy and bad input", async (t, { db }) => {
-  const { app } = await createTestApp(db);
-  await createUser(db, {
-    email: "growth@cc1.test",
-    role: "growth",
-    bankId: "CC1",
-    passwordHash: await hashPassword("unused-password-1", 1000),
-  });
-  const growth = await sessionCookie(db, DEMO_USERS.growth);
-  const exec = await sessionCookie(db, DEMO_USERS.executive);
-  const consultant = await sessionCookie(db, DEMO_USERS.consultant);
-  const other = await sessionCookie(db, "growth@cc1.test");
+  const { app, growth, exec, consultant, other } = await createSessionApp(db);
   const post = (cookie: string, path: string, body: unknown = {}) =>
     app.request(path, jsonRequest("POST", body, { cookie }));
   const get = (cookie: string, path: string) => app.request(path, { headers: { cookie } });

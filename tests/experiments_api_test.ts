@@ -6,45 +6,18 @@
 import assert from "node:assert/strict";
 import type { Kysely } from "kysely";
 import type { Database } from "../db/schema.ts";
-import { createUser } from "../db/users.ts";
 import { analyzeProportions } from "../lib/stats/analysis.ts";
 import { sampleSizeProportions } from "../lib/stats/power.ts";
-import { hashPassword } from "../lib/security/password.ts";
-import { createTestApp, DEMO_USERS, jsonRequest, sessionCookie } from "./helpers/app.ts";
+import {
+  call,
+  createSessionApp,
+  DEMO_USERS,
+  expectJson as json,
+  jsonRequest,
+} from "./helpers/app.ts";
 import { testBothBackends } from "./helpers/db.ts";
 
-type App = Awaited<ReturnType<typeof createTestApp>>["app"];
-
-async function setUp(db: Kysely<Database>) {
-  const { app } = await createTestApp(db);
-  await createUser(db, {
-    email: "growth@cc1.test",
-    role: "growth",
-    bankId: "CC1",
-    passwordHash: await hashPassword("unused-password-1", 1000),
-  });
-  return {
-    app,
-    growth: await sessionCookie(db, DEMO_USERS.growth),
-    exec: await sessionCookie(db, DEMO_USERS.executive),
-    consultant: await sessionCookie(db, DEMO_USERS.consultant),
-    other: await sessionCookie(db, "growth@cc1.test"),
-  };
-}
-
-function call(app: App, cookie: string, method: string, path: string, body?: unknown) {
-  return app.request(
-    path,
-    body === undefined ? { method, headers: { cookie } } : jsonRequest(method, body, { cookie }),
-  );
-}
-
-async function json(res: Response, status: number) {
-  const text = await res.text();
-  assert.equal(res.status, status, text);
-  assert.match(res.headers.get("content-type") ?? "", /application\/json/);
-  return JSON.parse(text);
-}
+const setUp = createSessionApp;
 
 const draft = {
   key: "push-test",

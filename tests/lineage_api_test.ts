@@ -4,52 +4,19 @@
  * for the control), an empty campaign, tenancy, roles and bad input.
  */
 import assert from "node:assert/strict";
-import type { Kysely } from "kysely";
 import { armTotals } from "../db/lineage.ts";
 import { variantStats } from "../db/results.ts";
-import type { Database } from "../db/schema.ts";
-import { createUser } from "../db/users.ts";
 import { assignVariant } from "../lib/experiments/assignment.ts";
-import { hashPassword } from "../lib/security/password.ts";
 import { normalQuantile } from "../lib/stats/dist.ts";
 import { assertClose } from "../lib/stats/_testing.ts";
-import { createTestApp, DEMO_USERS, jsonRequest, sessionCookie } from "./helpers/app.ts";
+import { call, createSessionApp, createTestApp, expectJson as json } from "./helpers/app.ts";
 import { testBothBackends } from "./helpers/db.ts";
 import { seededLineageCampaignId } from "./helpers/lineage.ts";
 import { sdkCall } from "./helpers/sdk.ts";
 
 type App = Awaited<ReturnType<typeof createTestApp>>["app"];
 
-function call(app: App, cookie: string, method: string, path: string, body?: unknown) {
-  return app.request(
-    path,
-    body === undefined ? { method, headers: { cookie } } : jsonRequest(method, body, { cookie }),
-  );
-}
-
-async function json(res: Response, status: number) {
-  const text = await res.text();
-  assert.equal(res.status, status, text);
-  assert.match(res.headers.get("content-type") ?? "", /application\/json/);
-  return JSON.parse(text);
-}
-
-async function setUp(db: Kysely<Database>) {
-  const { app } = await createTestApp(db);
-  await createUser(db, {
-    email: "growth@cc1.test",
-    role: "growth",
-    bankId: "CC1",
-    passwordHash: await hashPassword("unused-password-1", 1000),
-  });
-  return {
-    app,
-    growth: await sessionCookie(db, DEMO_USERS.growth),
-    exec: await sessionCookie(db, DEMO_USERS.executive),
-    consultant: await sessionCookie(db, DEMO_USERS.consultant),
-    other: await sessionCookie(db, "growth@cc1.test"),
-  };
-}
+const setUp = createSessionApp;
 
 interface Figures {
   lift: number;

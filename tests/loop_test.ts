@@ -5,31 +5,13 @@
  * sample size; and every way to promote wrongly answers a coded 4xx that changes nothing.
  */
 import assert from "node:assert/strict";
-import type { Kysely } from "kysely";
-import type { Database } from "../db/schema.ts";
-import { createUser } from "../db/users.ts";
 import { createRng } from "../lib/random.ts";
-import { hashPassword } from "../lib/security/password.ts";
 import { sampleSizeProportions } from "../lib/stats/power.ts";
-import { createTestApp, DEMO_USERS, jsonRequest, sessionCookie } from "./helpers/app.ts";
+import { call, createSessionApp, createTestApp, expectJson as json } from "./helpers/app.ts";
 import { testBothBackends } from "./helpers/db.ts";
 import { sdkCall } from "./helpers/sdk.ts";
 
 type App = Awaited<ReturnType<typeof createTestApp>>["app"];
-
-function call(app: App, cookie: string, method: string, path: string, body?: unknown) {
-  return app.request(
-    path,
-    body === undefined ? { method, headers: { cookie } } : jsonRequest(method, body, { cookie }),
-  );
-}
-
-async function json(res: Response, status: number) {
-  const text = await res.text();
-  assert.equal(res.status, status, text);
-  assert.match(res.headers.get("content-type") ?? "", /application\/json/);
-  return JSON.parse(text);
-}
 
 /**
  * Sends `units` customers through batch assignment, exposes them all and converts each with
@@ -70,21 +52,7 @@ export async function simulateTraffic(
   return arms;
 }
 
-async function setUp(db: Kysely<Database>) {
-  const { app } = await createTestApp(db);
-  await createUser(db, {
-    email: "growth@cc1.test",
-    role: "growth",
-    bankId: "CC1",
-    passwordHash: await hashPassword("unused-password-1", 1000),
-  });
-  return {
-    app,
-    growth: await sessionCookie(db, DEMO_USERS.growth),
-    exec: await sessionCookie(db, DEMO_USERS.executive),
-    other: await sessionCookie(db, "growth@cc1.test"),
-  };
-}
+const setUp = createSessionApp;
 
 testBothBackends(
   "a decided A/B iteration is promoted: the winner is the next iteration's control",

@@ -1,9 +1,10 @@
+import assert from "node:assert/strict";
 import type { Kysely } from "kysely";
 import { createApp } from "../../app.ts";
 import type { Database } from "../../db/schema.ts";
 import { seedIfEmpty, type SeedResult } from "../../db/seed.ts";
 import { insertSession } from "../../db/sessions.ts";
-import { findUserByEmail, updateUser } from "../../db/users.ts";
+import { createUser, findUserByEmail, updateUser } from "../../db/users.ts";
 import { readConfig } from "../../fresh.config.ts";
 import { hashPassword, randomToken, sha256Hex } from "../../lib/security/password.ts";
 import { loadAssets } from "../../plugins/assets.ts";
@@ -110,4 +111,43 @@ export async function sessionCookie(
     expiresAt: new Date(now.getTime() + SESSION_ABSOLUTE_MS),
   });
   return `${SESSION_COOKIE}=${token}`;
+}
+
+type TestApp = Awaited<ReturnType<typeof createTestApp>>["app"];
+
+/**
+ * The app with demo data, a growth user of another bank (CC1) and sessions: CC2's growth lead
+ * and executive, the consultant, and `other` (the CC1 growth user, for tenancy checks).
+ */
+export async function createSessionApp(db: Kysely<Database>) {
+  const { app } = await createTestApp(db);
+  await createUser(db, {
+    email: "growth@cc1.test",
+    role: "growth",
+    bankId: "CC1",
+    passwordHash: await hashPassword("unused-password-1", 1000),
+  });
+  return {
+    app,
+    growth: await sessionCookie(db, DEMO_USERS.growth),
+    exec: await sessionCookie(db, DEMO_USERS.executive),
+    consultant: await sessionCookie(db, DEMO_USERS.consultant),
+    other: await sessionCookie(db, "growth@cc1.test"),
+  };
+}
+
+/** A request with a session cookie, with a JSON body when one is given. */
+export function call(app: TestApp, cookie: string, method: string, path: string, body?: unknown) {
+  return app.request(
+    path,
+    body === undefined ? { method, headers: { cookie } } : jsonRequest(method, body, { cookie }),
+  );
+}
+
+/** Asserts the status and a JSON content type; returns the parsed body. */
+export async function expectJson(res: Response, status: number) {
+  const text = await res.text();
+  assert.equal(res.status, status, text);
+  assert.match(res.headers.get("content-type") ?? "", /application\/json/);
+  return JSON.parse(text);
 }
