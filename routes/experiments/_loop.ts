@@ -16,12 +16,11 @@ import {
 } from "../../db/experiments.ts";
 import { badRequest, conflict, notFound } from "../../lib/errors.ts";
 import type { Readout } from "../../lib/experiments/readout.ts";
-import { sampleSizeProportions, targetRate } from "../../lib/stats/power.ts";
 import { audit } from "../../plugins/audit.ts";
 import type { AppEnv } from "../../plugins/context.ts";
 import { currentUser } from "../../plugins/session.ts";
 import { resultsOf } from "./_results.ts";
-import { KEY_PATTERN, requireManager } from "./_service.ts";
+import { KEY_PATTERN, planSampleSize, requireManager } from "./_service.ts";
 
 type Ctx = Context<AppEnv>;
 
@@ -118,11 +117,10 @@ export function planNext(
   if (baselineRate === null || !(baselineRate > 0 && baselineRate < 1)) {
     return { ...base, perVariant: null, total: null };
   }
-  const variantRate = targetRate(baselineRate, minimumDetectableEffect, effectType);
-  if (!(variantRate > 0 && variantRate < 1)) {
-    throw badRequest("BAD_PLAN", "The baseline plus the effect must stay between 0 and 100 %");
-  }
-  const size = sampleSizeProportions({ baselineRate, variantRate }, { alpha, power });
+  const size = planSampleSize(
+    { baselineRate, minimumDetectableEffect, effectType, power },
+    { alpha },
+  );
   return { ...base, perVariant: size.perVariant, total: size.total };
 }
 

@@ -166,19 +166,7 @@ export function mergeSettings(
   const total = merged.variants.reduce((s, v) => s + v.weight, 0);
   merged.variants = merged.variants.map((v) => ({ ...v, weight: v.weight / total }));
   if (plan) {
-    const variantRate = targetRate(
-      plan.baselineRate,
-      plan.minimumDetectableEffect,
-      plan.effectType,
-    );
-    if (!(variantRate > 0 && variantRate < 1)) {
-      throw badRequest("BAD_PLAN", "The baseline plus the effect must stay between 0 and 100 %");
-    }
-    const size = sampleSizeProportions({ baselineRate: plan.baselineRate, variantRate }, {
-      alpha: merged.alpha,
-      power: plan.power,
-      variants: merged.variants.length,
-    });
+    const size = planSampleSize(plan, { alpha: merged.alpha, variants: merged.variants.length });
     const smallest = Math.min(...merged.variants.map((v) => v.weight));
     merged.plannedSampleSize = Math.ceil(size.perVariant / smallest);
     merged.baselineRate = plan.baselineRate;
@@ -200,6 +188,30 @@ function checkBandit(settings: ExperimentSettings): void {
       `minShare × arms must be at most 0.5 (here ${settings.variants.length} arms)`,
     );
   }
+}
+
+/**
+ * The calculator's sample size per arm for a baseline and a minimum detectable effect
+ * (lib/stats/power.ts); 400 `BAD_PLAN` when the effect leaves 0–100 %.
+ */
+export function planSampleSize(
+  plan: {
+    baselineRate: number;
+    minimumDetectableEffect: number;
+    effectType?: "absolute" | "relative";
+    power?: number;
+  },
+  options: { alpha: number; variants?: number },
+) {
+  const variantRate = targetRate(plan.baselineRate, plan.minimumDetectableEffect, plan.effectType);
+  if (!(variantRate > 0 && variantRate < 1)) {
+    throw badRequest("BAD_PLAN", "The baseline plus the effect must stay between 0 and 100 %");
+  }
+  return sampleSizeProportions({ baselineRate: plan.baselineRate, variantRate }, {
+    alpha: options.alpha,
+    power: plan.power,
+    variants: options.variants,
+  });
 }
 
 async function checkCampaign(c: Ctx, bankId: string, campaignId: string | null) {
