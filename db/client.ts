@@ -20,6 +20,17 @@ export interface OpenedDatabase {
   kind: DatabaseKind;
   /** Where embedded data lives (`null` for memory and servers). */
   location: string | null;
+  /**
+   * LISTEN on `channel`: `onNotify(payload)` for each notification, in commit order;
+   * `onListen()` each time the listening connection is (re)established (after a reconnect,
+   * notifications sent in between are lost). PGlite delivers in-process, before the query
+   * that committed returns; PostgreSQL on a dedicated connection. Returns the UNLISTEN.
+   */
+  listen(
+    channel: string,
+    onNotify: (payload: string) => void,
+    onListen?: () => void,
+  ): Promise<() => Promise<void>>;
   close(): Promise<void>;
 }
 
@@ -53,6 +64,11 @@ export async function openDatabase(
     db,
     kind,
     location: dataDir ?? null,
+    async listen(channel, onNotify, onListen) {
+      const unlisten = await pglite.listen(channel, onNotify);
+      onListen?.();
+      return unlisten;
+    },
     async close() {
       await db.destroy();
       if (!pglite.closed) await pglite.close();
@@ -72,6 +88,10 @@ async function openPostgres(url: string, max: number): Promise<OpenedDatabase> {
     db,
     kind: "postgres",
     location: null,
+    async listen(channel, onNotify, onListen) {
+      const { unlisten } = await sql.listen(channel, onNotify, onListen);
+      return unlisten;
+    },
     async close() {
       await db.destroy();
     },
