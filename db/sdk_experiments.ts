@@ -5,6 +5,7 @@
  */
 import { type Kysely, sql, type Transaction } from "kysely";
 import { assignVariant } from "../lib/experiments/assignment.ts";
+import { banditArm } from "../lib/experiments/bandit.ts";
 import {
   type AssignmentReason,
   type CustomerAttributes,
@@ -13,6 +14,8 @@ import {
   type Targeting,
 } from "../lib/experiments/eligibility.ts";
 import type { Channel, Database, ExperimentStatus } from "./schema.ts";
+import { findActiveSdkKey, type SdkKey, touchSdkKey } from "./sdk_keys.ts";
+import { type ArmLookup, readArms, type StickyArm, storeArms } from "./sticky_arms.ts";
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -102,7 +105,9 @@ async function currentAllocations(
     .select(["experiment_id", "id", "seed", "weights"])
     .orderBy("experiment_id").orderBy("computed_at", "desc").orderBy("id", "desc")
     .execute();
-  return new Map(rows.map((r) => [r.experiment_id, { id: r.id, seed: r.seed, weights: r.weights }]));
+  return new Map(
+    rows.map((r) => [r.experiment_id, { id: r.id, seed: r.seed, weights: r.weights }]),
+  );
 }
 
 /** One experiment of the bank by key, or null (unknown, or another bank's). */
@@ -156,40 +161,122 @@ export interface UnitAssignment {
 }
 
 /**
+ * Where SDK requests read what assignment needs. `directSource` asks the database on every
+ * call; `db/config_cache.ts` answers from memory kept current by change notifications. Callers
+ * must not hold a transaction open while they call a source (on PGlite the source's queries
+ * would wait for the transaction's connection).
+ */
+export interface SdkSource {
+  /** The key with this SHA-256 hash when it is not revoked, or null. */
+  sdkKey(keyHash: string): Promise<SdkKey | null>;
+  /** Records a key's use (the caller decides how often). */
+  touchSdkKey(key: SdkKey, now: Date): Promise<void>;
+  /** A bank's experiments by key; keys of other banks and unknown keys are absent. */
+  experiments(bankId: string, keys: readonly string[]): Promise<Map<string, SdkExperiment>>;
+  /** Eligibility facts of each unit as an experiment on `channel` sees them. */
+  customerFacts(
+    bankId: string,
+    units: readonly string[],
+    channel: string | null,
+  ): Promise<Map<string, CustomerFacts>>;
+  /** The stored bandit arm of each unit that has one. */
+  storedArms(experiment: SdkExperiment, units: readonly string[]): Promise<Map<string, string>>;
+  /**
+   * Stores each pick (unit → arm; null: no arm to give) for units without a stored arm; the
+   * first stored arm wins. Answers the stored arm of every unit that has one afterwards.
+   */
+  stickArms(
+    experiment: SdkExperiment,
+    picks: ReadonlyMap<string, string | null>,
+    now: Date,
+  ): Promise<Map<string, string>>;
+  /**
+   * Returns once every change committed before the call is visible to this source (no-op for
+   * the database itself).
+   */
+  sync(): Promise<void>;
+  /**
+   * Answers from memory without waiting, for the hot path; `undefined` when memory does not
+   * hold the answer right now (then call the async method). Only a cache has them.
+   */
+  peekSdkKey?(keyHash: string): SdkKey | null | undefined;
+  peekExperiment?(bankId: string, key: string): SdkExperiment | null | undefined;
+  peekFacts?(bankId: string, unit: string, channel: string | null): CustomerFacts | undefined;
+}
+
+/** The database on every call: no memory, so nothing to invalidate. */
+export function directSource(db: Kysely<Database>): SdkSource {
+  return {
+    sdkKey: (keyHash) => findActiveSdkKey(db, keyHash),
+    touchSdkKey: (key, now) => touchSdkKey(db, key.id, now),
+    experiments: (bankId, keys) => experimentsByKeys(db, bankId, keys),
+    customerFacts: (bankId, units, channel) => customerFacts(db, bankId, units, channel),
+    storedArms: async (experiment, units) =>
+      armsOf(await readArms(db, units.map((unit) => ({ experimentId: experiment.id, unit })))),
+    stickArms: async (experiment, picks, now) =>
+      armsOf(await storeArms(db, stickyRows(experiment, picks, now))),
+    sync: () => Promise.resolve(),
+  };
+}
+
+/** Stored arms of one experiment, keyed by unit. */
+function armsOf(stored: Map<string, string>): Map<string, string> {
+  const arms = new Map<string, string>();
+  for (const [key, variant] of stored) arms.set(key.slice(key.indexOf("\u0000") + 1), variant);
+  return arms;
+}
+
+/** What `storeArms` gets for an experiment's picks: a pick to store, or (null) a look-up. */
+export function stickyRows(
+  experiment: SdkExperiment,
+  picks: ReadonlyMap<string, string | null>,
+  now: Date,
+): Array<StickyArm | ArmLookup> {
+  return [...picks].map(([unit, variant]) =>
+    variant === null ? { experimentId: experiment.id, unit, variant } : {
+      experimentId: experiment.id,
+      bankId: experiment.bankId,
+      unit,
+      variant,
+      assignedAt: now,
+      allocationId: experiment.allocation?.id ?? null,
+    }
+  );
+}
+
+/**
  * The assignment of each unit (in the given order; repeated units answer the same).
  * Eligibility is decided first, so an ineligible unit never gets an arm. A/B arms come from
- * `assignVariant` and nothing is stored. Bandit arms are sticky: the arm in `assignments` is
- * kept; a unit without one gets the weighted pick under the allocation in force (hashed with
- * the allocation's seed, so each period draws afresh and can be replayed) and, when `stick` is
- * true, it is stored with the allocation's id
- * (`on conflict do nothing`, so concurrent first calls agree on the first stored arm). With
- * `stick: false` (event ingestion) a bandit unit without a stored arm is not in the experiment
- * and gets `variant: null` with reason `assigned`, which callers must treat as "not assigned".
+ * `assignVariant` and nothing is stored. Bandit arms are sticky: the stored arm is kept; a unit
+ * without one gets the weighted pick under the allocation in force (hashed with the
+ * allocation's seed, so each period draws afresh and can be replayed) and, when `stick` is
+ * true, it is stored with the allocation's id (the first stored arm wins, so concurrent first
+ * calls agree). With `stick: false` (event ingestion) a bandit unit without a stored arm is not
+ * in the experiment and gets `variant: null` with reason `assigned`, which callers must treat
+ * as "not assigned".
  */
 export async function assignUnits(
-  db: Db,
+  source: SdkSource,
   experiment: SdkExperiment,
   units: readonly string[],
   options: { stick: boolean; now: Date },
 ): Promise<UnitAssignment[]> {
   const decided = new Map<string, { variant: string | null; reason: AssignmentReason }>();
   const facts = experiment.status === "running"
-    ? await customerFacts(db, experiment.bankId, units, experiment.channel)
+    ? await source.customerFacts(experiment.bankId, units, experiment.channel)
     : new Map<string, CustomerFacts>();
-  const none: CustomerFacts = { attributes: null, marketingConsent: true, optedOut: false };
-  const hashKey = experiment.mode === "bandit" && experiment.allocation
-    ? `${experiment.key}#${experiment.allocation.seed}`
-    : experiment.key;
   for (const unit of units) {
-    if (decided.has(unit)) continue;
-    const reason = eligibility(experiment, facts.get(unit) ?? none);
-    const variant = reason === "assigned"
-      ? assignVariant(hashKey, unit, experiment.variants)
-      : null;
-    decided.set(unit, { variant, reason });
+    if (!decided.has(unit)) {
+      decided.set(unit, decide(experiment, unit, facts.get(unit) ?? UNKNOWN_CUSTOMER));
+    }
   }
   if (experiment.mode === "bandit") {
-    await applyStickyArms(db, experiment, decided, options);
+    const picks = new Map<string, string | null>();
+    for (const [unit, d] of decided) if (d.reason === "assigned") picks.set(unit, d.variant);
+    const arms = options.stick
+      ? await source.stickArms(experiment, picks, options.now)
+      : await source.storedArms(experiment, [...picks.keys()]);
+    for (const unit of picks.keys()) decided.get(unit)!.variant = arms.get(unit) ?? null;
   }
   return units.map((unit) => {
     const { variant, reason } = decided.get(unit)!;
@@ -197,35 +284,52 @@ export async function assignUnits(
   });
 }
 
-async function applyStickyArms(
-  db: Db,
+/**
+ * One unit's assignment (see `assignUnits`), without waiting when the source holds everything
+ * in memory: an A/B experiment and the customer's facts. The hot path of the SDK.
+ */
+export function assignUnit(
+  source: SdkSource,
   experiment: SdkExperiment,
-  decided: Map<string, { variant: string | null; reason: AssignmentReason }>,
+  unit: string,
   options: { stick: boolean; now: Date },
-): Promise<void> {
-  const eligible = [...decided].filter(([, d]) => d.reason === "assigned").map(([u]) => u);
-  for (const part of chunks(eligible, 5000)) {
-    if (options.stick) {
-      const fresh = part.filter((u) => decided.get(u)!.variant !== null).map((unit) => ({
-        experiment_id: experiment.id,
-        bank_id: experiment.bankId,
-        unit,
-        variant: decided.get(unit)!.variant!,
-        assigned_at: options.now,
-        allocation_id: experiment.allocation?.id ?? null,
-      }));
-      for (const rows of chunks(fresh, 1000)) {
-        await db.insertInto("assignments").values(rows)
-          .onConflict((oc) => oc.columns(["experiment_id", "unit"]).doNothing()).execute();
-      }
+): UnitAssignment | Promise<UnitAssignment> {
+  if (experiment.mode === "ab") {
+    const facts = experiment.status === "running"
+      ? source.peekFacts?.(experiment.bankId, unit, experiment.channel)
+      : UNKNOWN_CUSTOMER;
+    if (facts) {
+      const { variant, reason } = decide(experiment, unit, facts);
+      return { unit, variant, inExperiment: variant !== null, reason };
     }
-    const stored = await db.selectFrom("assignments")
-      .where("experiment_id", "=", experiment.id).where("unit", "in", part)
-      .select(["unit", "variant"]).execute();
-    const arms = new Map(stored.map((s) => [s.unit, s.variant]));
-    for (const unit of part) decided.get(unit)!.variant = arms.get(unit) ?? null;
   }
+  return assignUnits(source, experiment, [unit], options).then(([assignment]) => assignment);
 }
+
+/**
+ * Eligibility first; only an eligible unit gets a pick: the A/B formula, or for a bandit the
+ * weighted pick under the allocation in force (`banditArm`, salted with its seed).
+ */
+function decide(
+  experiment: SdkExperiment,
+  unit: string,
+  facts: CustomerFacts,
+): { variant: string | null; reason: AssignmentReason } {
+  const reason = eligibility(experiment, facts);
+  const variant = reason !== "assigned"
+    ? null
+    : experiment.mode === "bandit"
+    ? banditArm(experiment.key, experiment.allocation?.seed ?? "", unit, experiment.variants)
+    : assignVariant(experiment.key, unit, experiment.variants);
+  return { variant, reason };
+}
+
+/** A customer the bank never told us about: consenting, no attributes, no opt-out. */
+export const UNKNOWN_CUSTOMER: CustomerFacts = Object.freeze({
+  attributes: null,
+  marketingConsent: true,
+  optedOut: false,
+});
 
 /** Records opt-outs (idempotent); returns how many were new. */
 export async function insertOptOuts(

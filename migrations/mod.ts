@@ -5,10 +5,12 @@ import * as m0001 from "./0001_initial.ts";
 import * as m0002 from "./0002_event_units.ts";
 import * as m0003 from "./0003_event_covariate.ts";
 import * as m0004 from "./0004_bandit_loop.ts";
+import * as m0005 from "./0005_config_notify.ts";
 
 export const migrations: Record<string, Migration> = {
   "0001_initial": m0001,
   "0002_event_units": m0002,
   "0003_event_covariate": m0003,
   "0004_bandit_loop": m0004,
+  "0005_config_notify": m0005,
 };

@@ -10,9 +10,8 @@ import peers from "./peers.ts";
 import sdkKeys from "./sdk_keys.ts";
 import stats from "./stats.ts";
 import users from "./users.ts";
-import v1 from "./v1/mod.ts";
 
-/** Every JSON endpoint under `/api`. */
+/** Every JSON endpoint under `/api` but the SDK API (`/api/v1`, mounted early by `app.ts`). */
 export function apiRoutes(): Hono<AppEnv> {
   const api = new Hono<AppEnv>();
   api.route("/stats", stats);
@@ -23,7 +22,6 @@ export function apiRoutes(): Hono<AppEnv> {
   api.route("/auth", auth);
   api.route("/users", users);
   api.route("/sdk-keys", sdkKeys);
-  api.route("/v1", v1);
   api.route("/campaigns", campaigns);
   api.route("/experiments", experiments);
   return api;

@@ -1,16 +1,22 @@
 import { Hono } from "hono";
-import { assignUnits, experimentByKey } from "../../../db/sdk_experiments.ts";
+import { assignUnit, assignUnits, type SdkSource } from "../../../db/sdk_experiments.ts";
 import { notFound } from "../../../lib/errors.ts";
 import type { AppEnv } from "../../../plugins/context.ts";
 import { parseWith } from "../../../plugins/validate.ts";
+import { sdkJson } from "../../../plugins/sdk_headers.ts";
 import { readBatch } from "./batch.ts";
 import { assignmentQuery, assignmentsBody, experimentKey, MAX_UNITS } from "./schemas.ts";
 
-/** Single and batch assignment (`GET /experiments/:key/assignment`, `POST /assignments`). */
+/**
+ * Single and batch assignment (`GET /experiments/:key/assignment`, `POST /assignments`).
+ * The single call is the hot path: it answers from the config cache's memory without waiting
+ * when it can (`peek…`, `assignUnit`), and reads variables with `c.get`, since every `c.var`
+ * read builds a new object.
+ */
 const assignments = new Hono<AppEnv>();
 
-async function findExperiment(c: { var: AppEnv["Variables"] }, key: string) {
-  const experiment = await experimentByKey(c.var.db, c.var.sdkBankId, key);
+async function findExperiment(sdk: SdkSource, bankId: string, key: string) {
+  const experiment = (await sdk.experiments(bankId, [key])).get(key);
   if (!experiment) throw notFound(`Experiment "${key}" not found`);
   return experiment;
 }
@@ -18,21 +24,25 @@ async function findExperiment(c: { var: AppEnv["Variables"] }, key: string) {
 assignments.get("/experiments/:key/assignment", async (c) => {
   const key = parseWith(experimentKey, c.req.param("key"));
   const { unit } = parseWith(assignmentQuery, { unit: c.req.query("unit") });
-  const experiment = await findExperiment(c, key);
-  const [assignment] = await assignUnits(c.var.db, experiment, [unit], {
-    stick: true,
-    now: c.var.now(),
+  const sdk = c.get("sdk");
+  const bankId = c.get("sdkBankId");
+  const experiment = sdk.peekExperiment?.(bankId, key) ?? await findExperiment(sdk, bankId, key);
+  const assignment = assignUnit(sdk, experiment, unit, { stick: true, now: c.get("now")() });
+  return sdkJson({
+    experiment: key,
+    ...(assignment instanceof Promise ? await assignment : assignment),
   });
-  return c.json({ experiment: key, ...assignment });
 });
 
 assignments.post("/assignments", async (c) => {
   const body = await readBatch(c, assignmentsBody, "units", MAX_UNITS);
-  const experiment = await findExperiment(c, body.experiment);
-  const result = await c.var.db.transaction().execute((trx) =>
-    assignUnits(trx, experiment, body.units, { stick: true, now: c.var.now() })
-  );
-  return c.json({ assignments: result });
+  const sdk = c.get("sdk");
+  const experiment = await findExperiment(sdk, c.get("sdkBankId"), body.experiment);
+  const result = await assignUnits(sdk, experiment, body.units, {
+    stick: true,
+    now: c.get("now")(),
+  });
+  return sdkJson({ assignments: result });
 });
 
 export default assignments;

@@ -2,6 +2,7 @@ import { Hono } from "hono";
 import { insertOptOuts, upsertCustomers } from "../../../db/sdk_experiments.ts";
 import { audit } from "../../../plugins/audit.ts";
 import type { AppEnv } from "../../../plugins/context.ts";
+import { sdkJson } from "../../../plugins/sdk_headers.ts";
 import { readBatch } from "./batch.ts";
 import { customersBody, MAX_UNITS, optOutsBody } from "./schemas.ts";
 
@@ -21,7 +22,8 @@ customers.post("/opt-outs", async (c) => {
     }, trx);
     return count;
   });
-  return c.json({ channel, units: new Set(body.units).size, inserted });
+  await c.var.sdk.sync(); // this instance's later assignments honour the opt-outs
+  return sdkJson({ channel, units: new Set(body.units).size, inserted });
 });
 
 customers.put("/customers", async (c) => {
@@ -32,7 +34,8 @@ customers.put("/customers", async (c) => {
     await audit(c, { bankId, action: "sdk.customers", details: { upserted: count } }, trx);
     return count;
   });
-  return c.json({ upserted });
+  await c.var.sdk.sync(); // this instance's later assignments see the new consent and attributes
+  return sdkJson({ upserted });
 });
 
 export default customers;

@@ -1,5 +1,6 @@
 import { Hono } from "hono";
 import type { AppEnv } from "../../../plugins/context.ts";
+import { sdkJson } from "../../../plugins/sdk_headers.ts";
 import assignments from "./assignments.ts";
 import customers from "./customers.ts";
 import events from "./events.ts";
@@ -12,7 +13,7 @@ import events from "./events.ts";
 const v1 = new Hono<AppEnv>();
 
 /** Which bank the key belongs to: lets an integrator check its key. */
-v1.get("/whoami", (c) => c.json({ bankId: c.var.sdkBankId }));
+v1.get("/whoami", (c) => sdkJson({ bankId: c.get("sdkBankId") }));
 v1.route("/", assignments);
 v1.route("/", events);
 v1.route("/", customers);

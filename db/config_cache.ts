@@ -1,0 +1,432 @@
+/**
+ * What SDK requests read, held in memory by each app instance: SDK keys, experiments (with
+ * variants, campaign channel and the bandit allocation in force), each bank's customers as
+ * eligibility sees them (`customer_cache.ts`) and stored bandit arms. An A/B assignment reads
+ * no database at all once its bank is loaded.
+ *
+ * Invalidation works across instances: triggers (`migrations/0005_config_notify.ts`) send a
+ * notification on channel `lensloop_config` inside every transaction that changes a watched
+ * row, delivered when it commits; each instance LISTENs and drops what the notification names.
+ *
+ * The window: an instance sees a change when the notification reaches it, typically well under
+ * a millisecond after the commit on one network. Until then it may still answer from what it
+ * had. The instance that made a change (an opt-out, a consent change, a revoked key, a stopped
+ * experiment) waits with `sync()` until its own cache has seen it before it answers, so its
+ * own later answers honour the change. `sync()` sends a notification of its own and waits for
+ * it: PostgreSQL delivers notifications in commit order, so everything committed earlier has
+ * arrived by then. A heartbeat does the same every second; when one is not back within the
+ * deadline (listening connection lost, notifications lagging) the instance stops trusting its
+ * memory and asks the database on every call until a heartbeat comes back, then starts afresh.
+ * So a lost connection leaves stale answers for at most about heartbeat + deadline.
+ */
+import { type Kysely, sql } from "kysely";
+import type { CustomerFacts } from "../lib/experiments/eligibility.ts";
+import type { OpenedDatabase } from "./client.ts";
+import { BankCustomers } from "./customer_cache.ts";
+import type { Database } from "./schema.ts";
+import {
+  directSource,
+  experimentsByKeys,
+  type SdkExperiment,
+  type SdkSource,
+  stickyRows,
+} from "./sdk_experiments.ts";
+import { findActiveSdkKey, type SdkKey, touchSdkKey } from "./sdk_keys.ts";
+import { armKey, type ArmLookup, readArms, type StickyArm, storeArms } from "./sticky_arms.ts";
+
+/** The notification channel the triggers of migration 0005 send on. */
+export const CONFIG_CHANNEL = "lensloop_config";
+
+export interface ConfigCacheOptions {
+  /** How often (ms) a heartbeat checks that notifications arrive; 0: never (PGlite). */
+  heartbeatMs?: number;
+  /** A heartbeat or `sync()` not back within this many ms: memory is not trusted until one is. */
+  deadlineMs?: number;
+  /** Changed units of a bank not read again yet, beyond which the bank reloads in background. */
+  maxChangedUnits?: number;
+}
+
+/** Counters for tests and benchmarks. */
+export interface ConfigCacheStats {
+  /** Queries the cache sent (loads, re-reads of changed units, arm reads and writes). */
+  databaseQueries: number;
+  notifications: number;
+  /** Times memory was dropped entirely (reconnect, lost trust, truncate). */
+  flushes: number;
+  /** Statements that stored sticky arms, and the arms they carried. */
+  armWrites: number;
+  armsWritten: number;
+}
+
+const MAX_KEYS = 10_000;
+const MAX_EXPERIMENT_KEYS = 10_000;
+const MAX_ARMS = 2_000_000;
+
+/** A value in memory, or its load in progress. */
+type Cached<T> = T | Promise<T>;
+
+type Pending = {
+  rows: Array<StickyArm | ArmLookup>;
+  resolve: (arms: Map<string, string>) => void;
+  reject: (error: unknown) => void;
+};
+
+/**
+ * The value of `key` in `map`, loading it when absent: the load's promise stands in until it
+ * settles, then the value replaces it (unless the entry was dropped or replaced meanwhile, by
+ * an invalidation); a failed load is forgotten.
+ */
+function remember<T>(map: Map<string, Cached<T>>, key: string, load: () => Promise<T>): Promise<T> {
+  const held = map.get(key);
+  if (held !== undefined) return Promise.resolve(held);
+  const loading: Promise<T> = load().then(
+    (value) => {
+      if (map.get(key) === loading) map.set(key, value);
+      return value;
+    },
+    (error) => {
+      if (map.get(key) === loading) map.delete(key);
+      throw error;
+    },
+  );
+  map.set(key, loading);
+  return loading;
+}
+
+/** A settled value, or undefined for none or one still loading. */
+function settled<T>(held: Cached<T> | undefined): T | undefined {
+  return held instanceof Promise ? undefined : held;
+}
+
+export class ConfigCache implements SdkSource {
+  readonly stats: ConfigCacheStats = {
+    databaseQueries: 0,
+    notifications: 0,
+    flushes: 0,
+    armWrites: 0,
+    armsWritten: 0,
+  };
+  readonly #db: Kysely<Database>;
+  readonly #direct: SdkSource;
+  readonly #options: Required<ConfigCacheOptions>;
+  #trusted = false;
+  #keys = new Map<string, Cached<SdkKey | null>>();
+  #experiments = new Map<string, Map<string, Cached<SdkExperiment | null>>>();
+  #customers = new Map<string, BankCustomers>();
+  #reloading = new Map<string, BankCustomers>();
+  #arms = new Map<string, string>();
+  #waiters = new Map<string, () => void>();
+  #queue: Pending[] = [];
+  #flushing: Promise<void> | null = null;
+  #heartbeat: ReturnType<typeof setInterval> | undefined;
+  #beating = false;
+  #unlisten: (() => Promise<void>) | null = null;
+
+  private constructor(db: Kysely<Database>, options: ConfigCacheOptions) {
+    this.#db = db;
+    this.#direct = directSource(db);
+    this.#options = { heartbeatMs: 0, deadlineMs: 1000, maxChangedUnits: 50_000, ...options };
+  }
+
+  /**
+   * Starts listening and returns the cache. PostgreSQL gets a heartbeat every second unless
+   * `heartbeatMs` says otherwise; PGlite (one process, in-process delivery) needs none.
+   */
+  static async open(
+    database: Pick<OpenedDatabase, "db" | "kind" | "listen">,
+    options: ConfigCacheOptions = {},
+  ): Promise<ConfigCache> {
+    const heartbeatMs = options.heartbeatMs ?? (database.kind === "postgres" ? 1000 : 0);
+    const cache = new ConfigCache(database.db, { ...options, heartbeatMs });
+    cache.#unlisten = await database.listen(
+      CONFIG_CHANNEL,
+      (payload) => cache.#onNotify(payload),
+      () => cache.#trust(),
+    );
+    if (heartbeatMs > 0) {
+      const heartbeat = setInterval(() => cache.#beat(), heartbeatMs);
+      Deno.unrefTimer(heartbeat);
+      cache.#heartbeat = heartbeat;
+    }
+    return cache;
+  }
+
+  /** Whether answers come from memory (false: from the database, until trust is regained). */
+  get trusted(): boolean {
+    return this.#trusted;
+  }
+
+  /** Stops listening and waits for arm writes in progress. */
+  async close(): Promise<void> {
+    clearInterval(this.#heartbeat);
+    this.#trusted = false;
+    const unlisten = this.#unlisten;
+    this.#unlisten = null;
+    await this.#flushing;
+    await unlisten?.();
+    for (const resolve of this.#waiters.values()) resolve();
+  }
+
+  sdkKey(keyHash: string): Promise<SdkKey | null> {
+    if (!this.#trusted) return this.#count(() => this.#direct.sdkKey(keyHash));
+    if (this.#keys.size >= MAX_KEYS) this.#keys = new Map();
+    return remember(
+      this.#keys,
+      keyHash,
+      () => this.#count(() => findActiveSdkKey(this.#db, keyHash)),
+    );
+  }
+
+  peekSdkKey(keyHash: string): SdkKey | null | undefined {
+    return this.#trusted ? settled(this.#keys.get(keyHash)) : undefined;
+  }
+
+  peekExperiment(bankId: string, key: string): SdkExperiment | null | undefined {
+    return this.#trusted ? settled(this.#experiments.get(bankId)?.get(key)) : undefined;
+  }
+
+  peekFacts(bankId: string, unit: string, channel: string | null): CustomerFacts | undefined {
+    return this.#trusted ? this.#customers.get(bankId)?.peek(unit, channel) : undefined;
+  }
+
+  /** Marks the cached key used now before writing it, so one request writes, not all. */
+  touchSdkKey(key: SdkKey, now: Date): Promise<void> {
+    key.lastUsedAt = now;
+    return this.#count(() => touchSdkKey(this.#db, key.id, now));
+  }
+
+  async experiments(
+    bankId: string,
+    keys: readonly string[],
+  ): Promise<Map<string, SdkExperiment>> {
+    if (!this.#trusted) return await this.#count(() => this.#direct.experiments(bankId, keys));
+    let bank = this.#experiments.get(bankId);
+    if (!bank || bank.size >= MAX_EXPERIMENT_KEYS) {
+      bank = new Map();
+      this.#experiments.set(bankId, bank);
+    }
+    const missing = [...new Set(keys)].filter((k) => !bank.has(k));
+    if (missing.length) {
+      const load = this.#count(() => experimentsByKeys(this.#db, bankId, missing));
+      for (const key of missing) {
+        remember(bank, key, () => load.then((found) => found.get(key) ?? null));
+      }
+    }
+    const found = new Map<string, SdkExperiment>();
+    for (const experiment of await Promise.all(keys.map((key) => bank.get(key)!))) {
+      if (experiment) found.set(experiment.key, experiment);
+    }
+    return found;
+  }
+
+  async customerFacts(
+    bankId: string,
+    units: readonly string[],
+    channel: string | null,
+  ): Promise<Map<string, CustomerFacts>> {
+    if (!this.#trusted) {
+      return await this.#count(() => this.#direct.customerFacts(bankId, units, channel));
+    }
+    let bank = this.#customers.get(bankId);
+    if (!bank) {
+      const created = new BankCustomers(this.#db, bankId, () => this.stats.databaseQueries++);
+      this.#customers.set(bankId, created);
+      created.ready.catch(() => {
+        if (this.#customers.get(bankId) === created) this.#customers.delete(bankId);
+      });
+      bank = created;
+    }
+    const facts = await bank.facts(units, channel);
+    if (bank.changedCount > this.#options.maxChangedUnits) this.#reload(bankId);
+    return facts;
+  }
+
+  async storedArms(
+    experiment: SdkExperiment,
+    units: readonly string[],
+  ): Promise<Map<string, string>> {
+    if (!this.#trusted) return await this.#count(() => this.#direct.storedArms(experiment, units));
+    const known = this.#arms;
+    const arms = new Map<string, string>();
+    const unknown: ArmLookup[] = [];
+    for (const unit of units) {
+      const variant = known.get(armKey(experiment.id, unit));
+      if (variant) arms.set(unit, variant);
+      else unknown.push({ experimentId: experiment.id, unit, variant: null });
+    }
+    if (unknown.length) {
+      const read = await this.#count(() => readArms(this.#db, unknown));
+      for (const { unit } of unknown) {
+        const variant = read.get(armKey(experiment.id, unit));
+        if (variant) arms.set(unit, this.#knowArm(known, experiment.id, unit, variant));
+      }
+    }
+    return arms;
+  }
+
+  /**
+   * Arms already known answer from memory; the others are stored by the next group write,
+   * which takes every request waiting at that moment into one statement.
+   */
+  async stickArms(
+    experiment: SdkExperiment,
+    picks: ReadonlyMap<string, string | null>,
+    now: Date,
+  ): Promise<Map<string, string>> {
+    if (!this.#trusted) {
+      return await this.#count(() => this.#direct.stickArms(experiment, picks, now));
+    }
+    const known = this.#arms;
+    const arms = new Map<string, string>();
+    const unknown = new Map<string, string | null>();
+    for (const [unit, pick] of picks) {
+      const variant = known.get(armKey(experiment.id, unit));
+      if (variant) arms.set(unit, variant);
+      else unknown.set(unit, pick);
+    }
+    if (unknown.size) {
+      const stored = await this.#enqueue(stickyRows(experiment, unknown, now));
+      for (const unit of unknown.keys()) {
+        const variant = stored.get(armKey(experiment.id, unit));
+        if (variant) arms.set(unit, this.#knowArm(known, experiment.id, unit, variant));
+      }
+    }
+    return arms;
+  }
+
+  /** Returns once this instance has seen every change committed before the call. */
+  async sync(): Promise<void> {
+    if (!this.#unlisten) return;
+    if (!(await this.#roundTrip())) this.#distrust();
+  }
+
+  #knowArm(known: Map<string, string>, experimentId: string, unit: string, variant: string) {
+    if (known === this.#arms) {
+      if (known.size >= MAX_ARMS) this.#arms = new Map();
+      this.#arms.set(armKey(experimentId, unit), variant);
+    }
+    return variant;
+  }
+
+  #enqueue(rows: Array<StickyArm | ArmLookup>): Promise<Map<string, string>> {
+    return new Promise((resolve, reject) => {
+      this.#queue.push({ rows, resolve, reject });
+      this.#flushing ??= this.#drain();
+    });
+  }
+
+  async #drain(): Promise<void> {
+    while (this.#queue.length) {
+      const batch = this.#queue.splice(0);
+      const rows = batch.flatMap((p) => p.rows);
+      try {
+        this.stats.armWrites++;
+        this.stats.armsWritten += rows.length;
+        const stored = await this.#count(() => storeArms(this.#db, rows));
+        for (const p of batch) p.resolve(stored);
+      } catch (error) {
+        for (const p of batch) p.reject(error);
+      }
+    }
+    this.#flushing = null;
+  }
+
+  #count<T>(query: () => Promise<T>): Promise<T> {
+    this.stats.databaseQueries++;
+    return query();
+  }
+
+  /** Sends a notification and waits for it; false when it is not back within the deadline. */
+  async #roundTrip(): Promise<boolean> {
+    const token = crypto.randomUUID();
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const arrived = new Promise<boolean>((resolve) => {
+      this.#waiters.set(token, () => resolve(true));
+      timer = setTimeout(() => resolve(false), this.#options.deadlineMs);
+    });
+    try {
+      await sql`select pg_notify(${CONFIG_CHANNEL}, ${`sync:${token}`})`.execute(this.#db);
+      return await arrived;
+    } catch {
+      return false;
+    } finally {
+      clearTimeout(timer);
+      this.#waiters.delete(token);
+    }
+  }
+
+  async #beat() {
+    if (this.#beating || !this.#unlisten) return;
+    this.#beating = true;
+    try {
+      if (await this.#roundTrip()) {
+        if (!this.#trusted) this.#trust();
+      } else this.#distrust();
+    } finally {
+      this.#beating = false;
+    }
+  }
+
+  #onNotify(payload: string) {
+    this.stats.notifications++;
+    if (payload.startsWith("sync:")) {
+      this.#waiters.get(payload.slice(5))?.();
+    } else if (payload.startsWith("e:")) {
+      this.#experiments.delete(payload.slice(2));
+    } else if (payload.startsWith("c:")) {
+      const rest = payload.slice(2);
+      const colon = rest.indexOf(":");
+      if (colon < 0) {
+        this.#customers.delete(rest);
+        this.#reloading.delete(rest);
+      } else {
+        const bankId = rest.slice(0, colon);
+        const unit = rest.slice(colon + 1);
+        this.#customers.get(bankId)?.markChanged(unit);
+        this.#reloading.get(bankId)?.markChanged(unit);
+      }
+    } else if (payload.startsWith("k:")) {
+      this.#keys.delete(payload.slice(2));
+    } else if (payload === "a") {
+      this.#arms = new Map();
+    } else if (payload === "*") {
+      this.#flush();
+    }
+  }
+
+  /** Loads a bank afresh in the background; changes keep reaching both until it replaces. */
+  #reload(bankId: string) {
+    if (this.#reloading.has(bankId)) return;
+    const fresh = new BankCustomers(this.#db, bankId, () => this.stats.databaseQueries++);
+    this.#reloading.set(bankId, fresh);
+    fresh.ready.then(
+      () => {
+        if (this.#reloading.get(bankId) !== fresh) return;
+        this.#reloading.delete(bankId);
+        this.#customers.set(bankId, fresh);
+      },
+      () => this.#reloading.get(bankId) === fresh && this.#reloading.delete(bankId),
+    );
+  }
+
+  #flush() {
+    this.stats.flushes++;
+    this.#keys = new Map();
+    this.#experiments = new Map();
+    this.#customers = new Map();
+    this.#reloading = new Map();
+    this.#arms = new Map();
+  }
+
+  /** Listening (again): whatever was missed meanwhile is dropped. */
+  #trust() {
+    this.#flush();
+    this.#trusted = true;
+  }
+
+  #distrust() {
+    if (!this.#trusted) return;
+    this.#trusted = false;
+    this.#flush();
+  }
+}
