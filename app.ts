@@ -2,9 +2,11 @@
  * Builds the Hono app: plugins (middleware) in their fixed order, then the routes. No I/O at
  * import: `main.ts` and the tests pass the opened database and configuration in.
  *
- * Order: logger → security headers → deps/clock/limiters → locale → body limit → CSRF →
- * calculator rate limit → static files and /healthz → SDK key auth (/api/v1/*) → session and
- * the sign-in allow-list → API and page routes.
+ * Order: logger → deps/clock/limiters → the SDK API (/api/v1/*: its own JSON security headers,
+ * body limit, SDK key auth, routes; it needs nothing below, and the assignment call is a hot
+ * path) → security headers → config sync after writes → locale → body limit → CSRF →
+ * calculator rate limit → static files and /healthz → session and the sign-in allow-list → API
+ * and page routes.
  */
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
@@ -16,17 +18,19 @@ import { requestLogger } from "./plugins/logger.ts";
 import { securityHeaders } from "./plugins/security_headers.ts";
 import { csrfProtection } from "./plugins/csrf.ts";
 import { calculatorRateLimit, createThrottles } from "./plugins/rate_limit.ts";
+import { syncConfigAfterWrites } from "./plugins/config_sync.ts";
 import { sdkAuth } from "./plugins/sdk_auth.ts";
+import { sdkHeaders } from "./plugins/sdk_headers.ts";
 import { session } from "./plugins/session.ts";
 import { staticRoutes } from "./plugins/assets.ts";
 import { pageRoutes } from "./routes/pages.ts";
 import { apiRoutes } from "./routes/api/mod.ts";
+import sdkApi from "./routes/api/v1/mod.ts";
 import healthz from "./routes/healthz.ts";
 
 export function createApp(deps: AppDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   if (deps.config.logRequests) app.use(requestLogger());
-  app.use(securityHeaders());
   const now = deps.now ?? (() => new Date());
   const throttles = createThrottles(deps.limits ?? {}, now);
   app.use(async (c, next) => {
@@ -36,18 +40,22 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     c.set("throttles", throttles);
     await next();
   });
-  app.use(locale());
-  app.use(bodyLimit({
+  const limitBody = bodyLimit({
     maxSize: deps.config.bodyLimit,
     onError: () => {
       throw new AppError(413, "PAYLOAD_TOO_LARGE", "Request body is larger than 1 MiB");
     },
-  }));
+  });
+  app.use("/api/v1/*", sdkHeaders(), limitBody, sdkAuth());
+  app.route("/api/v1", sdkApi);
+  app.use(securityHeaders());
+  app.use(syncConfigAfterWrites());
+  app.use(locale());
+  app.use(limitBody);
   app.use(csrfProtection());
   app.use(calculatorRateLimit());
   app.route("/", staticRoutes());
   app.route("/", healthz);
-  app.use("/api/v1/*", sdkAuth());
   app.use(session());
   app.route("/api", apiRoutes());
   app.route("/", pageRoutes());

@@ -7,6 +7,7 @@
 import { createApp } from "./app.ts";
 import { startBanditScheduler } from "./db/bandits.ts";
 import { openDatabase } from "./db/client.ts";
+import { ConfigCache } from "./db/config_cache.ts";
 import { migrateToLatest } from "./db/migrate.ts";
 import { seedIfEmpty, type SeedResult } from "./db/seed.ts";
 import { readConfig } from "./fresh.config.ts";
@@ -27,7 +28,9 @@ const seed = await seedIfEmpty(database.db, {
 const { manifest, built } = await ensureIslandsBuilt();
 await ensureSdkBuilt();
 const assets = await loadAssets(manifest.entry);
-const app = createApp({ db: database.db, config, assets });
+// SDK keys, experiments and customers in memory, invalidated by notifications from any instance.
+const configCache = await ConfigCache.open(database);
+const app = createApp({ db: database.db, config, assets, configCache });
 
 const server = Deno.serve({
   port: config.port,
@@ -53,6 +56,7 @@ async function shutdown(signal: string) {
   stopping = true;
   console.log(`${signal} received: finishing in-flight requests…`);
   await server.shutdown();
+  await configCache.close();
   await stopScheduler();
   await database.close();
   console.log("Lensloop stopped.");

@@ -1,6 +1,8 @@
 import type { Kysely } from "kysely";
 import type { Config } from "../fresh.config.ts";
+import type { ConfigCache } from "../db/config_cache.ts";
 import type { Database, Role } from "../db/schema.ts";
+import type { SdkSource } from "../db/sdk_experiments.ts";
 import type { Locale, Translate } from "../lib/i18n/mod.ts";
 import type { Scope } from "../lib/scope.ts";
 import type { Assets } from "./assets.ts";
@@ -15,6 +17,8 @@ export interface AppDeps {
   now?: () => Date;
   /** Overrides of the abuse limits (tests use small numbers). */
   limits?: Partial<Limits>;
+  /** SDK configuration in memory (`main.ts` opens one); without it SDK requests read the database. */
+  configCache?: ConfigCache;
 }
 
 /** The signed-in user, as the session plugin resolves it. */
@@ -43,6 +47,8 @@ export interface AppEnv {
     scope: Scope;
     /** For SDK requests: the bank the Bearer key belongs to. */
     sdkBankId: string;
+    /** For SDK requests: where keys, experiments and customers are read (memory or database). */
+    sdk: SdkSource;
     /** The app's clock: use instead of `new Date()` where expiry is decided. */
     now: () => Date;
     /** The in-memory abuse limiters of this app instance. */
