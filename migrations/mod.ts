@@ -6,6 +6,7 @@ import * as m0002 from "./0002_event_units.ts";
 import * as m0003 from "./0003_event_covariate.ts";
 import * as m0004 from "./0004_bandit_loop.ts";
 import * as m0005 from "./0005_config_notify.ts";
+import * as m0006 from "./0006_unit_pending.ts";
 
 export const migrations: Record<string, Migration> = {
   "0001_initial": m0001,
@@ -13,4 +14,5 @@ export const migrations: Record<string, Migration> = {
   "0003_event_covariate": m0003,
   "0004_bandit_loop": m0004,
   "0005_config_notify": m0005,
+  "0006_unit_pending": m0006,
 };
