@@ -1,85 +1,107 @@
 /**
- * `deno task bench`: load tests measured side by side with a reference in the same run, since
- * the machines are shared and noisy. Needs Debian's `wrk`. Each server runs in its own process
- * (pinned to core 0 when `taskset` exists) and the load generator on core 1.
+ * `deno task bench` (after `deno bench`, the statistics engine): the hot paths measured beside
+ * a reference taken in the same run, since the machines are shared and noisy. Needs Debian's
+ * `wrk` and a PostgreSQL server (`BENCH_DATABASE_URL`, default the local one); runs the app
+ * (`main.ts`) on a throwaway database that it drops at the end. Servers run pinned to core 0,
+ * load generators to core 1 (`taskset`); PostgreSQL runs where the OS puts it.
  *
- *   healthz: the app's `GET /healthz` (a database round trip on embedded PGlite) against a bare
- *            `Deno.serve` JSON answer.
+ *   assignment  single A/B assignment vs a bare `Deno.serve` JSON answer; a bandit's first
+ *               calls; batches of 10,000 units              (bench/assignment.ts)
+ *   ingest      events through the API vs COPY of the same rows (bench/ingest.ts)
+ *   results     results API at 10 thousand and 10 million events (bench/results.ts)
+ *   pages       JavaScript per page, gzipped, and server time     (bench/pages.ts)
+ *
+ * `BENCH_ONLY=assignment,ingest` runs some; `BENCH_DURATION` (default 5s), `BENCH_CONNECTIONS`
+ * (50), `BENCH_ROUNDS` (3), `BENCH_EVENTS` (200,000) and `BENCH_RESULTS_EVENTS` (10,000,000) tune.
  */
-const DURATION = Deno.env.get("BENCH_DURATION") ?? "5s";
-const CONNECTIONS = Deno.env.get("BENCH_CONNECTIONS") ?? "50";
-const hasTaskset = await new Deno.Command("sh", { args: ["-c", "command -v taskset"] }).output()
-  .then((r) => r.success);
+import postgres from "postgres";
+import { type BenchContext, type Row, startServer, throwawayDatabase } from "./_lib.ts";
+import { assignmentBenchmarks, seedCustomers } from "./assignment.ts";
+import { ingestionBenchmark } from "./ingest.ts";
+import { pageBenchmarks } from "./pages.ts";
+import { resultsBenchmark } from "./results.ts";
 
-function pinned(core: number, args: string[]): [string, string[]] {
-  return hasTaskset ? ["taskset", ["-c", String(core), ...args]] : [args[0], args.slice(1)];
-}
-
-async function startServer(script: string, env: Record<string, string>) {
-  const [cmd, args] = pinned(0, [Deno.execPath(), "run", "-A", script]);
-  const child = new Deno.Command(cmd, {
-    args,
-    env: { ...env, RUST_BACKTRACE: "0" },
-    stdout: "piped",
-    stderr: "inherit",
-  })
-    .spawn();
-  const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
-  let text = "";
-  while (!/running at|listening/i.test(text)) {
-    const { value, done } = await reader.read();
-    if (done) throw new Error(`${script} exited before listening:\n${text}`);
-    text += value;
-  }
-  (async () => {
-    while (!(await reader.read()).done) { /* drain */ }
-  })();
-  return {
-    stop: async () => {
-      child.kill("SIGTERM");
-      await child.status;
-    },
-  };
-}
-
-async function wrk(url: string) {
-  const [cmd, args] = pinned(1, [
-    "wrk",
-    "-t1",
-    `-c${CONNECTIONS}`,
-    `-d${DURATION}`,
-    "--latency",
-    url,
-  ]);
-  const out = new TextDecoder().decode((await new Deno.Command(cmd, { args }).output()).stdout);
-  const rps = Number(out.match(/Requests\/sec:\s+([\d.]+)/)?.[1]);
-  const p99 = out.match(/99%\s+([\d.]+)(us|ms|s)/);
-  const p99ms = p99
-    ? Number(p99[1]) * ({ us: 0.001, ms: 1, s: 1000 } as Record<string, number>)[p99[2]]
-    : NaN;
-  return { rps, p99ms };
-}
+const SECTIONS = {
+  assignment: assignmentBenchmarks,
+  ingest: ingestionBenchmark,
+  results: resultsBenchmark,
+  pages: pageBenchmarks,
+};
+const only = (Deno.env.get("BENCH_ONLY") ?? Object.keys(SECTIONS).join(",")).split(",");
+if (only.includes("pages") && !only.includes("results")) only.unshift("results"); // its page
 
 if (!(await new Deno.Command("sh", { args: ["-c", "command -v wrk"] }).output()).success) {
   console.error("wrk is missing: apt-get install -y wrk");
   Deno.exit(1);
 }
-const bare = await startServer("bench/bare_server.ts", { PORT: "18101" });
-const bareResult = await wrk("http://127.0.0.1:18101/");
-await bare.stop();
-const app = await startServer("main.ts", {
-  PORT: "18102",
-  HOST: "127.0.0.1",
-  DATABASE_URL: "memory://",
-  LOG_REQUESTS: "0",
-  SEED_DEMO: "0",
-});
-const appResult = await wrk("http://127.0.0.1:18102/healthz");
-await app.stop();
+
+const serverUrl = Deno.env.get("BENCH_DATABASE_URL") ??
+  "postgres://postgres@127.0.0.1:5432/postgres";
+const database = await throwawayDatabase(serverUrl);
+const sdkKey = `ll_bench_${crypto.randomUUID().replaceAll("-", "")}`;
+const adminPassword = `bench-${crypto.randomUUID()}`;
+const servers: Array<{ stop(): Promise<void> }> = [];
+const sql = postgres(database.url, { max: 2, onnotice: () => {} });
+const rows: Row[] = [];
+try {
+  const appEnv = {
+    PORT: "18102",
+    HOST: "127.0.0.1",
+    DATABASE_URL: database.url,
+    SEED_DEMO: "1",
+    SDK_KEY: sdkKey,
+    ADMIN_EMAIL: "admin@bench.local",
+    ADMIN_PASSWORD: adminPassword,
+    LOG_REQUESTS: "0",
+  };
+  // First start: migrations and the demo data; then the benchmark data; then a fresh process,
+  // so no notification of that bulk load is still on its way when measuring starts.
+  await (await startServer("main.ts", appEnv)).stop();
+  await seedCustomers(sql);
+  const app = await startServer("main.ts", appEnv);
+  servers.push(app);
+  const bare = await startServer("bench/bare_server.ts", { PORT: "18101" });
+  servers.push(bare);
+  const ctx: BenchContext = {
+    app,
+    bare,
+    sql,
+    databaseUrl: database.url,
+    sdkKey,
+    adminEmail: "admin@bench.local",
+    adminPassword,
+    duration: Deno.env.get("BENCH_DURATION") ?? "5s",
+    connections: Number(Deno.env.get("BENCH_CONNECTIONS") ?? 50),
+    rounds: Number(Deno.env.get("BENCH_ROUNDS") ?? 3),
+  };
+  for (const [name, section] of Object.entries(SECTIONS)) {
+    if (!only.includes(name)) continue;
+    console.log(`${name}…`);
+    rows.push(...await section(ctx));
+  }
+} finally {
+  await sql.end();
+  for (const server of servers.reverse()) await server.stop();
+  await database.drop();
+}
+
+const header = ["benchmark", "measured", "reference", "ratio", "goal", "met"];
+const table = rows.map((r) => [
+  r.benchmark,
+  r.measured,
+  r.reference,
+  r.ratio,
+  r.goal,
+  r.met === null ? "" : r.met ? "yes" : "NO",
+]);
+const widths = header.map((h, i) => Math.max(h.length, ...table.map((r) => r[i].length)));
+const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i])).join(" | ")} |`;
 console.log(
-  `healthz: app ${appResult.rps.toFixed(0)} req/s (p99 ${
-    appResult.p99ms.toFixed(2)
-  } ms), bare Deno.serve ${bareResult.rps.toFixed(0)} req/s (p99 ${
-    bareResult.p99ms.toFixed(2)
-  } ms), ratio ${(appResult.rps / bareResult.rps).toFixed(2)}`,
+  [
+    "",
+    `${new Date().toISOString().slice(0, 10)}, ${navigator.hardwareConcurrency} cores`,
+    line(header),
+    line(widths.map((w) => "-".repeat(w))),
+    ...table.map(line),
+  ].join("\n"),
 );
