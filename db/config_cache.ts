@@ -118,6 +118,8 @@ export class ConfigCache implements SdkSource {
   #waiters = new Map<string, () => void>();
   #queue: Pending[] = [];
   #flushing: Promise<void> | null = null;
+  /** Every query the cache has in flight, so `close()` can wait for them. */
+  readonly #inflight = new Set<Promise<unknown>>();
   #heartbeat: ReturnType<typeof setInterval> | undefined;
   #beating = false;
   #unlisten: (() => Promise<void>) | null = null;
@@ -156,13 +158,18 @@ export class ConfigCache implements SdkSource {
     return this.#trusted;
   }
 
-  /** Stops listening and waits for arm writes in progress. */
+  /**
+   * Stops listening and waits for its queries in flight (loads, background reloads, arm
+   * writes, heartbeats); afterwards every call goes to the database.
+   */
   async close(): Promise<void> {
     clearInterval(this.#heartbeat);
     this.#trusted = false;
     const unlisten = this.#unlisten;
     this.#unlisten = null;
-    await this.#flushing;
+    while (this.#inflight.size || this.#flushing) {
+      await Promise.allSettled([...this.#inflight, this.#flushing]);
+    }
     await unlisten?.();
     for (const resolve of this.#waiters.values()) resolve();
   }
@@ -229,7 +236,7 @@ export class ConfigCache implements SdkSource {
     }
     let bank = this.#customers.get(bankId);
     if (!bank) {
-      const created = new BankCustomers(this.#db, bankId, () => this.stats.databaseQueries++);
+      const created = new BankCustomers(this.#db, bankId, (query) => this.#count(query));
       this.#customers.set(bankId, created);
       created.ready.catch(() => {
         if (this.#customers.get(bankId) === created) this.#customers.delete(bankId);
@@ -331,9 +338,19 @@ export class ConfigCache implements SdkSource {
     this.#flushing = null;
   }
 
+  /** Runs one of the cache's queries: counted in the stats and tracked for `close()`. */
   #count<T>(query: () => Promise<T>): Promise<T> {
     this.stats.databaseQueries++;
-    return query();
+    return this.#track(query());
+  }
+
+  #track<T>(promise: Promise<T>): Promise<T> {
+    this.#inflight.add(promise);
+    promise.then(
+      () => this.#inflight.delete(promise),
+      () => this.#inflight.delete(promise),
+    );
+    return promise;
   }
 
   /** Sends a notification and waits for it; false when it is not back within the deadline. */
@@ -345,7 +362,9 @@ export class ConfigCache implements SdkSource {
       timer = setTimeout(() => resolve(false), this.#options.deadlineMs);
     });
     try {
-      await sql`select pg_notify(${CONFIG_CHANNEL}, ${`sync:${token}`})`.execute(this.#db);
+      await this.#track(
+        sql`select pg_notify(${CONFIG_CHANNEL}, ${`sync:${token}`})`.execute(this.#db),
+      );
       return await arrived;
     } catch {
       return false;
@@ -397,7 +416,7 @@ export class ConfigCache implements SdkSource {
   /** Loads a bank afresh in the background; changes keep reaching both until it replaces. */
   #reload(bankId: string) {
     if (this.#reloading.has(bankId)) return;
-    const fresh = new BankCustomers(this.#db, bankId, () => this.stats.databaseQueries++);
+    const fresh = new BankCustomers(this.#db, bankId, (query) => this.#count(query));
     this.#reloading.set(bankId, fresh);
     fresh.ready.then(
       () => {

@@ -43,18 +43,22 @@ export class BankCustomers {
   loadedRows = 0;
   readonly #db: Kysely<Database>;
   readonly #bankId: string;
-  readonly #onQuery: () => void;
+  readonly #query: <T>(query: () => Promise<T>) => Promise<T>;
   readonly #records = new Map<string, CustomerRecord>();
   readonly #optOuts = new Map<string, string[]>();
   readonly #changed = new Map<string, number>();
   #generation = 0;
   #loaded = false;
 
-  /** `onQuery` is called before each database query (the cache counts them). */
-  constructor(db: Kysely<Database>, bankId: string, onQuery: () => void = () => {}) {
+  /** `query` runs each database query (the cache counts and tracks them). */
+  constructor(
+    db: Kysely<Database>,
+    bankId: string,
+    query: <T>(query: () => Promise<T>) => Promise<T> = (q) => q(),
+  ) {
     this.#db = db;
     this.#bankId = bankId;
-    this.#onQuery = onQuery;
+    this.#query = query;
     this.ready = this.#load();
   }
 
@@ -108,8 +112,9 @@ export class BankCustomers {
   /** Reads changed units; keeps what was read unless a newer change came in meanwhile. */
   async #refresh(units: string[]): Promise<Map<string, UnitState>> {
     const generations = new Map(units.map((u) => [u, this.#changed.get(u)]));
-    this.#onQuery();
-    const { customers, optOuts } = await customerRecords(this.#db, this.#bankId, units);
+    const { customers, optOuts } = await this.#query(() =>
+      customerRecords(this.#db, this.#bankId, units)
+    );
     const states = new Map<string, UnitState>(
       units.map((u) => [u, { record: null, channels: [] }]),
     );
@@ -134,8 +139,7 @@ export class BankCustomers {
   async #load(): Promise<void> {
     let after: string | null = null;
     for (;;) {
-      this.#onQuery();
-      const page = await customerPage(this.#db, this.#bankId, after, PAGE_SIZE);
+      const page = await this.#query(() => customerPage(this.#db, this.#bankId, after, PAGE_SIZE));
       for (const r of page) this.#records.set(r.unit, r);
       this.loadedRows += page.length;
       if (page.length < PAGE_SIZE) break;
@@ -143,8 +147,7 @@ export class BankCustomers {
     }
     let last: { unit: string; channel: string } | null = null;
     for (;;) {
-      this.#onQuery();
-      const page = await optOutPage(this.#db, this.#bankId, last, PAGE_SIZE);
+      const page = await this.#query(() => optOutPage(this.#db, this.#bankId, last, PAGE_SIZE));
       for (const o of page) {
         const channels = this.#optOuts.get(o.unit);
         if (channels) channels.push(o.channel);
