@@ -1,5 +1,5 @@
 import { Hono } from "hono";
-import { type AcceptedEvent, ingestEvents } from "../../../db/events.ts";
+import { type AcceptedEvent, ingestEventBatch } from "../../../db/events.ts";
 import { assignUnits, type UnitAssignment } from "../../../db/sdk_experiments.ts";
 import type { AppEnv } from "../../../plugins/context.ts";
 import { describeIssues } from "../../../plugins/validate.ts";
@@ -38,7 +38,7 @@ events.post("/events", async (c) => {
   });
 
   // Eligibility comes from the SDK source (memory when the instance has a config cache); the
-  // answer is sent only after the transaction storing the events commits, so an accepted event
+  // answer is sent only after the transactions storing the events commit, so an accepted event
   // is durably stored.
   const experiments = await c.var.sdk.experiments(bankId, valid.map((e) => e.experiment));
   const assigned = new Map<string, Map<string, UnitAssignment>>();
@@ -89,9 +89,7 @@ events.post("/events", async (c) => {
       at: e.at,
     });
   }
-  const counts = await c.var.db.transaction().execute((trx) =>
-    ingestEvents(trx, bankId, accepted, now)
-  );
+  const counts = await ingestEventBatch(c.var.db, bankId, accepted, now);
   rejected.sort((a, b) => a.index - b.index);
   return sdkJson({ ...counts, rejected });
 });
