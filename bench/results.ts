@@ -62,10 +62,12 @@ export async function resultsBenchmark(ctx: BenchContext): Promise<Row[]> {
   const t0 = performance.now();
   const smallCount = await seedExperiment(ctx.sql, "results-10k", 10_000);
   const largeCount = await seedExperiment(ctx.sql, "results-10m", large);
+  const [{ bytes, rows }] = await ctx.sql`select pg_total_relation_size('events')::float8 as bytes,
+    (select count(*) from events)::float8 as rows`;
   console.log(
     `  seeded ${formatNumber(smallCount)} + ${formatNumber(largeCount)} events in ${
       formatNumber((performance.now() - t0) / 1000)
-    } s`,
+    } s; events table with its indexes: ${formatNumber(bytes / rows)} bytes per event`,
   );
   const cookie = await signIn(ctx);
   const measure = (key: string) =>

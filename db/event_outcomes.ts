@@ -13,6 +13,11 @@
  * stored events but no exposure yet (`unit_pending`); those customers are recomputed from all
  * their events. `value_sum_squares` is kept by adding `new² − old²`; with values of ordinary
  * size the rounding drift is far below anything displayed.
+ *
+ * The batch's customers travel as a JSON recordset, and each is looked up through a `lateral
+ * (… offset 0)` subquery: an index lookup per customer whatever the plan cache believes about
+ * table sizes. (A plain join's plan, cached per connection while the tables were small, hashed
+ * a sequential scan of all of `unit_outcomes` into every batch: ingestion slowed as it grew.)
  */
 import { sql, type Transaction } from "kysely";
 import {
@@ -102,8 +107,10 @@ async function readStored(trx: Trx, touched: Map<string, Touched>) {
     select p.e as experiment_id, p.u as unit, o.variant, o.first_exposure_at, o.converted_at,
       o.value_sum, o.covariate, m.unit is not null as pending
     from json_to_recordset(${json}::text::json) as p(e uuid, u text)
-    left join unit_outcomes o on o.experiment_id = p.e and o.unit = p.u
-    left join unit_pending m on m.experiment_id = p.e and m.unit = p.u
+    left join lateral (select * from unit_outcomes o
+      where o.experiment_id = p.e and o.unit = p.u offset 0) o on true
+    left join lateral (select m.unit from unit_pending m
+      where m.experiment_id = p.e and m.unit = p.u offset 0) m on true
     where o.unit is not null or m.unit is not null`.execute(trx);
   for (const r of rows) {
     const t = touched.get(`${r.experiment_id}\u0000${r.unit}`)!;
@@ -145,7 +152,8 @@ async function readHistory(trx: Trx, customers: Touched[]): Promise<Map<string, 
   }>`
     select e.experiment_id, e.unit, e.type, e.value, e.covariate, e.occurred_at
     from json_to_recordset(${json}::text::json) as p(e uuid, u text)
-    join events e on e.experiment_id = p.e and e.unit = p.u`.execute(trx);
+    cross join lateral (select * from events e
+      where e.experiment_id = p.e and e.unit = p.u offset 0) e`.execute(trx);
   for (const r of rows) {
     const key = `${r.experiment_id}\u0000${r.unit}`;
     const list = history.get(key) ?? [];

@@ -1,7 +1,8 @@
 /**
  * Sticky bandit arms in `assignments`: a unit keeps the first arm stored for it. Rows travel as
  * one JSON parameter (`json_to_recordset`), so a batch of 10,000 is one statement, the same on
- * PGlite and PostgreSQL.
+ * PGlite and PostgreSQL; look-ups go through `lateral (… offset 0)`, an index lookup per pair
+ * whatever plan is cached (see `event_outcomes.ts`).
  */
 import { type Kysely, sql, type Transaction } from "kysely";
 import type { Database } from "./schema.ts";
@@ -37,7 +38,8 @@ export async function readArms(
     const { rows } = await sql<{ experiment_id: string; unit: string; variant: string }>`
       select a.experiment_id, a.unit, a.variant
       from json_to_recordset(${json}::text::json) as p(e uuid, u text)
-      join assignments a on a.experiment_id = p.e and a.unit = p.u`.execute(db);
+      cross join lateral (select * from assignments a
+        where a.experiment_id = p.e and a.unit = p.u offset 0) a`.execute(db);
     for (const r of rows) arms.set(armKey(r.experiment_id, r.unit), r.variant);
   }
   return arms;
