@@ -14,7 +14,7 @@ import { AppError } from "./lib/errors.ts";
 import type { AppDeps, AppEnv } from "./plugins/context.ts";
 import { notFoundHandler, onError } from "./plugins/errors.ts";
 import { locale } from "./plugins/locale.ts";
-import { requestLogger } from "./plugins/logger.ts";
+import { requestLine, requestLogger } from "./plugins/logger.ts";
 import { securityHeaders } from "./plugins/security_headers.ts";
 import { csrfProtection } from "./plugins/csrf.ts";
 import { calculatorRateLimit, createThrottles } from "./plugins/rate_limit.ts";
@@ -27,6 +27,7 @@ import { pageRoutes } from "./routes/pages.ts";
 import { apiRoutes } from "./routes/api/mod.ts";
 import sdkApi from "./routes/api/v1/mod.ts";
 import healthz from "./routes/healthz.ts";
+import { fastAssignment } from "./routes/api/v1/fast_assignment.ts";
 
 export function createApp(deps: AppDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
@@ -62,4 +63,27 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.onError(onError);
   app.notFound(notFoundHandler(() => app.routes));
   return app;
+}
+
+/**
+ * The server's request handler: with a config cache, the assignment fast path first
+ * (`routes/api/v1/fast_assignment.ts`: it answers only what it can answer in full from memory),
+ * then the app. Logged like the app's own requests when request logging is on.
+ */
+export function createHandler(
+  deps: AppDeps,
+  app: Hono<AppEnv> = createApp(deps),
+): (request: Request, info?: Deno.ServeHandlerInfo) => Response | Promise<Response> {
+  const fetch = (request: Request, info?: Deno.ServeHandlerInfo) => app.fetch(request, info);
+  if (!deps.configCache) return fetch;
+  const fast = fastAssignment(deps.configCache, { now: deps.now ?? (() => new Date()) });
+  if (!deps.config.logRequests) return (request, info) => fast(request) ?? fetch(request, info);
+  const log = requestLine();
+  return (request, info) => {
+    const started = performance.now();
+    const response = fast(request);
+    if (!response) return fetch(request, info);
+    log("GET", new URL(request.url).pathname, response.status, performance.now() - started);
+    return response;
+  };
 }

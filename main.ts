@@ -4,7 +4,7 @@
  * down gracefully on SIGINT/SIGTERM (stop accepting, finish in-flight requests and the
  * schedule's round, close the database).
  */
-import { createApp } from "./app.ts";
+import { createHandler } from "./app.ts";
 import { startBanditScheduler } from "./db/bandits.ts";
 import { openDatabase } from "./db/client.ts";
 import { ConfigCache } from "./db/config_cache.ts";
@@ -30,7 +30,8 @@ await ensureSdkBuilt();
 const assets = await loadAssets(manifest.entry);
 // SDK keys, experiments and customers in memory, invalidated by notifications from any instance.
 const configCache = await ConfigCache.open(database);
-const app = createApp({ db: database.db, config, assets, configCache });
+// The app behind the assignment fast path (both read the cache).
+const handler = createHandler({ db: database.db, config, assets, configCache });
 
 const server = Deno.serve({
   port: config.port,
@@ -44,7 +45,7 @@ const server = Deno.serve({
       ms: Math.round(performance.now() - started),
     });
   },
-}, app.fetch);
+}, handler);
 
 // Bandits are reweighted on their own interval (15 minutes unless set); the round checks every
 // minute which are due. Several instances may run it: a lock per experiment keeps one row a round.

@@ -308,9 +308,10 @@ export function assignUnit(
 
 /**
  * Eligibility first; only an eligible unit gets a pick: the A/B formula, or for a bandit the
- * weighted pick under the allocation in force (`banditArm`, salted with its seed).
+ * weighted pick under the allocation in force (`banditArm`, salted with its seed). A bandit's
+ * pick is not its answer until stored (`assignUnits`); an A/B pick is.
  */
-function decide(
+export function decide(
   experiment: SdkExperiment,
   unit: string,
   facts: CustomerFacts,

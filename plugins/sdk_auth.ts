@@ -12,7 +12,8 @@ import { directSource } from "../db/sdk_experiments.ts";
 import { AppError } from "../lib/errors.ts";
 import type { AppEnv } from "./context.ts";
 
-const TOUCH_EVERY_MS = 60_000;
+/** How often a key's `last_used_at` is written, at most. */
+export const TOUCH_EVERY_MS = 60_000;
 const BEARER = /^Bearer ([A-Za-z0-9_\-.~+/=]{16,200})$/;
 
 function invalidKey(message: string): AppError {

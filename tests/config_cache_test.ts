@@ -4,11 +4,12 @@
  * reads reaches the cache, bandit arms are written in group commits, and a lost listening
  * connection makes the cache fall back to the database instead of answering from stale memory.
  * Changes made here directly in the database are followed by `cache.sync()`, the barrier the
- * app itself uses after its own writes.
+ * app itself uses after its own writes. Requests go through the server's handler
+ * (`createHandler`), so A/B assignments take the fast path whenever it can answer.
  */
 import assert from "node:assert/strict";
 import { sql } from "kysely";
-import { createApp } from "../app.ts";
+import { createHandler } from "../app.ts";
 import { ConfigCache, type ConfigCacheOptions } from "../db/config_cache.ts";
 import { readConfig } from "../fresh.config.ts";
 import { assignVariant } from "../lib/experiments/assignment.ts";
@@ -23,12 +24,16 @@ async function cachedApp(database: TestDatabase, options: ConfigCacheOptions = {
   await createTestApp(database.db); // seeds the demo bank and its key
   const cache = await ConfigCache.open(database, options);
   const config = { ...readConfig({ get: () => undefined }), logRequests: false };
-  const app = createApp({
+  const handler = createHandler({
     db: database.db,
     config,
     assets: await loadAssets(null),
     configCache: cache,
   });
+  const app = {
+    request: (path: string, init?: RequestInit) =>
+      handler(new Request(new URL(path, "http://localhost"), init)),
+  };
   const assign = async (key: string, unit: string) =>
     (await sdkCall(app, "GET", `/api/v1/experiments/${key}/assignment?unit=${unit}`)).body;
   return { app, cache, assign };

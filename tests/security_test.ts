@@ -132,7 +132,6 @@ testBothBackends(
       ["/", {}],
       ["/api/auth/me", {}],
       ["/admin/users", { headers: { cookie } }],
-      ["/api/v1/whoami", {}],
     ];
     for (const [path, init] of requests) {
       const res = await app.request(path, init);
@@ -146,6 +145,19 @@ testBothBackends(
     }
     const page = await (await app.request("/login")).text();
     assert.doesNotMatch(page, /<script(?![^>]*\bsrc=)[^>]*>/, "no inline script");
+    // The SDK API answers JSON to servers: nothing in it may load, run or be framed.
+    for (const path of ["/api/v1/whoami", "/api/v1/nope"]) {
+      const res = await app.request(path);
+      await res.body?.cancel();
+      assert.equal(res.status, 401, path);
+      assert.equal(
+        res.headers.get("content-security-policy"),
+        "default-src 'none'; frame-ancestors 'none'",
+        path,
+      );
+      assert.equal(res.headers.get("x-content-type-options"), "nosniff", path);
+      assert.equal(res.headers.get("cache-control"), "no-store", path);
+    }
   },
 );
 

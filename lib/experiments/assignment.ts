@@ -14,10 +14,18 @@ const encoder = new TextEncoder();
 /** FNV-1a, 32-bit, over the UTF-8 bytes of `text`; an unsigned integer below 2^32. */
 export function fnv1a32(text: string): number {
   let hash = FNV_OFFSET;
-  for (const byte of encoder.encode(text)) {
-    hash ^= byte;
-    hash = Math.imul(hash, FNV_PRIME) >>> 0;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code >= 0x80) return fnv1a32Bytes(encoder.encode(text)); // not ASCII: its UTF-8 bytes
+    hash = Math.imul(hash ^ code, FNV_PRIME);
   }
+  return hash >>> 0;
+}
+
+/** FNV-1a over bytes (ASCII text is its own UTF-8, so `fnv1a32` skips encoding it). */
+function fnv1a32Bytes(bytes: Uint8Array): number {
+  let hash = FNV_OFFSET;
+  for (const byte of bytes) hash = Math.imul(hash ^ byte, FNV_PRIME);
   return hash >>> 0;
 }
 
