@@ -186,6 +186,17 @@ export interface UnitOutcomesTable {
   covariate: number | null;
 }
 
+/**
+ * Customers with stored events but no exposure yet (conversions that came first): ingestion
+ * recomputes these from all their events (migration 0006). Written with raw SQL in
+ * `event_outcomes.ts`; typed here so queries through Kysely see it too.
+ */
+export interface UnitPendingTable {
+  experiment_id: string;
+  bank_id: string;
+  unit: string;
+}
+
 export interface DailyStatsTable {
   experiment_id: string;
   bank_id: string;
@@ -253,6 +264,7 @@ export interface Database {
   assignments: AssignmentsTable;
   events: EventsTable;
   unit_outcomes: UnitOutcomesTable;
+  unit_pending: UnitPendingTable;
   daily_stats: DailyStatsTable;
   sdk_keys: SdkKeysTable;
   allocations: AllocationsTable;
