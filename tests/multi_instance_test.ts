@@ -158,11 +158,25 @@ Deno.test({
       });
 
       await t.step("events sent to both at once are counted exactly once", async () => {
+        // Timed by the sender: an event without a time takes its arrival time, and these are
+        // sent all at once, so a conversion could arrive before its exposure and rightly not
+        // count (a conversion counts only after the customer's first exposure).
+        const { started_at } = await database.db.selectFrom("experiments").select("started_at")
+          .where("key", "=", "welcome-sms").executeTakeFirstOrThrow();
+        const exposedAt = new Date(started_at!.getTime() + 1).toISOString();
+        const convertedAt = new Date(started_at!.getTime() + 2).toISOString();
         const events = Array.from({ length: 300 }, (_, i) => {
           const unit = `E${i % 150}`;
           return i < 150
-            ? { id: `ev-${i}`, type: "exposure", experiment: "welcome-sms", unit }
-            : { id: `ev-${i}`, type: "conversion", experiment: "welcome-sms", unit, value: 5 };
+            ? { id: `ev-${i}`, type: "exposure", experiment: "welcome-sms", unit, at: exposedAt }
+            : {
+              id: `ev-${i}`,
+              type: "conversion",
+              experiment: "welcome-sms",
+              unit,
+              value: 5,
+              at: convertedAt,
+            };
         });
         const batches = [events.slice(0, 120), events.slice(100, 220), events.slice(200)];
         const answers = await Promise.all(
