@@ -74,7 +74,7 @@ export function createHandler(
   deps: AppDeps,
   app: Hono<AppEnv> = createApp(deps),
 ): (request: Request, info?: Deno.ServeHandlerInfo) => Response | Promise<Response> {
-  const fetch = (request: Request, info?: Deno.ServeHandlerInfo) => app.fetch(request, info);
+  const fetch = app.fetch;
   if (!deps.configCache) return fetch;
   const fast = fastAssignment(deps.configCache, { now: deps.now ?? (() => new Date()) });
   if (!deps.config.logRequests) return (request, info) => fast(request) ?? fetch(request, info);

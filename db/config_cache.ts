@@ -112,7 +112,6 @@ export class ConfigCache implements SdkSource {
   #trusted = false;
   #keys = new Map<string, Cached<SdkKey | null>>();
   #experiments = new Map<string, Map<string, Cached<SdkExperiment | null>>>();
-  #experimentsVersion = 0;
   #customers = new Map<string, BankCustomers>();
   #reloading = new Map<string, BankCustomers>();
   #arms = new Map<string, string>();
@@ -187,14 +186,6 @@ export class ConfigCache implements SdkSource {
 
   peekSdkKey(keyHash: string): SdkKey | null | undefined {
     return this.#trusted ? settled(this.#keys.get(keyHash)) : undefined;
-  }
-
-  /**
-   * Changes whenever an experiment this cache answered may have changed (a change notification,
-   * lost trust): an experiment peeked under one version stays right while the version stays.
-   */
-  get experimentsVersion(): number {
-    return this.#trusted ? this.#experimentsVersion : -1;
   }
 
   peekExperiment(bankId: string, key: string): SdkExperiment | null | undefined {
@@ -401,7 +392,6 @@ export class ConfigCache implements SdkSource {
       this.#waiters.get(payload.slice(5))?.();
     } else if (payload.startsWith("e:")) {
       this.#experiments.delete(payload.slice(2));
-      this.#experimentsVersion++;
     } else if (payload.startsWith("c:")) {
       const rest = payload.slice(2);
       const colon = rest.indexOf(":");
@@ -442,7 +432,6 @@ export class ConfigCache implements SdkSource {
     this.stats.flushes++;
     this.#keys = new Map();
     this.#experiments = new Map();
-    this.#experimentsVersion++;
     this.#customers = new Map();
     this.#reloading = new Map();
     this.#arms = new Map();

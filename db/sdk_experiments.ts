@@ -294,24 +294,33 @@ export function assignUnit(
   unit: string,
   options: { stick: boolean; now: Date },
 ): UnitAssignment | Promise<UnitAssignment> {
-  if (experiment.mode === "ab") {
-    const facts = experiment.status === "running"
-      ? source.peekFacts?.(experiment.bankId, unit, experiment.channel)
-      : UNKNOWN_CUSTOMER;
-    if (facts) {
-      const { variant, reason } = decide(experiment, unit, facts);
-      return { unit, variant, inExperiment: variant !== null, reason };
-    }
-  }
-  return assignUnits(source, experiment, [unit], options).then(([assignment]) => assignment);
+  return peekAssignment(source, experiment, unit) ??
+    assignUnits(source, experiment, [unit], options).then(([assignment]) => assignment);
+}
+
+/**
+ * One unit's A/B assignment from what the source holds in memory right now, or undefined (a
+ * bandit, whose pick is only its answer once stored, or facts not in memory).
+ */
+export function peekAssignment(
+  source: SdkSource,
+  experiment: SdkExperiment,
+  unit: string,
+): UnitAssignment | undefined {
+  if (experiment.mode !== "ab") return undefined;
+  const facts = experiment.status === "running"
+    ? source.peekFacts?.(experiment.bankId, unit, experiment.channel)
+    : UNKNOWN_CUSTOMER;
+  if (!facts) return undefined;
+  const { variant, reason } = decide(experiment, unit, facts);
+  return { unit, variant, inExperiment: variant !== null, reason };
 }
 
 /**
  * Eligibility first; only an eligible unit gets a pick: the A/B formula, or for a bandit the
- * weighted pick under the allocation in force (`banditArm`, salted with its seed). A bandit's
- * pick is not its answer until stored (`assignUnits`); an A/B pick is.
+ * weighted pick under the allocation in force (`banditArm`, salted with its seed).
  */
-export function decide(
+function decide(
   experiment: SdkExperiment,
   unit: string,
   facts: CustomerFacts,

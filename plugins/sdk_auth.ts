@@ -9,11 +9,16 @@
 import { createHash } from "node:crypto";
 import type { MiddlewareHandler } from "hono";
 import { directSource } from "../db/sdk_experiments.ts";
+import type { SdkKey } from "../db/sdk_keys.ts";
 import { AppError } from "../lib/errors.ts";
 import type { AppEnv } from "./context.ts";
 
-/** How often a key's `last_used_at` is written, at most. */
-export const TOUCH_EVERY_MS = 60_000;
+const TOUCH_EVERY_MS = 60_000;
+
+/** Whether a key's `last_used_at` is due to be written (at most once a minute). */
+export function touchDue(key: SdkKey, now: Date): boolean {
+  return !key.lastUsedAt || now.getTime() - key.lastUsedAt.getTime() >= TOUCH_EVERY_MS;
+}
 const BEARER = /^Bearer ([A-Za-z0-9_\-.~+/=]{16,200})$/;
 
 function invalidKey(message: string): AppError {
@@ -32,9 +37,7 @@ export function sdkAuth(): MiddlewareHandler<AppEnv> {
     const key = source.peekSdkKey?.(hash) ?? await source.sdkKey(hash);
     if (!key) throw invalidKey("The SDK key is unknown or revoked");
     const now = c.get("now")();
-    if (!key.lastUsedAt || now.getTime() - key.lastUsedAt.getTime() >= TOUCH_EVERY_MS) {
-      await source.touchSdkKey(key, now);
-    }
+    if (touchDue(key, now)) await source.touchSdkKey(key, now);
     c.set("sdkBankId", key.bankId);
     c.set("sdk", source);
     await next();

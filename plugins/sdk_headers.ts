@@ -37,13 +37,12 @@ export function sdkJsonText(json: string, status = 200): Response {
 }
 
 /**
- * Puts the SDK headers on answers not made by `sdkJson`: errors turned into JSON, and the 404
- * and 405 answers of paths and methods the API does not have.
+ * Puts the SDK headers on every answer that goes through the app, including those not made by
+ * `sdkJson`: errors turned into JSON, and the 404 and 405 of paths and methods the API lacks.
  */
 export function sdkHeaders(): MiddlewareHandler {
   return async (c, next) => {
     await next();
-    if (c.res.headers.get("cache-control") === "no-store") return; // made by `sdkJson`
     for (const [name, value] of SDK_HEADERS.slice(1)) c.res.headers.set(name, value);
   };
 }

@@ -35,7 +35,7 @@ async function setUp(database: TestDatabase, options: { log?: boolean } = {}) {
   const serve = (request: Request) => Promise.resolve(handler(request));
   // Warm up through the app: the key gets its last_used_at, the bank's customers are loaded.
   await serve(get("/api/v1/experiments/welcome-sms/assignment?unit=warm-up"));
-  return { cache, app, handler, fast, get, serve };
+  return { cache, app, fast, get, serve };
 }
 
 /** Status, body text and headers of an answer. */

@@ -13,7 +13,10 @@ export const FUTURE_TOLERANCE_MS = 5 * 60_000;
 
 export const CHANNELS = ["sms", "app_push", "in_app_banner", "coupon", "outbound_call", "wechat"];
 
-export const experimentKey = z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/, "Not an experiment key")
+/** What an experiment key looks like (also read by the assignment fast path). */
+export const EXPERIMENT_KEY = /^[a-z0-9][a-z0-9-]{0,63}$/;
+
+export const experimentKey = z.string().regex(EXPERIMENT_KEY, "Not an experiment key")
   .meta({ description: "The experiment's key (slug)", example: "welcome-sms" });
 
 export const unitId = z.string().min(1).max(128)
