@@ -2,20 +2,13 @@ import { Hono } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { renderPage } from "../components/render.tsx";
 import { AppError } from "../lib/errors.ts";
+import { safeNext } from "../lib/security/redirect.ts";
 import { audit } from "../plugins/audit.ts";
 import type { AppEnv } from "../plugins/context.ts";
 import { endSession } from "../plugins/session.ts";
 import { signIn } from "../plugins/sign_in.ts";
 
 const app = new Hono<AppEnv>();
-
-/** Only same-site paths may follow sign-in (no open redirect). */
-export function safeNext(next: unknown): string {
-  return typeof next === "string" && next.startsWith("/") && !next.startsWith("//") &&
-      !next.includes("\\")
-    ? next
-    : "/";
-}
 
 function LoginForm(
   props: { t: AppEnv["Variables"]["t"]; email: string; next: string; error?: string },

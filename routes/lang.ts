@@ -1,19 +1,13 @@
 import { Hono } from "hono";
 import { setCookie } from "hono/cookie";
 import { isLocale } from "../lib/i18n/mod.ts";
+import { safeNext } from "../lib/security/redirect.ts";
 import { LOCALE_COOKIE } from "../plugins/locale.ts";
 import type { AppEnv } from "../plugins/context.ts";
 
 const app = new Hono<AppEnv>();
 
-/** Only same-site paths may follow the switch (no open redirect). */
-function safeNext(next: string | undefined): string {
-  return next && next.startsWith("/") && !next.startsWith("//") && !next.includes("\\")
-    ? next
-    : "/";
-}
-
-/** The language toggle: remembers the choice in a cookie for a year and goes back. */
+/** The language toggle: remembers the choice in a cookie for a year and goes back (same-origin paths only: `safeNext`). */
 app.get("/lang/:locale", (c) => {
   const chosen = c.req.param("locale");
   if (!isLocale(chosen)) return c.notFound();
