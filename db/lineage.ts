@@ -74,3 +74,29 @@ export async function campaignChain(
     })),
   };
 }
+
+/** Position of an experiment in its promotion chain: 1 for one not promoted from another. */
+export async function chainDepth(db: Db, experimentId: string): Promise<number> {
+  const row = await sql<{ depth: string }>`
+    with recursive up(id, parent, depth) as (
+      select id, parent_experiment_id, 1 from experiments where id = ${experimentId}
+      union all
+      select e.id, e.parent_experiment_id, up.depth + 1
+      from experiments e join up on e.id = up.parent
+      where up.depth < 10000
+    )
+    select max(depth) as depth from up`.execute(db);
+  return Number(row.rows[0]?.depth ?? 1);
+}
+
+/** Which of `keys` a bank already uses. */
+export async function takenKeys(
+  db: Db,
+  bankId: string,
+  keys: readonly string[],
+): Promise<Set<string>> {
+  if (keys.length === 0) return new Set();
+  const rows = await db.selectFrom("experiments").select("key")
+    .where("bank_id", "=", bankId).where("key", "in", [...keys]).execute();
+  return new Set(rows.map((r) => r.key));
+}

@@ -142,17 +142,15 @@ testBothBackends(
 
     const first = [{ name: "control", weight: 1 }, { name: "bonus", weight: 1 }];
     const second = [{ name: "bonus", weight: 1 }, { name: "short", weight: 1 }];
-    for (const [key, variants] of [["act-1", first], ["act-2", second]] as const) {
-      await json(
-        await call(app, growth, "POST", "/api/experiments", {
-          key,
-          name: key,
-          campaignId: id,
-          variants,
-        }),
-        201,
-      );
-    }
+    await json(
+      await call(app, growth, "POST", "/api/experiments", {
+        key: "act-1",
+        name: "act-1",
+        campaignId: id,
+        variants: first,
+      }),
+      201,
+    );
     const a = await runIteration(
       app,
       growth,
@@ -162,6 +160,15 @@ testBothBackends(
     );
     await json(
       await call(app, growth, "POST", "/api/experiments/act-1/decide", { winner: "bonus" }),
+      200,
+    );
+    // Only an iteration promoted from act-1 joins its chain (issue 13 item 5).
+    await json(
+      await call(app, growth, "POST", "/api/experiments/act-1/promote", { key: "act-2" }),
+      201,
+    );
+    await json(
+      await call(app, growth, "PATCH", "/api/experiments/act-2", { variants: second }),
       200,
     );
     await runIteration(

@@ -142,6 +142,7 @@ testBothBackends("empty, undecided and one-step chains render sensibly", async (
     }, {
       ...base,
       key: "zero-base",
+      parent: "kept",
       iteration: 2,
       status: "decided",
       winner: "b",
@@ -153,3 +154,62 @@ testBothBackends("empty, undecided and one-step chains render sensibly", async (
   assert.equal(cell(kept, "zero-base", "lift"), "对照组转化率为 0");
   assert.match(kept, /有一轮的提升无法计算/);
 });
+
+testBothBackends(
+  "an experiment not promoted from the chain is shown apart and not compounded",
+  async (_t, { db }) => {
+    const { app } = await createTestApp(db);
+    const exec = await sessionCookie(db, DEMO_USERS.executive);
+    const base = { bankId: "CC2", campaignId: null, status: "decided" as const };
+    const path = await campaignWith(db, "Repayment", [
+      {
+        ...base,
+        key: "repay-1",
+        iteration: 1,
+        winner: "b",
+        arms: [["a", 4000, 80], ["b", 4000, 100]],
+      },
+      {
+        ...base,
+        key: "repay-2",
+        parent: "repay-1",
+        iteration: 2,
+        winner: "c",
+        arms: [["b", 4000, 100], ["c", 4000, 110]],
+      },
+      {
+        ...base,
+        key: "repay-bandit-v1",
+        iteration: 3,
+        winner: "coupon",
+        arms: [["plain", 3000, 60], ["coupon", 9000, 900]],
+      },
+    ]);
+    for (
+      const [lang, title, total] of [
+        ["zh-CN", "独立实验", /2 轮已决策迭代累计提升 \+37\.5%/],
+        [
+          "en",
+          "Standalone experiments",
+          /Compounded lift over the decided iterations \(2\): \+37\.5%/,
+        ],
+      ] as const
+    ) {
+      const html = await page(app, exec, path, lang);
+      const chain = html.match(/data-testid="iterations"[\s\S]*?<\/table>/)?.[0] ?? "";
+      const alone = html.match(/data-testid="standalone"[\s\S]*?<\/table>/)?.[0] ?? "";
+      assert.match(chain, /data-key="repay-1"[\s\S]*data-key="repay-2"/);
+      assert.doesNotMatch(chain, /repay-bandit-v1/);
+      assert.match(alone, new RegExp(`<h3>${title}</h3>`));
+      assert.match(alone, /data-key="repay-bandit-v1"/);
+      assert.doesNotMatch(alone, /step-compounded/);
+      assert.equal(cell(html, "repay-bandit-v1", "lift"), "+400.0%");
+      assert.match(html, total);
+      assert.deepEqual(islandProps(html).points.map((p: { iteration: number }) => p.iteration), [
+        0,
+        1,
+        2,
+      ]);
+    }
+  },
+);

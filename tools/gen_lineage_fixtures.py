@@ -12,6 +12,10 @@ Writes lib/experiments/testdata/{lineage,lineage_program}.json. Deterministic.
 - Both variances are cross-checked against the delta method done numerically: the gradient of
   p -> p_w/p_0 - 1 and of p -> sum ln(p_w,i / p_0,i) by central differences, times the diagonal
   covariance of the rates (the script stops if they disagree by more than 1e-6 relative).
+- Chain: only iterations linked by promotion (parentKey) compound. From each root (no parent among
+  the iterations) follow the promoted child (the first by iteration number); the longest chain is
+  the chain, ties to the earliest root. Every other iteration is listed under "standalone" with its
+  own step lift and no compounded lift.
 - Program: 100 x tested campaigns / campaigns, and 100 x numpy.median of the known lifts.
 """
 import datetime
@@ -93,10 +97,39 @@ def compound(done, z):
             "ci": [math.exp(centre - half) - 1, math.exp(centre + half) - 1], "reasons": []}
 
 
+def chain_of(ordered):
+    keys = {i["key"] for i in ordered}
+    child = {}
+    for i in ordered:
+        if i["parentKey"] in keys:
+            child.setdefault(i["parentKey"], i)
+    chains = []
+    for root in ordered:
+        if root["parentKey"] in keys:
+            continue
+        chain = [root]
+        while chain[-1]["key"] in child and child[chain[-1]["key"]] not in chain:
+            chain.append(child[chain[-1]["key"]])
+        chains.append(chain)
+    return max(chains, key=len) if chains else []  # max keeps the first of equal lengths
+
+
 def lineage(iterations, alpha):
     z = stats.norm.ppf(1 - alpha / 2)
+    ordered = sorted(iterations, key=lambda i: i["iteration"])
+    chain = chain_of(ordered)
+    standalone = []
+    for it in ordered:
+        if any(it is c for c in chain):
+            continue
+        entry = {"key": it["key"], "control": it["arms"][0]["variant"] if it["arms"] else None,
+                 "users": sum(a["users"] for a in it["arms"]), "result": None, "compounded": None,
+                 "winner": None}
+        if it["status"] == "decided":
+            entry.update(winner=it["winnerVariant"], result=step(it["arms"], it["winnerVariant"], z)[0])
+        standalone.append(entry)
     done, steps, series = [], [], []
-    for it in sorted(iterations, key=lambda i: i["iteration"]):
+    for it in chain:
         entry = {"key": it["key"], "control": it["arms"][0]["variant"] if it["arms"] else None,
                  "users": sum(a["users"] for a in it["arms"]), "result": None, "compounded": None,
                  "winner": None}
@@ -116,7 +149,8 @@ def lineage(iterations, alpha):
         steps.append(entry)
     if series:
         series.insert(0, {"iteration": 0, "lift": 0.0, "lower": 0.0, "upper": 0.0})
-    return {"confidence": 1 - alpha, "steps": steps, "compounded": compound(done, z), "series": series}
+    return {"confidence": 1 - alpha, "steps": steps, "standalone": standalone,
+            "compounded": compound(done, z), "series": series}
 
 
 def arms(*spec):
@@ -126,6 +160,10 @@ def arms(*spec):
 def it(key, iteration, status, winner, arm_list, mode="ab", parent=None):
     return {"key": key, "name": key, "iteration": iteration, "mode": mode, "status": status,
             "winnerVariant": winner, "parentKey": parent, "arms": arm_list}
+
+
+def linked(iteration, parent):
+    return {**iteration, "parentKey": parent}
 
 
 def lineage_cases():
@@ -150,8 +188,21 @@ def lineage_cases():
         ], 0.05),
         ("running and stopped iterations do not compound", [
             two[0],
-            it("r2", 2, "stopped", None, arms(("personal", 4000, 100), ("late", 4000, 130))),
-            it("r3", 3, "running", None, arms(("personal", 1000, 30), ("night", 1000, 20))),
+            it("r2", 2, "stopped", None, arms(("personal", 4000, 100), ("late", 4000, 130)), parent="w1"),
+            it("r3", 3, "running", None, arms(("personal", 1000, 30), ("night", 1000, 20)), parent="r2"),
+        ], 0.05),
+        ("an experiment made on its own in the campaign stands alone", two + [
+            it("repay-bandit-v1", 3, "decided", "红包", arms(("plain", 3000, 60), ("红包", 9000, 400), ("短信", 2000, 41)), mode="bandit"),
+            it("r4", 4, "running", None, arms(("plain", 500, 9), ("night", 500, 12))),
+        ], 0.05),
+        ("the longer of two chains is the chain", [
+            it("a1", 1, "decided", "b", arms(("a", 5000, 150), ("b", 5000, 190))),
+            it("b1", 2, "decided", "c", arms(("a", 6000, 150), ("c", 6000, 170))),
+            it("b2", 3, "decided", "d", arms(("c", 7000, 200), ("d", 7000, 240)), parent="b1"),
+        ], 0.05),
+        ("two unlinked iterations: the earlier one is the chain", [
+            it("e2", 2, "decided", "b", arms(("a", 5000, 150), ("b", 5000, 190))),
+            it("e1", 1, "decided", "b", arms(("a", 4000, 100), ("b", 4000, 130))),
         ], 0.05),
         ("a bandit step", [
             two[0],
@@ -159,21 +210,22 @@ def lineage_cases():
         ], 0.05),
         ("a winner that lost ground", [
             it("n1", 1, "decided", "b", arms(("a", 10000, 300), ("b", 10000, 285))),
-            two[1],
+            linked(two[1], "n1"),
         ], 0.05),
         ("a zero baseline breaks the product", [
             it("z1", 1, "decided", "b", arms(("a", 800, 0), ("b", 800, 12))),
-            two[1],
+            linked(two[1], "z1"),
         ], 0.05),
         ("a winner with no conversions", [it("z2", 1, "decided", "b", arms(("a", 1000, 30), ("b", 1000, 0)))], 0.05),
         ("a winner with no users", [it("z3", 1, "decided", "b", arms(("a", 1000, 30), ("b", 0, 0)))], 0.05),
-        ("an unknown winner", [it("z4", 1, "decided", "gone", arms(("a", 1000, 30), ("b", 1000, 40))), two[1]], 0.05),
+        ("an unknown winner", [it("z4", 1, "decided", "gone", arms(("a", 1000, 30), ("b", 1000, 40))), linked(two[1], "z4")], 0.05),
         ("very large n", [
             it("l1", 1, "decided", "b", arms(("a", 10_000_000, 200_000), ("b", 10_000_000, 203_000))),
-            it("l2", 2, "decided", "c", arms(("b", 12_000_000, 243_000), ("c", 11_000_000, 224_000))),
+            it("l2", 2, "decided", "c", arms(("b", 12_000_000, 243_000), ("c", 11_000_000, 224_000)), parent="l1"),
         ], 0.05),
         ("six steps", [
-            it(f"s{i}", i, "decided", "v", arms(("c", 10000 + 500 * i, 200 + 10 * i), ("v", 10000 + 400 * i, 230 + 9 * i)))
+            it(f"s{i}", i, "decided", "v", arms(("c", 10000 + 500 * i, 200 + 10 * i), ("v", 10000 + 400 * i, 230 + 9 * i)),
+               parent=f"s{i - 1}" if i > 1 else None)
             for i in range(1, 7)
         ], 0.05),
         ("no decided step", [it("d1", 1, "draft", None, arms(("a", 0, 0), ("b", 0, 0)))], 0.05),

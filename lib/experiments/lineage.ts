@@ -17,6 +17,10 @@
  *   the interval is exp(ln(1 + C) ± z·√var) − 1: asymmetric, never below −100 %, and for a single
  *   step slightly different from that step's symmetric interval. Compounding assumes each
  *   iteration's control is the previous winner, as "promote winner" drafts it.
+ * - The chain is the iterations linked by promotion (`parentKey`), never every experiment that
+ *   shares the campaign: from each root (no parent in the campaign) follow the promoted child;
+ *   the longest such chain is the campaign's chain (ties: the earliest root). Every other
+ *   iteration stands alone: its own lift is read, but it is not compounded.
  * - Winners are picked for looking best, so their measured lifts tend to overstate the true
  *   effects (the winner's curse): read the intervals, not the points.
  *
@@ -102,7 +106,10 @@ export interface LineagePoint {
 export interface Lineage {
   /** Confidence level of every interval, e.g. 0.95. */
   confidence: number;
+  /** The chain linked by promotion, in chain order. */
   steps: LineageStep[];
+  /** Iterations outside the chain, in iteration order: own lift, never compounded. */
+  standalone: LineageStep[];
   compounded: CompoundedLift;
   /** The start and every decided step, in chain order; empty without a decided step. */
   series: LineagePoint[];
@@ -182,33 +189,77 @@ export function compound(steps: readonly StepLift[], alpha = 0.05): CompoundedLi
 }
 
 /**
- * The lineage of a campaign from its iterations (any order; sorted by iteration number) at the
- * two-sided `alpha` of every interval (default 0.05: 95 % intervals).
+ * The chain linked by promotion: from each root (an iteration whose parent is not among
+ * `iterations`) follow the promoted child (the first by iteration number when several claim
+ * the same parent); the longest chain wins, ties to the earliest root. `iterations` sorted.
+ */
+export function promotionChain<T extends { key: string; parentKey: string | null }>(
+  iterations: readonly T[],
+): T[] {
+  const byKey = new Map(iterations.map((it) => [it.key, it]));
+  const child = new Map<string, T>();
+  for (const it of iterations) {
+    if (it.parentKey !== null && byKey.has(it.parentKey) && !child.has(it.parentKey)) {
+      child.set(it.parentKey, it);
+    }
+  }
+  let best: T[] = [];
+  for (const root of iterations) {
+    if (root.parentKey !== null && byKey.has(root.parentKey)) continue;
+    const chain = [root];
+    const seen = new Set([root.key]);
+    for (let next = child.get(root.key); next && !seen.has(next.key); next = child.get(next.key)) {
+      chain.push(next);
+      seen.add(next.key);
+    }
+    if (chain.length > best.length) best = chain;
+  }
+  return best;
+}
+
+function stepOf(
+  it: LineageIterationInput,
+  lift: StepLift | null,
+  compounded: CompoundedLift | null,
+): LineageStep {
+  return {
+    key: it.key,
+    name: it.name,
+    iteration: it.iteration,
+    mode: it.mode,
+    status: it.status,
+    parentKey: it.parentKey,
+    control: it.arms[0]?.variant ?? null,
+    winner: it.status === "decided" ? it.winnerVariant : null,
+    users: it.arms.reduce((sum, a) => sum + a.users, 0),
+    result: lift ? withoutSe(lift) : null,
+    compounded,
+  };
+}
+
+/**
+ * The lineage of a campaign from its iterations (any order) at the two-sided `alpha` of every
+ * interval (default 0.05: 95 % intervals): the promotion chain with its compounded lift, and
+ * the iterations that stand alone.
  */
 export function lineage(
   iterations: readonly LineageIterationInput[],
   options: { alpha?: number } = {},
 ): Lineage {
   const { alpha = 0.05 } = options;
+  const sorted = [...iterations].sort((a, b) => a.iteration - b.iteration);
+  const chain = promotionChain(sorted);
+  const inChain = new Set(chain.map((it) => it.key));
+  const liftOf = (it: LineageIterationInput) =>
+    it.status === "decided" ? stepLift(it.arms, it.winnerVariant, alpha) : null;
   const decided: StepLift[] = [];
-  const steps = [...iterations].sort((a, b) => a.iteration - b.iteration).map((it) => {
-    const isDecided = it.status === "decided";
-    const lift = isDecided ? stepLift(it.arms, it.winnerVariant, alpha) : null;
+  const steps = chain.map((it) => {
+    const lift = liftOf(it);
     if (lift) decided.push(lift);
-    return {
-      key: it.key,
-      name: it.name,
-      iteration: it.iteration,
-      mode: it.mode,
-      status: it.status,
-      parentKey: it.parentKey,
-      control: it.arms[0]?.variant ?? null,
-      winner: isDecided ? it.winnerVariant : null,
-      users: it.arms.reduce((sum, a) => sum + a.users, 0),
-      result: lift ? withoutSe(lift) : null,
-      compounded: lift ? compound(decided, alpha) : null,
-    };
+    return stepOf(it, lift, lift ? compound(decided, alpha) : null);
   });
+  const standalone = sorted.filter((it) => !inChain.has(it.key))
+    .map((it) => stepOf(it, liftOf(it), null));
   const points = steps.flatMap((s) =>
     s.compounded
       ? [{
@@ -222,9 +273,35 @@ export function lineage(
   return {
     confidence: 1 - alpha,
     steps,
+    standalone,
     compounded: compound(decided, alpha),
     series: points.length > 0 ? [{ iteration: 0, lift: 0, lower: 0, upper: 0 }, ...points] : [],
   };
+}
+
+/**
+ * Candidate keys of the iteration promoted from `key`, best first. A key ending in `-v<n>` is
+ * version n and goes on to `-v<n+1>`, `-v<n+2>`, …; a key ending in `-<n>` where n is its
+ * position in the chain (`depth`, 1 for a root) goes on the same way (`wake-push-2` →
+ * `wake-push-3`); any other key is version `depth` and gains `-v<depth+1>`, … . Keys keep
+ * within 64 characters. The caller takes the first one that is free.
+ */
+export function promotionKeys(
+  key: string,
+  depth: number,
+  count = 20,
+): { key: string; version: number }[] {
+  const v = key.match(/^(.*)-v(\d+)$/);
+  const plain = key.match(/^(.*)-(\d+)$/);
+  const [base, separator, version] = v
+    ? [v[1], "-v", Number(v[2])]
+    : plain && Number(plain[2]) === depth
+    ? [plain[1], "-", depth]
+    : [key, "-v", depth];
+  return Array.from({ length: count }, (_, i) => {
+    const suffix = `${separator}${version + 1 + i}`;
+    return { key: `${base.slice(0, 64 - suffix.length)}${suffix}`, version: version + 1 + i };
+  });
 }
 
 /** The experimentation program of a bank as the lens indicators measure it. */

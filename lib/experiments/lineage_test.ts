@@ -5,6 +5,7 @@ import {
   type LineageIterationInput,
   programFigures,
   type ProgramInput,
+  promotionKeys,
   stepLift,
 } from "./lineage.ts";
 
@@ -93,6 +94,7 @@ Deno.test("lineage() compounds decided steps only, in iteration order", () => {
     {
       ...base,
       key: "c",
+      parentKey: "b",
       iteration: 3,
       status: "running",
       winnerVariant: null,
@@ -101,6 +103,7 @@ Deno.test("lineage() compounds decided steps only, in iteration order", () => {
     {
       ...base,
       key: "b",
+      parentKey: "a",
       iteration: 2,
       status: "decided",
       winnerVariant: "new",
@@ -121,4 +124,87 @@ Deno.test("lineage() compounds decided steps only, in iteration order", () => {
   assert.equal(result.steps[2].result, null);
   assert.equal(result.steps[2].winner, null);
   assert.deepEqual(result.series.map((p) => p.iteration), [0, 1, 2]);
+});
+
+Deno.test("lineage(): an experiment not linked by promotion stands alone, never compounded", () => {
+  const base = { mode: "ab" as const, status: "decided" as const, winnerVariant: "new" };
+  const result = lineage([
+    {
+      ...base,
+      key: "w1",
+      name: "唤醒 1",
+      iteration: 1,
+      parentKey: null,
+      arms: arms([1000, 100], [1000, 130]),
+    },
+    {
+      ...base,
+      key: "w2",
+      name: "唤醒 2",
+      iteration: 2,
+      parentKey: "w1",
+      arms: arms([1000, 100], [1000, 120]),
+    },
+    {
+      key: "repay-bandit-v1",
+      name: "还款老虎机",
+      iteration: 3,
+      mode: "bandit",
+      status: "decided",
+      winnerVariant: "红包",
+      parentKey: null,
+      arms: [
+        { variant: "plain", users: 3000, conversions: 60 },
+        { variant: "红包", users: 9000, conversions: 400 },
+      ],
+    },
+  ]);
+  assert.deepEqual(result.steps.map((s) => s.key), ["w1", "w2"]);
+  assertClose(result.compounded.lift, 1.3 * 1.2 - 1, { relative: 1e-12 });
+  assert.equal(result.compounded.decidedSteps, 2);
+  assert.deepEqual(result.series.map((p) => p.iteration), [0, 1, 2]);
+  assert.deepEqual(result.standalone.map((s) => s.key), ["repay-bandit-v1"]);
+  const alone = result.standalone[0];
+  assert.equal(alone.compounded, null);
+  assert.equal(alone.control, "plain");
+  assertClose(alone.result!.lift, (400 / 9000) / (60 / 3000) - 1, { relative: 1e-12 });
+});
+
+Deno.test("lineage(): the longest promotion chain is the chain, ties go to the earliest root", () => {
+  const it = (key: string, iteration: number, parentKey: string | null) => ({
+    key,
+    name: key,
+    iteration,
+    mode: "ab" as const,
+    status: "decided" as const,
+    winnerVariant: "new",
+    parentKey,
+    arms: arms([1000, 100], [1000, 110]),
+  });
+  const longer = lineage([it("a", 1, null), it("b", 2, null), it("c", 3, "b"), it("d", 4, "x")]);
+  assert.deepEqual(longer.steps.map((s) => s.key), ["b", "c"]);
+  assert.deepEqual(longer.standalone.map((s) => s.key), ["a", "d"]);
+  const tie = lineage([it("b", 2, null), it("a", 1, null)]);
+  assert.deepEqual(tie.steps.map((s) => s.key), ["a"]);
+  assert.deepEqual(tie.standalone.map((s) => s.key), ["b"]);
+});
+
+Deno.test("promotionKeys(): the next version of a key, and the ones after it", () => {
+  const keys = (key: string, depth: number) => promotionKeys(key, depth, 3).map((k) => k.key);
+  assert.deepEqual(keys("repay-bandit-v1", 1), [
+    "repay-bandit-v2",
+    "repay-bandit-v3",
+    "repay-bandit-v4",
+  ]);
+  assert.deepEqual(keys("repay-bandit-v2", 2), [
+    "repay-bandit-v3",
+    "repay-bandit-v4",
+    "repay-bandit-v5",
+  ]);
+  assert.deepEqual(keys("welcome-sms", 1), ["welcome-sms-v2", "welcome-sms-v3", "welcome-sms-v4"]);
+  assert.deepEqual(keys("wake-push-2", 2), ["wake-push-3", "wake-push-4", "wake-push-5"]);
+  assert.deepEqual(keys("coupon-2024", 1), ["coupon-2024-v2", "coupon-2024-v3", "coupon-2024-v4"]);
+  assert.deepEqual(promotionKeys("sms", 3, 1), [{ key: "sms-v4", version: 4 }]);
+  const long = promotionKeys("a".repeat(64), 1, 1)[0].key;
+  assert.equal(long, `${"a".repeat(61)}-v2`);
 });

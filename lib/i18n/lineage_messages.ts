@@ -31,6 +31,9 @@ export const lineageZh = {
   "lineage.compoundedValue": "{steps} 轮已决策迭代累计提升 {lift}",
   "lineage.compoundedInterval": "{level}区间 {lo} ～ {hi}",
   "lineage.noDecided": "还没有已决策的迭代：有一轮决策后，这里显示累计提升。",
+  "lineage.standaloneTitle": "独立实验",
+  "lineage.standaloneIntro":
+    "这些实验属于本活动，但不是由上面迭代链中的某一轮晋级而来：各自只显示本身的提升，不计入累计提升。",
   "lineage.chart": "累计提升及其置信区间",
   "lineage.chartX": "迭代轮次",
   "lineage.chartY": "相对最初对照组的累计提升",
@@ -77,6 +80,9 @@ export const lineageEn: Record<keyof typeof lineageZh, string> = {
   "lineage.compoundedInterval": "{level} interval {lo} to {hi}",
   "lineage.noDecided":
     "No iteration has been decided yet: the compounded lift appears here once one is.",
+  "lineage.standaloneTitle": "Standalone experiments",
+  "lineage.standaloneIntro":
+    "These experiments belong to the campaign but were not promoted from an iteration of the chain above: each shows its own lift only and does not count in the compounded lift.",
   "lineage.chart": "Compounded lift with its confidence interval",
   "lineage.chartX": "Iteration",
   "lineage.chartY": "Compounded lift over the original control",

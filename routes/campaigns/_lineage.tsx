@@ -4,7 +4,12 @@ import { Island } from "../../components/Island.tsx";
 import { campaignChain } from "../../db/lineage.ts";
 import LiftChain from "../../islands/LiftChain.tsx";
 import { notFound } from "../../lib/errors.ts";
-import { type Lineage, lineage, type LineageReason } from "../../lib/experiments/lineage.ts";
+import {
+  type Lineage,
+  lineage,
+  type LineageReason,
+  type LineageStep,
+} from "../../lib/experiments/lineage.ts";
 import {
   formatNumber,
   formatPercent,
@@ -76,12 +81,119 @@ function Compounded({ lineage: { compounded, confidence }, locale, t }: Props) {
   );
 }
 
-/** The campaign page's chain of iterations, compounded lift, chart and winner's-curse note. */
+type Formats = ReturnType<typeof formats>;
+
+function Head({ level, t, compounded }: { level: string; t: Translate; compounded: boolean }) {
+  return (
+    <thead>
+      <tr>
+        <th scope="col">{t("lineage.col.iteration")}</th>
+        <th scope="col">{t("lineage.col.experiment")}</th>
+        <th scope="col">{t("lineage.col.mode")}</th>
+        <th scope="col">{t("lineage.col.status")}</th>
+        <th scope="col">{t("lineage.col.winner")}</th>
+        <th scope="col" class="num">{t("lineage.col.rates")}</th>
+        <th scope="col" class="num">{t("lineage.col.lift")}</th>
+        <th scope="col" class="num">{t("lineage.col.interval", { level })}</th>
+        {compounded && <th scope="col" class="num">{t("lineage.col.compounded")}</th>}
+      </tr>
+    </thead>
+  );
+}
+
+interface RowProps {
+  step: LineageStep;
+  parent: number | undefined;
+  compounded: boolean;
+  locale: Locale;
+  t: Translate;
+  f: Formats;
+}
+
+function StepRow({ step: s, parent, compounded, locale, t, f }: RowProps) {
+  const r = s.result;
+  return (
+    <tr data-key={s.key} data-status={s.status}>
+      <td>
+        {t("lineage.iteration", { n: s.iteration })}
+        {parent !== undefined && (
+          <span class="muted small block">{t("lineage.from", { n: parent })}</span>
+        )}
+      </td>
+      <td>
+        <a href={`/experiments/${s.key}`}>{s.name}</a>
+      </td>
+      <td class="lineage-mode">{t(`lineage.mode.${s.mode}`)}</td>
+      <td>
+        <span class={`badge status-${s.status}`}>
+          {t(`loop.status.${s.status}` as MessageKey)}
+        </span>
+      </td>
+      <td data-testid="winner">
+        {!r
+          ? "—"
+          : r.outcome === "kept_control"
+          ? t("lineage.keptControl", { name: s.winner ?? "" })
+          : s.winner}
+      </td>
+      <td class="num">
+        {r
+          ? `${formatPercent(locale, r.controlRate, 2)} → ${formatPercent(locale, r.winnerRate, 2)}`
+          : "—"}
+      </td>
+      <td class="num" data-testid="lift">
+        {!r
+          ? <span class="muted">{t("lineage.pending")}</span>
+          : r.outcome === "kept_control"
+          ? t("lineage.keptControlLift")
+          : r.lift === null
+          ? <span class="muted">{f.reason(r.reasons)}</span>
+          : <strong>{f.lift(r.lift)}</strong>}
+      </td>
+      <td class="num" data-testid="interval">
+        {r?.ci
+          ? f.range(r.ci)
+          : r?.lift !== null && r?.reasons.length
+          ? <span class="muted">{f.reason(r.reasons)}</span>
+          : "—"}
+      </td>
+      {compounded && (
+        <td class="num" data-testid="step-compounded">
+          {s.compounded
+            ? (
+              <>
+                {f.lift(s.compounded.lift)}
+                {s.compounded.ci && (
+                  <span class="muted small block">{f.range(s.compounded.ci)}</span>
+                )}
+              </>
+            )
+            : "—"}
+        </td>
+      )}
+    </tr>
+  );
+}
+
+/**
+ * The campaign page's chain of iterations (linked by promotion), compounded lift, chart and
+ * winner's-curse note; then the experiments that stand alone, each with its own lift only.
+ */
 export function LineageSection(props: Props) {
-  const { lineage: { steps, series, confidence, compounded }, locale, t } = props;
+  const { lineage: { steps, standalone, series, confidence, compounded }, locale, t } = props;
   const f = formats(locale, t);
   const level = formatPercent(locale, confidence, 0);
-  const numberOf = new Map(steps.map((s) => [s.key, s.iteration]));
+  const numberOf = new Map([...steps, ...standalone].map((s) => [s.key, s.iteration]));
+  const row = (s: LineageStep, inChain: boolean) => (
+    <StepRow
+      step={s}
+      parent={s.parentKey ? numberOf.get(s.parentKey) : undefined}
+      compounded={inChain}
+      locale={locale}
+      t={t}
+      f={f}
+    />
+  );
   return (
     <section class="card lineage" data-testid="lineage">
       <h2>{t("lineage.title")}</h2>
@@ -90,86 +202,8 @@ export function LineageSection(props: Props) {
           <p class="muted">{t("lineage.intro", { level })}</p>
           <div class="table-scroll">
             <table class="data" data-testid="iterations">
-              <thead>
-                <tr>
-                  <th scope="col">{t("lineage.col.iteration")}</th>
-                  <th scope="col">{t("lineage.col.experiment")}</th>
-                  <th scope="col">{t("lineage.col.mode")}</th>
-                  <th scope="col">{t("lineage.col.status")}</th>
-                  <th scope="col">{t("lineage.col.winner")}</th>
-                  <th scope="col" class="num">{t("lineage.col.rates")}</th>
-                  <th scope="col" class="num">{t("lineage.col.lift")}</th>
-                  <th scope="col" class="num">{t("lineage.col.interval", { level })}</th>
-                  <th scope="col" class="num">{t("lineage.col.compounded")}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {steps.map((s) => {
-                  const r = s.result;
-                  const parent = s.parentKey ? numberOf.get(s.parentKey) : undefined;
-                  return (
-                    <tr data-key={s.key} data-status={s.status}>
-                      <td>
-                        {t("lineage.iteration", { n: s.iteration })}
-                        {parent !== undefined && (
-                          <span class="muted small block">{t("lineage.from", { n: parent })}</span>
-                        )}
-                      </td>
-                      <td>
-                        <a href={`/experiments/${s.key}`}>{s.name}</a>
-                      </td>
-                      <td class="lineage-mode">{t(`lineage.mode.${s.mode}`)}</td>
-                      <td>
-                        <span class={`badge status-${s.status}`}>
-                          {t(`loop.status.${s.status}` as MessageKey)}
-                        </span>
-                      </td>
-                      <td data-testid="winner">
-                        {!r
-                          ? "—"
-                          : r.outcome === "kept_control"
-                          ? t("lineage.keptControl", { name: s.winner ?? "" })
-                          : s.winner}
-                      </td>
-                      <td class="num">
-                        {r
-                          ? `${formatPercent(locale, r.controlRate, 2)} → ${
-                            formatPercent(locale, r.winnerRate, 2)
-                          }`
-                          : "—"}
-                      </td>
-                      <td class="num" data-testid="lift">
-                        {!r
-                          ? <span class="muted">{t("lineage.pending")}</span>
-                          : r.outcome === "kept_control"
-                          ? t("lineage.keptControlLift")
-                          : r.lift === null
-                          ? <span class="muted">{f.reason(r.reasons)}</span>
-                          : <strong>{f.lift(r.lift)}</strong>}
-                      </td>
-                      <td class="num" data-testid="interval">
-                        {r?.ci
-                          ? f.range(r.ci)
-                          : r?.lift !== null && r?.reasons.length
-                          ? <span class="muted">{f.reason(r.reasons)}</span>
-                          : "—"}
-                      </td>
-                      <td class="num" data-testid="step-compounded">
-                        {s.compounded
-                          ? (
-                            <>
-                              {f.lift(s.compounded.lift)}
-                              {s.compounded.ci && (
-                                <span class="muted small block">{f.range(s.compounded.ci)}</span>
-                              )}
-                            </>
-                          )
-                          : "—"}
-                      </td>
-                    </tr>
-                  );
-                })}
-              </tbody>
+              <Head level={level} t={t} compounded />
+              <tbody>{steps.map((s) => row(s, true))}</tbody>
             </table>
           </div>
           <Compounded {...props} />
@@ -180,6 +214,18 @@ export function LineageSection(props: Props) {
             <aside class="notice lineage-curse" data-testid="winners-curse">
               <strong>{t("lineage.curseTitle")}</strong> {t("lineage.curse")}
             </aside>
+          )}
+          {standalone.length > 0 && (
+            <div data-testid="standalone">
+              <h3>{t("lineage.standaloneTitle")}</h3>
+              <p class="muted">{t("lineage.standaloneIntro")}</p>
+              <div class="table-scroll">
+                <table class="data" data-testid="standalone-iterations">
+                  <Head level={level} t={t} compounded={false} />
+                  <tbody>{standalone.map((s) => row(s, false))}</tbody>
+                </table>
+              </div>
+            </div>
           )}
           <p class="muted small">{t("lineage.method", { level })}</p>
         </>

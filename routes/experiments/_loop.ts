@@ -4,6 +4,7 @@
  * sample size), and reweighting a bandit on demand.
  */
 import type { Context } from "hono";
+import type { Transaction } from "kysely";
 import { z } from "zod";
 import { randomSeed, reweightExperiment, type StoredAllocation } from "../../db/bandits.ts";
 import {
@@ -14,7 +15,11 @@ import {
   transitionExperiment,
   type VariantInput,
 } from "../../db/experiments.ts";
+import { chainDepth, takenKeys } from "../../db/lineage.ts";
+import type { Database } from "../../db/schema.ts";
 import { badRequest, conflict, notFound } from "../../lib/errors.ts";
+import { storableText } from "../../lib/text_schema.ts";
+import { promotionKeys } from "../../lib/experiments/lineage.ts";
 import type { Readout } from "../../lib/experiments/readout.ts";
 import { audit } from "../../plugins/audit.ts";
 import type { AppEnv } from "../../plugins/context.ts";
@@ -33,8 +38,8 @@ export const DEFAULT_NEXT_PLAN = {
 
 export const promoteSchema = z.strictObject({
   /** Defaults to the winner the statistics name (or the recorded one, once decided). */
-  winner: z.string().min(1).max(64).optional(),
-  /** The next iteration's key; defaults to the key with `-v<n>`. */
+  winner: storableText().min(1).max(64).optional(),
+  /** The next iteration's key; defaults to the next free version (`x-v1` → `x-v2`, `x` → `x-v2`). */
   key: z.string().regex(KEY_PATTERN, "Use 1–64 lowercase letters, digits or -").optional(),
   /** After a bandit: draft a confirming A/B of the winner against the former control. */
   confirm: z.boolean().optional(),
@@ -62,12 +67,6 @@ export interface Promotion {
   next: Experiment;
   winner: string;
   plan: NextPlan;
-}
-
-/** `welcome-sms` → `welcome-sms-v2`; `welcome-sms-v2` → `welcome-sms-v3`. */
-export function nextKey(key: string, iteration: number): string {
-  const base = key.replace(/-v\d+$/, "");
-  return `${base.slice(0, 64 - `-v${iteration}`.length)}-v${iteration}`;
 }
 
 /** The winner the read-out supports: its recommendation's, or the control (keep what works). */
@@ -125,6 +124,33 @@ export function planNext(
 }
 
 /**
+ * The key and version of the iteration promoted from `e`: the key asked for (409 `KEY_TAKEN`
+ * when the bank uses it), or the first free one of `promotionKeys`.
+ */
+async function keyOfNext(
+  db: Transaction<Database>,
+  e: Experiment,
+  asked: string | undefined,
+): Promise<{ key: string; version: number }> {
+  const candidates = promotionKeys(e.key, await chainDepth(db, e.id));
+  const taken = await takenKeys(db, e.bankId, asked ? [asked] : candidates.map((k) => k.key));
+  if (asked) {
+    if (taken.has(asked)) {
+      throw conflict("KEY_TAKEN", `The key "${asked}" is taken: give another "key"`);
+    }
+    return { key: asked, version: candidates[0].version };
+  }
+  const free = candidates.find((k) => !taken.has(k.key));
+  if (!free) {
+    throw conflict(
+      "KEY_TAKEN",
+      `The keys "${candidates[0].key}" and after are taken: give a "key"`,
+    );
+  }
+  return free;
+}
+
+/**
  * Ends the iteration (stop, then decide for the winner) and drafts the next one, in one
  * transaction with its audit entry. 409 when it was promoted before, is a draft, or the
  * results name no winner.
@@ -166,15 +192,12 @@ export async function promote(c: Ctx, e: Experiment, body: PromoteRequest): Prom
       }
     }
     const iteration = e.campaignId ? await nextIteration(trx, e.campaignId) : e.iteration + 1;
-    const key = body.key ?? nextKey(e.key, iteration);
-    const taken = await trx.selectFrom("experiments").select("id")
-      .where("bank_id", "=", e.bankId).where("key", "=", key).executeTakeFirst();
-    if (taken) throw conflict("KEY_TAKEN", `The key "${key}" is taken: give another "key"`);
+    const { key, version } = await keyOfNext(trx, e, body.key);
     await createExperiment(trx, {
       bankId: e.bankId,
       campaignId: e.campaignId,
       key,
-      name: `${e.name.replace(/ · v\d+$/, "")} · v${iteration}`.slice(0, 200),
+      name: `${e.name.replace(/ · v\d+$/, "")} · v${version}`.slice(0, 200),
       iteration,
       parentExperimentId: e.id,
       mode: body.confirm ? "ab" : e.mode,

@@ -26,7 +26,7 @@ export async function addCampaign(db: Kysely<Database>, bankId: string, name: st
 
 /**
  * An iteration with one day of totals per arm (`[name, users, converters]`, control first) in
- * the given status; `winner` is stored only for a decided one.
+ * the given status; `winner` is stored only for a decided one, `parent` links it by promotion.
  */
 export async function addIteration(
   db: Kysely<Database>,
@@ -37,10 +37,16 @@ export async function addIteration(
     iteration: number;
     status: ExperimentStatus;
     winner?: string;
+    /** The key of the iteration it was promoted from (same bank). */
+    parent?: string;
     arms: [string, number, number][];
   },
 ): Promise<string> {
+  const parent = input.parent === undefined ? undefined : (await db.selectFrom("experiments")
+    .select("id").where("bank_id", "=", input.bankId).where("key", "=", input.parent)
+    .executeTakeFirstOrThrow()).id;
   const { id } = await createExperiment(db, {
+    parentExperimentId: parent,
     bankId: input.bankId,
     campaignId: input.campaignId,
     key: input.key,
