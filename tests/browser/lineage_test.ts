@@ -1,7 +1,8 @@
 /**
  * The seeded campaign's lineage in a real browser, in Chinese and in English: the chain of
  * iterations with each winner's lift and interval, the compounded lift, the winner's-curse note,
- * and the compounded-lift chart drawn on its canvas.
+ * and the compounded-lift chart drawn on its canvas. A bandit made on its own in the campaign
+ * (its own control "plain", never promoted from the chain) is listed apart, not compounded.
  */
 import assert from "node:assert/strict";
 import type { Browser, Page } from "playwright-core";
@@ -16,6 +17,7 @@ const EXPECTED = {
     total: "2 轮已决策迭代累计提升 +53.8%",
     totalCi: "95%区间 +30.1% ～ +81.7%",
     curse: "赢家诅咒",
+    standalone: "独立实验",
   },
   en: {
     title: "Lineage",
@@ -25,6 +27,7 @@ const EXPECTED = {
     total: "Compounded lift over the decided iterations (2): +53.8%",
     totalCi: "95% interval +30.1% to +81.7%",
     curse: "winner's curse",
+    standalone: "Standalone experiments",
   },
 } as const;
 
@@ -41,6 +44,8 @@ async function checkLineage(browser: Browser, origin: string, locale: keyof type
     page.waitForURL((u) => /^\/campaigns\/[0-9a-f-]{36}$/.test(u.pathname)),
     page.click("text=沉睡客户唤醒"),
   ]);
+  await addStandaloneBandit(page, origin, page.url().split("/").pop()!);
+  await page.reload();
   await page.waitForSelector("[data-testid=lineage]");
   assert.equal(await text(page, "[data-testid=lineage] h2"), expected.title);
 
@@ -50,6 +55,17 @@ async function checkLineage(browser: Browser, origin: string, locale: keyof type
     "wake-push-2",
     "wake-push-3",
   ]);
+  assert.equal(await text(page, "[data-testid=standalone] h3"), expected.standalone);
+  assert.deepEqual(
+    await page.locator("[data-testid=standalone-iterations] tbody tr").evaluateAll((trs) =>
+      trs.map((tr) => tr.getAttribute("data-key"))
+    ),
+    ["repay-bandit-v1"],
+  );
+  assert.equal(
+    await page.locator("[data-testid=standalone] [data-testid=step-compounded]").count(),
+    0,
+  );
   const row = (key: string, cell: string) => `tr[data-key=${key}] [data-testid=${cell}]`;
   assert.equal(await text(page, row("wake-push-1", "winner")), "personal");
   assert.equal(await text(page, row("wake-push-1", "lift")), "+30.0%");
@@ -75,6 +91,28 @@ async function checkLineage(browser: Browser, origin: string, locale: keyof type
   assert.equal(link, "/experiments/wake-push-2");
   assert.deepEqual(errors, []);
   await page.context().close();
+}
+
+/** A bandit in the campaign, created, started and decided through the API as a user would. */
+async function addStandaloneBandit(page: Page, origin: string, campaignId: string) {
+  const post = async (path: string, data: unknown) => {
+    const res = await page.request.post(`${origin}${path}`, { data });
+    assert.ok(res.ok(), `${path}: ${res.status()} ${await res.text()}`);
+  };
+  await post("/api/experiments", {
+    key: "repay-bandit-v1",
+    bankId: "CC2",
+    name: "还款提醒老虎机",
+    campaignId,
+    mode: "bandit",
+    variants: [
+      { name: "plain", description: "普通还款提醒", weight: 1 },
+      { name: "coupon", description: "¥5 还款红包", weight: 1 },
+    ],
+  });
+  await post("/api/experiments/repay-bandit-v1/start", {});
+  await post("/api/experiments/repay-bandit-v1/stop", {});
+  await post("/api/experiments/repay-bandit-v1/decide", { winner: "coupon" });
 }
 
 browserTest(
