@@ -177,6 +177,13 @@ export async function getExperimentByKey(
   return (await withVariants(db, rows))[0] ?? null;
 }
 
+/** The banks in scope with an experiment of this key, by bank id (a key is unique per bank). */
+export async function banksWithKey(db: Db, scope: Scope, key: string): Promise<string[]> {
+  const rows = await db.selectFrom("experiments").select("bank_id").where("key", "=", key)
+    .where((eb) => inBankScope(eb, "experiments.bank_id", scope)).orderBy("bank_id").execute();
+  return rows.map((r) => r.bank_id);
+}
+
 async function withVariants(db: Db, rows: Row[]): Promise<Experiment[]> {
   if (rows.length === 0) return [];
   const variants = await db.selectFrom("variants").selectAll()

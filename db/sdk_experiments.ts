@@ -25,7 +25,10 @@ export interface SdkExperiment {
   key: string;
   mode: "ab" | "bandit";
   status: ExperimentStatus;
+  /** The experiment's own targeting; it only narrows `segment` (lib/experiments/eligibility.ts). */
   targeting: Targeting;
+  /** The campaign's target segment (`{}` without a campaign or segment): it applies too. */
+  segment: Targeting;
   startedAt: Date | null;
   /** The campaign's channel (opt-outs of that channel apply), or null without a campaign. */
   channel: Channel | null;
@@ -59,6 +62,7 @@ export async function experimentsByKeys(
       "e.targeting",
       "e.started_at",
       "c.channel",
+      "c.segment",
     ])
     .execute();
   if (rows.length === 0) return found;
@@ -81,6 +85,7 @@ export async function experimentsByKeys(
       mode: r.mode,
       status: r.status,
       targeting: r.targeting ?? {},
+      segment: r.segment ?? {},
       startedAt: r.started_at,
       channel: r.channel,
       variants: arms.map((v, i) => ({

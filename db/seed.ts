@@ -126,9 +126,11 @@ export async function seedIfEmpty(db: Kysely<Database>, options: SeedOptions): P
       bankId: DEMO_BANK_ID,
       name: "新客首次绑卡激励（短信）",
       channel: "sms",
-      segment: { stages: ["new"], tags: ["未绑卡"] },
+      // The onboarding system picks the recipients (new customers without a bound card), so the
+      // campaign sets no segment: every customer the SMS goes to may be in its experiments.
+      segment: {},
       description:
-        "New customers who have not yet bound a card get an SMS; the challenger adds a coupon.",
+        "The onboarding system texts new customers who have not yet bound a card; the challenger adds a coupon.",
       createdBy: admin.id,
     });
     await createExperiment(trx, {

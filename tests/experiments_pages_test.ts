@@ -141,7 +141,7 @@ testBothBackends(
     assert.match(await bad.text(), /role="alert"/);
     const created = await app.request("/experiments", form(growth, fields));
     assert.equal(created.status, 303);
-    assert.equal(created.headers.get("location"), "/experiments/banner-test");
+    assert.equal(created.headers.get("location"), "/experiments/banner-test?bank=CC2");
     const row = await db.selectFrom("experiments").selectAll().where("key", "=", "banner-test")
       .executeTakeFirstOrThrow();
     assert.equal(row.sequential, true);
@@ -153,7 +153,14 @@ testBothBackends(
       form(growth, { ...fields, name: "Banner colour v2" }),
     );
     assert.equal(edit.status, 303);
-    for (const [move, extra] of [["start", {}], ["stop", {}], ["decide", { winner: "orange" }]]) {
+    const confirmed = { confirmed: "yes" };
+    for (
+      const [move, extra] of [
+        ["start", {}],
+        ["stop", confirmed],
+        ["decide", { ...confirmed, winner: "orange" }],
+      ]
+    ) {
       const res = await app.request(
         `/experiments/banner-test/${move}`,
         form(growth, extra as Record<string, string>),

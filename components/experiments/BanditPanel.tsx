@@ -8,10 +8,12 @@ import {
 } from "../../lib/i18n/mod.ts";
 import AllocationChart from "../../islands/AllocationChart.tsx";
 import { Island } from "../Island.tsx";
+import { experimentHref } from "./links.ts";
 
 /** What the panels need of an experiment (db/experiments.ts `Experiment` fits). */
 interface Experiment {
   key: string;
+  bankId: string;
   mode: "ab" | "bandit";
   status: "draft" | "running" | "stopped" | "decided";
   variants: readonly { name: string; weight: number }[];
@@ -106,7 +108,7 @@ export function BanditPanel(
         {nextDue && <>{" · "}{t("bandit.nextDue", { at: formatDate(locale, nextDue, true) })}</>}
       </p>
       {canReweight && e.status === "running" && (
-        <form method="post" action={`/experiments/${e.key}/reweight`} class="inline">
+        <form method="post" action={experimentHref(e, "/reweight")} class="inline">
           <button type="submit" data-testid="action-reweight">{t("bandit.reweightNow")}</button>
         </form>
       )}
@@ -168,7 +170,7 @@ export function PromotePanel(
     return (
       <section class="card" data-testid="promoted">
         <p>
-          {t("promote.done")} <a href={`/experiments/${next}`}>{next}</a>
+          {t("promote.done")} <a href={experimentHref({ key: next, bankId: e.bankId })}>{next}</a>
         </p>
       </section>
     );
@@ -178,7 +180,7 @@ export function PromotePanel(
     <section class="card" data-testid="promote">
       <h2>{t("promote.title")}</h2>
       <p class="muted small">{t("promote.intro")}</p>
-      <form method="post" action={`/experiments/${e.key}/promote`} class="inline">
+      <form method="post" action={experimentHref(e, "/promote")} class="inline">
         <input type="hidden" name="winner" value={chosen ?? control} />
         {e.mode === "bandit" && chosen && chosen !== control && (
           <label class="check">

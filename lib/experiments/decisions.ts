@@ -122,3 +122,16 @@ export function recommend(input: DecisionInput): Recommendation {
   if (reachedPlan) return result("stop", ["NO_DIFFERENCE", ...held]);
   return result("keep_running", ["NOT_SIGNIFICANT_YET", ...held]);
 }
+
+/**
+ * The arm a decision defaults to: the winner the recommendation ships, otherwise the control
+ * (keep what works). The decide form preselects it, so the default is never against the data.
+ */
+export function defaultWinner(
+  recommendation: Pick<Recommendation, "action" | "winner">,
+  control: string,
+): string {
+  return recommendation.action === "ship" && recommendation.winner
+    ? recommendation.winner
+    : control;
+}

@@ -4,6 +4,7 @@ import {
   daysLeft,
   type DecisionInput,
   decisionWinner,
+  defaultWinner,
   recommend,
 } from "./decisions.ts";
 
@@ -112,4 +113,11 @@ Deno.test("daysLeft() is unknown without a plan or traffic and at least one day 
   assert.equal(daysLeft(input({ recentDailyUsers: null })), null);
   assert.equal(daysLeft(input({ users: 30_000 })), 1);
   assert.equal(daysLeft(input({ users: 0, recentDailyUsers: 3000 })), 7);
+});
+
+Deno.test("defaultWinner() is the shipped winner, otherwise the control", () => {
+  const base = { reasons: [], daysLeft: null };
+  assert.equal(defaultWinner({ ...base, action: "ship", winner: "coupon" }, "control"), "coupon");
+  assert.equal(defaultWinner({ action: "keep_running", winner: null }, "control"), "control");
+  assert.equal(defaultWinner({ action: "stop", winner: null }, "对照"), "对照");
 });

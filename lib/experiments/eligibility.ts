@@ -5,10 +5,15 @@
  * 2. `opted_out` — the customer opted out (of every channel, or of the campaign's channel), or
  *    their customer record says no marketing consent. Checked before targeting and assignment,
  *    so an opted-out customer never gets an arm.
- * 3. `not_targeted` — the experiment targets stages and/or tags and the customer's attributes
- *    don't match: the stage must be one of `stages`, and the customer must carry at least one of
- *    `tags`. A customer without a record matches only an experiment without targeting.
+ * 3. `not_targeted` — the customer is outside the targeting that applies (`appliedTargeting`):
+ *    the campaign's segment and the experiment's own targeting must both match. Each sets stages
+ *    and/or tags: the stage must be one of `stages`, and the customer must carry at least one of
+ *    `tags`. A customer without a record matches only when neither sets a condition.
  * 4. `assigned` — otherwise.
+ *
+ * An experiment inherits its campaign's segment and may only narrow it: its customers are the
+ * intersection of the campaign's segment and its own targeting, never anyone outside the
+ * segment. Its stages must be among the segment's (`stagesOutside` names the others).
  */
 
 export type AssignmentReason = "assigned" | "opted_out" | "not_targeted" | "not_running";
@@ -54,13 +59,51 @@ export function matchesTargeting(
   return true;
 }
 
-/** The reason code for one customer in one experiment, in the order of the module comment. */
+/** Where the targeting that applies to an experiment comes from. */
+export type TargetingSource = "everyone" | "campaign" | "experiment" | "narrowed";
+
+/** The targeting that applies: the campaign's segment and the experiment's own, both to match. */
+export interface AppliedTargeting {
+  /**
+   * `everyone`: neither sets a condition; `campaign`: the campaign's segment alone;
+   * `experiment`: the experiment's own (its campaign sets none, or it has no campaign);
+   * `narrowed`: the campaign's segment narrowed by the experiment's own.
+   */
+  source: TargetingSource;
+  segment: Targeting;
+  own: Targeting;
+}
+
+/** The merge rule: the campaign's segment (null without a campaign) narrowed by `own`. */
+export function appliedTargeting(segment: Targeting | null, own: Targeting): AppliedTargeting {
+  const fromCampaign = !isUntargeted(segment ?? {});
+  const fromOwn = !isUntargeted(own);
+  const source = fromCampaign
+    ? (fromOwn ? "narrowed" : "campaign")
+    : (fromOwn ? "experiment" : "everyone");
+  return { source, segment: segment ?? {}, own };
+}
+
+/** The experiment's stages that its campaign's segment leaves out (they would reach nobody). */
+export function stagesOutside(segment: Targeting | null, own: Targeting): string[] {
+  const allowed = segment?.stages ?? [];
+  if (allowed.length === 0) return [];
+  return (own.stages ?? []).filter((stage) => !allowed.includes(stage));
+}
+
+/**
+ * The reason code for one customer in one experiment, in the order of the module comment.
+ * `segment` is the campaign's (absent or `{}`: no campaign, or one without a segment).
+ */
 export function eligibility(
-  experiment: { status: string; targeting: Targeting },
+  experiment: { status: string; targeting: Targeting; segment?: Targeting },
   customer: CustomerFacts,
 ): AssignmentReason {
   if (experiment.status !== "running") return "not_running";
   if (customer.optedOut || !customer.marketingConsent) return "opted_out";
-  if (!matchesTargeting(experiment.targeting, customer.attributes)) return "not_targeted";
+  if (
+    (experiment.segment && !matchesTargeting(experiment.segment, customer.attributes)) ||
+    !matchesTargeting(experiment.targeting, customer.attributes)
+  ) return "not_targeted";
   return "assigned";
 }

@@ -1,6 +1,7 @@
 import { lensEn } from "./lens_messages.ts";
 import { banditEn } from "./bandit_messages.ts";
 import { lineageEn } from "./lineage_messages.ts";
+import { decideEn } from "./decide_messages.ts";
 import { loopEn } from "./loop_messages.ts";
 import { toolsEn } from "./tools_messages.ts";
 import type { Messages } from "./zh-CN.ts";
@@ -141,4 +142,5 @@ export const en: Messages = {
   ...loopEn,
   ...banditEn,
   ...lineageEn,
+  ...decideEn,
 };

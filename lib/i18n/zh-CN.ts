@@ -1,6 +1,7 @@
 import { lensZh } from "./lens_messages.ts";
 import { banditZh } from "./bandit_messages.ts";
 import { lineageZh } from "./lineage_messages.ts";
+import { decideZh } from "./decide_messages.ts";
 import { loopZh } from "./loop_messages.ts";
 import { toolsZh } from "./tools_messages.ts";
 
@@ -140,6 +141,7 @@ export const zhCN = {
   ...loopZh,
   ...banditZh,
   ...lineageZh,
+  ...decideZh,
 } as const;
 
 export type MessageKey = keyof typeof zhCN;

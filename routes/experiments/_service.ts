@@ -6,6 +6,7 @@ import type { Context } from "hono";
 import { z } from "zod";
 import { getCampaign } from "../../db/campaigns.ts";
 import {
+  banksWithKey,
   createExperiment,
   type Experiment,
   type ExperimentSettings,
@@ -17,6 +18,7 @@ import {
   updateDraft,
 } from "../../db/experiments.ts";
 import { AppError, badRequest, conflict, forbidden, notFound } from "../../lib/errors.ts";
+import { stagesOutside } from "../../lib/experiments/eligibility.ts";
 import { inScope } from "../../lib/scope.ts";
 import { sampleSizeProportions, targetRate } from "../../lib/stats/power.ts";
 import { audit } from "../../plugins/audit.ts";
@@ -108,12 +110,30 @@ export function requireManager(c: Ctx): void {
   if (!canManage(c)) throw forbidden("Your role may not change experiments");
 }
 
-/** The experiment with `key` in the caller's scope (`?bank=` picks one for admins), or 404. */
+/**
+ * The experiment with `key` in the caller's scope, or 404. Keys are unique per bank, so `?bank=`
+ * names the bank; without it a key that several banks in scope use is refused (409
+ * `BANK_REQUIRED`, naming the banks) rather than guessed.
+ */
 export async function experimentOf(c: Ctx, key = c.req.param("key") ?? ""): Promise<Experiment> {
+  const bank = c.req.query("bank") || undefined;
   const found = KEY_PATTERN.test(key)
-    ? await getExperimentByKey(c.var.db, c.var.scope, key, c.req.query("bank") || undefined)
+    ? await getExperimentByKey(c.var.db, c.var.scope, key, bank)
     : null;
   if (!found) throw notFound(`No experiment "${key}"`);
+  const scope = c.var.scope;
+  if (!bank && (scope.all || scope.bankIds.length > 1)) {
+    const banks = await banksWithKey(c.var.db, scope, key);
+    if (banks.length > 1) {
+      throw new AppError(
+        409,
+        "BANK_REQUIRED",
+        `Banks ${
+          banks.map((b) => `"${b}"`).join(", ")
+        } each have an experiment "${key}": say which with ?bank=`,
+      );
+    }
+  }
   return found;
 }
 
@@ -214,11 +234,20 @@ export function planSampleSize(
   });
 }
 
-async function checkCampaign(c: Ctx, bankId: string, campaignId: string | null) {
+/** The campaign must be the bank's, and the experiment may only narrow its segment. */
+async function checkCampaign(c: Ctx, bankId: string, settings: ExperimentSettings) {
+  const { campaignId, targeting } = settings;
   if (!campaignId) return;
   const campaign = await getCampaign(c.var.db, c.var.scope, campaignId);
   if (!campaign || campaign.bankId !== bankId) {
     throw badRequest("UNKNOWN_CAMPAIGN", `No campaign "${campaignId}" in bank "${bankId}"`);
+  }
+  const outside = stagesOutside(campaign.segment, targeting);
+  if (outside.length > 0) {
+    throw badRequest(
+      "TARGETING_OUTSIDE_SEGMENT",
+      `An experiment may only narrow its campaign's segment: stage "${outside[0]}" is not in it`,
+    );
   }
 }
 
@@ -249,7 +278,7 @@ export async function createDraft(c: Ctx, body: NewExperiment): Promise<Experime
   const bankId = targetBank(c, body.bankId);
   const { key, bankId: _b, ...patch } = body;
   const settings = mergeSettings(DEFAULTS, patch);
-  await checkCampaign(c, bankId, settings.campaignId);
+  await checkCampaign(c, bankId, settings);
   try {
     await c.var.db.transaction().execute(async (trx) => {
       const iteration = settings.campaignId ? await nextIteration(trx, settings.campaignId) : 1;
@@ -284,9 +313,7 @@ export async function editDraft(c: Ctx, experiment: Experiment, patch: Experimen
   requireManager(c);
   if (experiment.status !== "draft") throw notDraft(experiment);
   const settings = mergeSettings(settingsOf(experiment), patch);
-  if (settings.campaignId !== experiment.campaignId) {
-    await checkCampaign(c, experiment.bankId, settings.campaignId);
-  }
+  await checkCampaign(c, experiment.bankId, settings);
   await c.var.db.transaction().execute(async (trx) => {
     if (!await updateDraft(trx, experiment, settings, c.var.now())) throw notDraft(experiment);
     await audit(c, {

@@ -3,9 +3,13 @@ import { BanditPanel, PromotePanel } from "../../components/experiments/BanditPa
 import { ExperimentResults } from "../../components/experiments/Results.tsx";
 import { Island } from "../../components/Island.tsx";
 import { renderPage } from "../../components/render.tsx";
-import { listCampaigns } from "../../db/campaigns.ts";
-import { type Experiment, promotedTo } from "../../db/experiments.ts";
-import { AppError } from "../../lib/errors.ts";
+import { AppliedTargetingNote } from "../../components/experiments/Targeting.tsx";
+import { experimentHref } from "../../components/experiments/links.ts";
+import { getCampaign, listCampaigns } from "../../db/campaigns.ts";
+import { banksWithKey, type Experiment, promotedTo, TRANSITIONS } from "../../db/experiments.ts";
+import { AppError, badRequest } from "../../lib/errors.ts";
+import { defaultWinner } from "../../lib/experiments/decisions.ts";
+import { appliedTargeting, type Targeting } from "../../lib/experiments/eligibility.ts";
 import { formatNumber, formatPercent, type MessageKey } from "../../lib/i18n/mod.ts";
 import ExperimentTimeline from "../../islands/ExperimentTimeline.tsx";
 import type { AppEnv } from "../../plugins/context.ts";
@@ -13,47 +17,78 @@ import { parseWith } from "../../plugins/validate.ts";
 import { bodyOf, ExperimentForm, type Fields, fieldsOf, formError } from "./_form.tsx";
 import { promote, reweightNow } from "./_loop.ts";
 import { resultsOf } from "./_results.ts";
+import { chooseBankPage, confirmPage, isConfirmed } from "./_confirm.tsx";
 import {
   canManage,
   editDraft,
   experimentOf,
   experimentPatchSchema,
   moveExperiment,
+  requireManager,
 } from "./_service.ts";
 
 const app = new Hono<AppEnv>();
 
-function Actions({ c, e }: { c: Context<AppEnv>; e: Experiment }) {
+/**
+ * Start, stop and decide, each saying what it will do. Stop and decide ask first (the
+ * confirmation page); the decide form preselects the recommended arm.
+ */
+function Actions(
+  { c, e, recommended }: { c: Context<AppEnv>; e: Experiment; recommended: string | null },
+) {
   const t = c.var.t;
-  const base = `/experiments/${e.key}`;
-  const post = (move: string, label: MessageKey) => (
-    <form method="post" action={`${base}/${move}`} class="inline">
+  const manage = canManage(c);
+  const post = (move: "start" | "stop", label: MessageKey) => (
+    <form method="post" action={experimentHref(e, `/${move}`)} class="inline">
       <button type="submit" data-testid={`action-${move}`}>{t(label)}</button>
     </form>
   );
+  const what = manage && { draft: "start", running: "stop", stopped: "decide" }[e.status as string];
   return (
-    <div class="experiment-actions">
-      {e.status !== "draft" && (
-        <a href={`/api/experiments/${e.key}/results.csv`} download data-testid="csv">
-          {t("loop.action.csv")}
-        </a>
+    <>
+      <div class="experiment-actions">
+        {e.status !== "draft" && (
+          <a
+            href={`/api/experiments/${encodeURIComponent(e.key)}/results.csv?bank=${
+              encodeURIComponent(e.bankId)
+            }`}
+            download
+            data-testid="csv"
+          >
+            {t("loop.action.csv")}
+          </a>
+        )}
+        {manage && e.status === "draft" && (
+          <a href={experimentHref(e, "/edit")}>{t("loop.action.edit")}</a>
+        )}
+        {manage && e.status === "draft" && post("start", "loop.action.start")}
+        {manage && e.status === "running" && post("stop", "loop.action.stop")}
+        {manage && e.status === "stopped" && (
+          <form method="post" action={experimentHref(e, "/decide")} class="inline">
+            <select name="winner" aria-label={t("loop.col.winner")} data-testid="decide-winner">
+              {e.variants.map((v) => (
+                <option key={v.name} value={v.name} selected={v.name === recommended}>
+                  {v.name === recommended ? t("act.recommended", { name: v.name }) : v.name}
+                </option>
+              ))}
+            </select>{" "}
+            <button type="submit" data-testid="action-decide">{t("loop.action.decide")}</button>
+          </form>
+        )}
+      </div>
+      {what && (
+        <p class="muted small" data-testid="action-what">
+          {t(`act.what.${what}` as MessageKey)}
+          {what === "decide" && <>{" "}{t("act.defaultNote")}</>}
+        </p>
       )}
-      {canManage(c) && e.status === "draft" && <a href={`${base}/edit`}>{t("loop.action.edit")}</a>}
-      {canManage(c) && e.status === "draft" && post("start", "loop.action.start")}
-      {canManage(c) && e.status === "running" && post("stop", "loop.action.stop")}
-      {canManage(c) && e.status === "stopped" && (
-        <form method="post" action={`${base}/decide`} class="inline">
-          <select name="winner" aria-label={t("loop.col.winner")}>
-            {e.variants.map((v) => <option key={v.name} value={v.name}>{v.name}</option>)}
-          </select>{" "}
-          <button type="submit" data-testid="action-decide">{t("loop.action.decide")}</button>
-        </form>
-      )}
-    </div>
+    </>
   );
 }
 
-function Settings({ c, e }: { c: Context<AppEnv>; e: Experiment }) {
+function Settings(
+  { c, e, segment }: { c: Context<AppEnv>; e: Experiment; segment: Targeting | null },
+) {
   const { t, locale } = c.var;
   return (
     <section class="card">
@@ -77,6 +112,7 @@ function Settings({ c, e }: { c: Context<AppEnv>; e: Experiment }) {
           ? t("loop.detail.plannedValue", { n: formatNumber(locale, e.plannedSampleSize) })
           : t("loop.detail.notPlanned")}
       </p>
+      <AppliedTargetingNote applied={appliedTargeting(segment, e.targeting)} locale={locale} />
       <p class="muted small">
         {t(e.sequential ? "loop.detail.sequentialHint" : "loop.detail.fixedHint")}
       </p>
@@ -88,6 +124,7 @@ async function detailPage(c: Context<AppEnv>, e: Experiment, error?: string) {
   const { t, locale } = c.var;
   const results = e.status === "draft" ? null : await resultsOf(c, e);
   const next = e.status === "draft" ? null : await promotedTo(c.var.db, e.id);
+  const campaign = e.campaignId ? await getCampaign(c.var.db, c.var.scope, e.campaignId) : null;
   const recommended = results?.readout.recommendation;
   const promotable = canManage(c) && results !== null &&
     (next !== null || e.status === "decided" || recommended?.action !== "keep_running");
@@ -113,12 +150,18 @@ async function detailPage(c: Context<AppEnv>, e: Experiment, error?: string) {
             {e.campaignId && (
               <>
                 {" · "}
-                <a href={`/campaigns/${e.campaignId}`}>{t("loop.col.campaign")}</a>
+                <a href={`/campaigns/${e.campaignId}`}>
+                  {campaign?.name ?? t("loop.col.campaign")}
+                </a>
               </>
             )}
             {e.winnerVariant && <>· {t("loop.detail.winner", { name: e.winnerVariant })}</>}
           </p>
-          <Actions c={c} e={e} />
+          <Actions
+            c={c}
+            e={e}
+            recommended={recommended ? defaultWinner(recommended, e.variants[0].name) : null}
+          />
           {error && <p class="errors" role="alert" data-testid="action-error">{error}</p>}
         </header>
         <div class="loop-stack">
@@ -164,14 +207,22 @@ async function detailPage(c: Context<AppEnv>, e: Experiment, error?: string) {
               </>
             )
             : <p class="muted" data-testid="draft-note">{t("loop.detail.draftNote")}</p>}
-          <Settings c={c} e={e} />
+          <Settings c={c} e={e} segment={campaign?.segment ?? null} />
         </div>
       </>
     ),
   });
 }
 
-app.get("/experiments/:key", async (c) => detailPage(c, await experimentOf(c)));
+app.get("/experiments/:key", async (c) => {
+  try {
+    return await detailPage(c, await experimentOf(c));
+  } catch (error) {
+    if (!(error instanceof AppError && error.code === "BANK_REQUIRED")) throw error;
+    const key = c.req.param("key");
+    return chooseBankPage(c, key, await banksWithKey(c.var.db, c.var.scope, key));
+  }
+});
 
 /** A refused loop action shows the page again with the reason (409), not an error page. */
 async function orPage(c: Context<AppEnv>, e: Experiment, action: () => Promise<Response>) {
@@ -187,11 +238,16 @@ async function orPage(c: Context<AppEnv>, e: Experiment, action: () => Promise<R
 
 app.post("/experiments/:key/promote", async (c) => {
   const e = await experimentOf(c);
+  requireManager(c);
   const form = await c.req.parseBody();
   const winner = typeof form.winner === "string" && form.winner ? form.winner : undefined;
+  const abConfirm = form.confirm === "on";
+  if (!isConfirmed(form) && e.status !== "draft") {
+    return confirmPage(c, e, "promote", { winner, abConfirm });
+  }
   return orPage(c, e, async () => {
-    const { next } = await promote(c, e, { winner, confirm: form.confirm === "on" });
-    return c.redirect(`/experiments/${next.key}`, 303);
+    const { next } = await promote(c, e, { winner, confirm: abConfirm });
+    return c.redirect(experimentHref(next), 303);
   });
 });
 
@@ -199,7 +255,7 @@ app.post("/experiments/:key/reweight", async (c) => {
   const e = await experimentOf(c);
   return orPage(c, e, async () => {
     await reweightNow(c, e);
-    return c.redirect(`/experiments/${e.key}`, 303);
+    return c.redirect(experimentHref(e), 303);
   });
 });
 
@@ -217,7 +273,7 @@ async function editPage(c: Context<AppEnv>, e: Experiment, fields: Fields, error
           t={t}
           fields={fields}
           campaigns={(await listCampaigns(db, c.var.scope)).filter((x) => x.bankId === e.bankId)}
-          action={`/experiments/${e.key}/edit`}
+          action={experimentHref(e, "/edit")}
           isNew={false}
           isAdmin={c.var.user?.role === "admin"}
           error={error}
@@ -229,8 +285,7 @@ async function editPage(c: Context<AppEnv>, e: Experiment, fields: Fields, error
 
 app.get("/experiments/:key/edit", async (c) => {
   const e = await experimentOf(c);
-  if (!canManage(c)) return c.redirect(`/experiments/${e.key}`, 303);
-  if (e.status !== "draft") return c.redirect(`/experiments/${e.key}`, 303);
+  if (!canManage(c) || e.status !== "draft") return c.redirect(experimentHref(e), 303);
   return editPage(c, e, fieldsOf(e));
 });
 
@@ -239,19 +294,29 @@ app.post("/experiments/:key/edit", async (c) => {
   const fields = (await c.req.parseBody({ all: true })) as Fields;
   try {
     await editDraft(c, e, parseWith(experimentPatchSchema, bodyOf(fields, false)));
-    return c.redirect(`/experiments/${e.key}`, 303);
+    return c.redirect(experimentHref(e), 303);
   } catch (error) {
-    return editPage(c, e, fields, formError(error));
+    return editPage(c, e, fields, formError(error, c.var.t));
   }
 });
 
+/** Start acts at once; stop and decide, which cannot be undone, ask first (`confirmPage`). */
 for (const move of ["start", "stop", "decide"] as const) {
   app.post(`/experiments/:key/${move}`, async (c) => {
     const e = await experimentOf(c);
+    requireManager(c);
     const form = await c.req.parseBody();
     const winner = typeof form.winner === "string" ? form.winner : undefined;
-    await moveExperiment(c, e, move, winner);
-    return c.redirect(`/experiments/${e.key}`, 303);
+    if (move === "decide" && !e.variants.some((v) => v.name === winner)) {
+      throw badRequest("UNKNOWN_VARIANT", `No variant "${winner}" in "${e.key}"`);
+    }
+    if (move !== "start" && !isConfirmed(form) && e.status === TRANSITIONS[move].from) {
+      return confirmPage(c, e, move, { winner });
+    }
+    return orPage(c, e, async () => {
+      await moveExperiment(c, e, move, winner);
+      return c.redirect(experimentHref(e), 303);
+    });
   });
 }
 

@@ -1,4 +1,5 @@
 import { type Context, Hono } from "hono";
+import { experimentHref } from "../../components/experiments/links.ts";
 import { renderPage } from "../../components/render.tsx";
 import { listCampaigns } from "../../db/campaigns.ts";
 import { listExperiments } from "../../db/experiments.ts";
@@ -21,6 +22,7 @@ app.get("/experiments", async (c) => {
     listCampaigns(db, scope),
   ]);
   const campaignName = (id: string | null) => campaigns.find((x) => x.id === id)?.name ?? "—";
+  const manyBanks = new Set(experiments.map((e) => e.bankId)).size > 1;
   return renderPage(c, {
     title: t("sections.experiments"),
     body: (
@@ -53,7 +55,8 @@ app.get("/experiments", async (c) => {
                 {experiments.map((e) => (
                   <tr data-key={e.key}>
                     <td>
-                      <a href={`/experiments/${e.key}`}>{e.name}</a> <code>{e.key}</code>
+                      <a href={experimentHref(e)}>{e.name}</a> <code>{e.key}</code>
+                      {manyBanks && <span class="badge" data-testid="bank">{e.bankId}</span>}
                       {e.mode === "bandit" && (
                         <>
                           {" "}
@@ -122,9 +125,9 @@ app.post("/experiments", async (c) => {
   const fields = (await c.req.parseBody({ all: true })) as Fields;
   try {
     const created = await createDraft(c, parseWith(newExperimentSchema, bodyOf(fields, true)));
-    return c.redirect(`/experiments/${created.key}`, 303);
+    return c.redirect(experimentHref(created), 303);
   } catch (error) {
-    return newPage(c, fields, formError(error));
+    return newPage(c, fields, formError(error, c.var.t));
   }
 });
 
