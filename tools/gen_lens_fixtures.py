@@ -268,7 +268,23 @@ QUANT = {}  # tuple(sorted sample) -> [q10, q25, q50, q75, q90]
 PROBS = [0.1, 0.25, 0.5, 0.75, 0.9]
 
 
-def summary(rows, group):
+def direction_of(ind):
+    """The model's direction of a metric indicator; scores and maturity levels: higher is better."""
+    for d in MODEL["dimensions"]:
+        for c in d["capabilities"]:
+            for i in c["indicators"]:
+                if i["id"] == ind and i["type"] == "metric":
+                    return i["direction"]
+    return "higher_better"
+
+
+def leaders_of(vals, direction):
+    """The leading quarter's level: the upper quartile of the values turned so that higher is better."""
+    sign = -1.0 if direction == "lower_better" else 1.0
+    return sign * float(np.percentile([sign * v for v in vals], 75, method="linear"))
+
+
+def summary(rows, group, direction="higher_better"):
     k_min = MODEL["peer_statistics"]["k_min"]
     tried, at = [], group
     while True:
@@ -278,13 +294,15 @@ def summary(rows, group):
             break
         if at == "all":
             return {"requestedGroup": group, "group": None, "reason": "TOO_FEW_BANKS", "tried": tried,
-                    "n": 0, "q1": None, "median": None, "q3": None, "p10": None, "p90": None}
+                    "n": 0, "q1": None, "median": None, "q3": None, "p10": None, "p90": None,
+                    "direction": direction, "leaders": None}
         at = MODEL["fallback_groups"][at]
     q = QUANT[tuple(sorted(vals))]
     deciles = len(vals) >= MODEL["peer_statistics"]["k_deciles"]
     return {"requestedGroup": group, "group": at, "reason": "OWN_GROUP" if at == group else "FALLBACK",
             "tried": tried, "n": len(vals), "q1": q[1], "median": q[2], "q3": q[3],
-            "p10": q[0] if deciles else None, "p90": q[4] if deciles else None}
+            "p10": q[0] if deciles else None, "p90": q[4] if deciles else None,
+            "direction": direction, "leaders": leaders_of(vals, direction)}
 
 
 def peers_cases():
@@ -298,7 +316,8 @@ def peers_cases():
     }
     rows_by_indicator = {
         ind: [{"bankId": b["id"], "peerGroup": b["peer_group"], "value": b["values"].get(ind)} for b in BANKS]
-        for ind in ["app_mau_penetration", "churn_rate", "fi_partners_served", "tag_system"]
+        for ind in ["app_mau_penetration", "churn_rate", "fi_partners_served", "tag_system",
+                    "realtime_trigger_latency"]
     }
     overall = {b["id"]: score(b["values"]) ["overall"] for b in BANKS}
     rows_by_indicator["overall score"] = [
@@ -341,9 +360,10 @@ def peers_cases():
     for ind, rows in rows_by_indicator.items():
         for g in ["large_state_owned", "joint_stock", "city_commercial", "rural_commercial", "foreign",
                   "private_internet", "national", "all"]:
+            direction = direction_of(ind)
             cases.append({"name": f"peer summary of {ind} for {g}",
-                          "input": {"kind": "summary", "rows": rows, "group": g},
-                          "expected": summary(rows, g)})
+                          "input": {"kind": "summary", "rows": rows, "group": g, "direction": direction},
+                          "expected": summary(rows, g, direction)})
     champ_rows = [{"bankId": b["id"], "score": overall[b["id"]]["score"], "level": overall[b["id"]]["level"]}
                   for b in BANKS]
     scores = [c["score"] for c in champ_rows]

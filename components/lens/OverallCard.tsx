@@ -65,9 +65,10 @@ export function OverallCard({ score, overall, locale, t }: Props) {
             {n(summary.median)} ({t("lens.gapMedian")}{" "}
             {formatNumber(locale, gap(summary.median), signed)})
           </dd>
-          <dt>{t("lens.peerQ3")}</dt>
+          <dt>{t("lens.peerLeaders")}</dt>
           <dd>
-            {n(summary.q3)} ({t("lens.gapQ3")} {formatNumber(locale, gap(summary.q3), signed)})
+            {n(summary.leaders)} ({t("lens.gapQ3")}{" "}
+            {formatNumber(locale, gap(summary.leaders), signed)})
           </dd>
           <dt>{t("lens.percentile")}</dt>
           <dd data-testid="overall-percentile">{n(overall?.percentile)}</dd>

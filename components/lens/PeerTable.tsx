@@ -21,7 +21,10 @@ function figureName(locale: Locale, f: FigureBenchmark, t: Translate): string {
   return nameOf(locale, indicator) + unit;
 }
 
-/** Quartiles (and deciles from 10 banks) of each figure; never a minimum or maximum. */
+/**
+ * Quartiles (and deciles from 10 banks) of each figure, never a minimum or maximum, and the
+ * leaders: the better quartile in the figure's direction (the lower one for latency or churn).
+ */
 export function PeerTable({ title, testid, figures, withBank, locale, t }: Props) {
   const n = (v: number | null | undefined) => formatNumber(locale, v, { maximumFractionDigits: 2 });
   return (
@@ -38,6 +41,7 @@ export function PeerTable({ title, testid, figures, withBank, locale, t }: Props
             <th scope="col" class="num">{t("lens.peerMedian")}</th>
             <th scope="col" class="num">{t("lens.peerQ3")}</th>
             <th scope="col" class="num">{t("lens.peerP90")}</th>
+            <th scope="col" class="num">{t("lens.peerLeaders")}</th>
             {withBank && <th scope="col" class="num">{t("lens.thisBank")}</th>}
             {withBank && <th scope="col" class="num">{t("lens.percentile")}</th>}
           </tr>
@@ -45,7 +49,14 @@ export function PeerTable({ title, testid, figures, withBank, locale, t }: Props
         <tbody>
           {figures.map((f) => (
             <tr data-figure={f.id} data-reason={f.summary.reason}>
-              <th scope="row">{figureName(locale, f, t)}</th>
+              <th scope="row">
+                {figureName(locale, f, t)}
+                {f.direction === "lower_better" && (
+                  <div class="muted small" data-testid="lower-better">
+                    {t("lens.lowerBetter")}
+                  </div>
+                )}
+              </th>
               <td>
                 {groupName(locale, t, f.summary.group)}
                 {f.summary.reason === "FALLBACK" && <span class="badge muted">↩</span>}
@@ -56,6 +67,7 @@ export function PeerTable({ title, testid, figures, withBank, locale, t }: Props
               <td class="num">{n(f.summary.median)}</td>
               <td class="num">{n(f.summary.q3)}</td>
               <td class="num">{n(f.summary.p90)}</td>
+              <td class="num" data-testid="leaders">{n(f.summary.leaders)}</td>
               {withBank && <td class="num">{n(f.value)}</td>}
               {withBank && <td class="num">{n(f.percentile)}</td>}
             </tr>

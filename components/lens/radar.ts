@@ -1,4 +1,4 @@
-/** Props of the `LensRadar` island: a bank's scores against its group's median and top quartile. */
+/** Props of the `LensRadar` island: a bank's scores against its group's median and leaders. */
 import type { Locale, Translate } from "../../lib/i18n/mod.ts";
 import type { FigureBenchmark } from "../../lib/lens/benchmark.ts";
 import { MODEL } from "../../lib/lens/model.ts";
@@ -16,7 +16,7 @@ export function radarProps(
   const items = kind === "dimension"
     ? MODEL.dimensions
     : MODEL.dimensions.flatMap((d) => d.capabilities);
-  const stat = (id: string, key: "median" | "q3") =>
+  const stat = (id: string, key: "median" | "leaders") =>
     benchmarks.get(`${kind}:${id}`)?.summary[key] ?? null;
   const own = score
     ? (kind === "dimension"
@@ -31,7 +31,7 @@ export function radarProps(
     series: [
       ...(own ? [{ kind: "bank" as const, label: options.bankName, data: own }] : []),
       { kind: "median", label: t("lens.peerMedian"), data: items.map((i) => stat(i.id, "median")) },
-      { kind: "q3", label: t("lens.peerQ3"), data: items.map((i) => stat(i.id, "q3")) },
+      { kind: "q3", label: t("lens.peerLeaders"), data: items.map((i) => stat(i.id, "leaders")) },
     ],
   };
 }

@@ -62,7 +62,8 @@ export function figureValue(score: LensScore, figure: Figure): number | null {
   return null;
 }
 
-function directionOf(figure: Figure): Direction {
+/** Scores are higher-is-better; an indicator's raw value goes the model's way. */
+export function directionOf(figure: Figure): Direction {
   if (figure.kind !== "indicator") return "higher_better";
   const indicator = indicatorById(figure.id);
   return indicator?.type === "metric" ? indicator.direction : "higher_better";
@@ -84,8 +85,8 @@ export function benchmarkFigure(
     peerGroup: b.peerGroup,
     value: figureValue(b.score, figure),
   }));
-  const summary = peerSummary(rows, group);
   const direction = directionOf(figure);
+  const summary = peerSummary(rows, group, { direction });
   const value = bank ? figureValue(bank.score, figure) : null;
   let percentile: number | null = null;
   if (summary.group !== null && value !== null) {

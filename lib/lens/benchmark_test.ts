@@ -63,3 +63,24 @@ Deno.test("rankingOf() names only visible banks and never leaks the others' scor
   assert.equal(tooSmall.summary.reason, "TOO_FEW_BANKS");
   assert.deepEqual(tooSmall.entries, []);
 });
+
+Deno.test("benchmarkFigure(): the leaders are the better quartile in the indicator's direction", () => {
+  const figure = (id: string) => benchmarkFigure(banks, "all", { kind: "indicator", id }).summary;
+  for (const id of ["realtime_trigger_latency", "churn_rate", "release_lead_time"]) {
+    const s = figure(id);
+    assert.equal(s.direction, "lower_better", id);
+    assert.equal(
+      s.leaders,
+      s.q1,
+      `${id}: lower is better, so the leaders sit at the lower quartile`,
+    );
+    assert.ok(s.leaders! < s.median!, `${id}: leaders ${s.leaders} beat the median ${s.median}`);
+  }
+  for (const id of ["app_mau_penetration", "open_api_count"]) {
+    const s = figure(id);
+    assert.equal(s.direction, "higher_better", id);
+    assert.equal(s.leaders, s.q3, id);
+  }
+  const overall = benchmarkFigure(banks, "all", { kind: "overall", id: "overall" }).summary;
+  assert.equal(overall.leaders, overall.q3, "scores are higher-is-better");
+});

@@ -20,7 +20,9 @@ export interface PeerValue {
  * `fallback_groups` that has enough), TOO_FEW_BANKS (not even "all" has enough: nothing is
  * shown, `group` null). `tried` lists each group looked at with its count of banks with data.
  * Quartiles always (when shown); deciles `p10`/`p90` only when n >= k_deciles (10);
- * never min or max.
+ * never min or max. `q1`/`q3` are the lower and upper quartiles of the raw values; `leaders` is
+ * the better of the two in the figure's direction (`q3`, or `q1` for a lower-is-better one,
+ * e.g. latency or churn): the level the leading quarter of the group reaches.
  */
 export interface PeerSummary {
   requestedGroup: string;
@@ -33,6 +35,10 @@ export interface PeerSummary {
   q3: number | null;
   p10: number | null;
   p90: number | null;
+  /** The direction the figure is better in (scores are always higher-is-better). */
+  direction: Direction;
+  /** The better quartile in `direction`: the leaders' level; null when nothing is shown. */
+  leaders: number | null;
 }
 
 /** The peer groups (model ids) that make up an aggregate group. */
@@ -88,13 +94,15 @@ export function midRankPercentile(
 /**
  * Statistics of one figure for `group`, falling back along the model's `fallback_groups`
  * (e.g. large_state_owned → national → all) until a group has at least `kMin` banks with
- * data (default `peer_statistics.k_min`, 5). See `PeerSummary` for what is shown.
+ * data (default `peer_statistics.k_min`, 5). `direction` (default higher-is-better) decides
+ * which quartile the leaders are. See `PeerSummary` for what is shown.
  */
 export function peerSummary(
   rows: readonly PeerValue[],
   group: string,
-  options: { kMin?: number; kDeciles?: number } = {},
+  options: { kMin?: number; kDeciles?: number; direction?: Direction } = {},
 ): PeerSummary {
+  const direction = options.direction ?? "higher_better";
   const kMin = options.kMin ?? MODEL.peer_statistics.k_min;
   const kDeciles = options.kDeciles ?? MODEL.peer_statistics.k_deciles;
   const tried: { group: string; n: number }[] = [];
@@ -103,20 +111,32 @@ export function peerSummary(
     tried.push({ group: at, n: values.length });
     if (values.length < kMin) continue;
     const deciles = values.length >= kDeciles;
+    const q1 = quantile7(values, 0.25), q3 = quantile7(values, 0.75);
     return {
       requestedGroup: group,
       group: at,
       reason: at === group ? "OWN_GROUP" : "FALLBACK",
       tried,
       n: values.length,
-      q1: quantile7(values, 0.25),
+      q1,
       median: quantile7(values, 0.5),
-      q3: quantile7(values, 0.75),
+      q3,
       p10: deciles ? quantile7(values, 0.1) : null,
       p90: deciles ? quantile7(values, 0.9) : null,
+      direction,
+      leaders: direction === "lower_better" ? q1 : q3,
     };
   }
-  const none = { n: 0, q1: null, median: null, q3: null, p10: null, p90: null };
+  const none = {
+    n: 0,
+    q1: null,
+    median: null,
+    q3: null,
+    p10: null,
+    p90: null,
+    direction,
+    leaders: null,
+  };
   return { requestedGroup: group, group: null, reason: "TOO_FEW_BANKS", tried, ...none };
 }
 

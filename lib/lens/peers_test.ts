@@ -6,7 +6,7 @@ import { assertDeepClose, loadFixture } from "./testdata/fixtures.ts";
 type PeerCase =
   | { kind: "quantiles"; values: number[] }
   | { kind: "percentile"; value: number; population: number[]; direction: Direction }
-  | { kind: "summary"; rows: PeerValue[]; group: string }
+  | { kind: "summary"; rows: PeerValue[]; group: string; direction: Direction }
   | { kind: "champions"; rows: { bankId: string; score: number; level: number }[] };
 
 function run(input: PeerCase): unknown {
@@ -18,7 +18,7 @@ function run(input: PeerCase): unknown {
     case "percentile":
       return midRankPercentile(input.value, input.population, input.direction);
     case "summary":
-      return peerSummary(input.rows, input.group);
+      return peerSummary(input.rows, input.group, { direction: input.direction });
     case "champions":
       return champions(input.rows);
   }

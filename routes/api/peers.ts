@@ -20,7 +20,10 @@ function json(view: PeerView) {
   };
 }
 
-/** The figures table as shown on /peers, one row per figure. */
+/**
+ * The figures table as shown on /peers, one row per figure: `q1`/`q3` are the raw quartiles,
+ * `leaders` the better of them in the figure's `direction`.
+ */
 export function peersCsv(view: PeerView): string {
   const header = [
     "kind",
@@ -34,6 +37,8 @@ export function peersCsv(view: PeerView): string {
     "q3",
     "p10",
     "p90",
+    "direction",
+    "leaders",
     ...(view.bank ? ["bank_id", "bank_value", "bank_percentile"] : []),
   ];
   const rows = view.figures.map((f) => [
@@ -48,6 +53,8 @@ export function peersCsv(view: PeerView): string {
     f.summary.q3,
     f.summary.p10,
     f.summary.p90,
+    f.direction,
+    f.summary.leaders,
     ...(view.bank ? [view.bank.id, f.value, f.percentile] : []),
   ]);
   return toCsv([header, ...rows]);
