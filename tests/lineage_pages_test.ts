@@ -43,9 +43,9 @@ testBothBackends(
     const zh = await page(app, growth, path);
     assert.match(zh, /迭代谱系/);
     assert.equal(cell(zh, "wake-push-1", "lift"), "+30.0%");
-    assert.equal(cell(zh, "wake-push-1", "interval"), "+13.2% ～ +46.8%");
+    assert.equal(cell(zh, "wake-push-1", "interval"), "+14.3% ～ +47.9%");
     assert.equal(cell(zh, "wake-push-2", "lift"), "+18.3%");
-    assert.equal(cell(zh, "wake-push-2", "interval"), "+5.7% ～ +30.8%");
+    assert.equal(cell(zh, "wake-push-2", "interval"), "+6.4% ～ +31.5%");
     assert.equal(cell(zh, "wake-push-2", "step-compounded"), "+53.8%+30.1% ～ +81.7%");
     assert.equal(cell(zh, "wake-push-3", "lift"), "未决策");
     assert.equal(cell(zh, "wake-push-3", "winner"), "—");
@@ -64,7 +64,7 @@ testBothBackends(
 
     const en = await page(app, growth, path, "en");
     assert.match(en, />Lineage</);
-    assert.equal(cell(en, "wake-push-1", "interval"), "+13.2% to +46.8%");
+    assert.equal(cell(en, "wake-push-1", "interval"), "+14.3% to +47.9%");
     assert.equal(cell(en, "wake-push-3", "lift"), "Not decided");
     assert.match(en, /promoted from #1/);
     assert.match(en, /Compounded lift over the decided iterations \(2\): \+53\.8%/);

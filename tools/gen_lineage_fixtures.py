@@ -5,12 +5,13 @@ rules rather than from the TypeScript.
 Run from the repository root:  python3 tools/gen_lineage_fixtures.py && deno fmt lib/experiments/testdata
 Writes lib/experiments/testdata/{lineage,lineage_program}.json. Deterministic.
 
-- Step lift of a decided iteration: r = p_w / p_0 - 1 (winner over the first arm), delta-method
-  variance var(p_w)/p_0^2 + p_w^2 var(p_0)/p_0^4 with var(p) = p(1 - p)/n, interval r +- z se with
-  z = scipy.stats.norm.ppf(1 - alpha/2). A winner equal to the control: lift 0, no interval.
+- Step lift of a decided iteration: r = p_w / p_0 - 1 (winner over the first arm), log-ratio
+  interval exp(ln(p_w/p_0) +- z sqrt(v)) - 1 with v = (1 - p_w)/(n_w p_w) + (1 - p_0)/(n_0 p_0) and
+  z = scipy.stats.norm.ppf(1 - alpha/2); never below -100 %. A winner equal to the control: lift 0,
+  no interval; a winner without conversions: no log-ratio, no interval.
 - Compounded lift: prod(1 + r_i) - 1, interval exp(sum ln(1 + r_i) +- z sqrt(sum var_i/(1 + r_i)^2)) - 1.
 - Both variances are cross-checked against the delta method done numerically: the gradient of
-  p -> p_w/p_0 - 1 and of p -> sum ln(p_w,i / p_0,i) by central differences, times the diagonal
+  p -> ln(p_w/p_0) and of p -> sum ln(p_w,i / p_0,i) by central differences, times the diagonal
   covariance of the rates (the script stops if they disagree by more than 1e-6 relative).
 - Chain: only iterations linked by promotion (parentKey) compound. From each root (no parent among
   the iterations) follow the promoted child (the first by iteration number); the longest chain is
@@ -65,13 +66,17 @@ def step(arms, winner, z):
     if p0 == 0:
         return {**result, "outcome": "promoted", "lift": None, "ci": None, "reasons": ["BASELINE_ZERO"]}, None, None
     lift = p1 / p0 - 1
-    var = (p1 * (1 - p1) / n1) / p0**2 + p1**2 * (p0 * (1 - p0) / n0) / p0**4
-    if var == 0:
+    logvar = (1 - p1) / (n1 * p1) + (1 - p0) / (n0 * p0) if p1 > 0 else 0.0
+    if logvar == 0:
         return {**result, "outcome": "promoted", "lift": lift, "ci": None, "reasons": ["ZERO_VARIANCE"]}, lift, None
     if 0 < p1 < 1 and p0 < 1:
-        close(var, numeric_variance(lambda p: p[1] / p[0] - 1, [p0, p1], [n0, n1]))
-    se = math.sqrt(var)
-    return {**result, "outcome": "promoted", "lift": lift, "ci": [lift - z * se, lift + z * se], "reasons": []}, lift, se
+        close(logvar, numeric_variance(lambda p: math.log(p[1] / p[0]), [p0, p1], [n0, n1]))
+    half = z * math.sqrt(logvar)
+    centre = math.log(p1 / p0)
+    # se of r on the log scale's terms: compound() divides it by (1 + r) again.
+    se = (1 + lift) * math.sqrt(logvar)
+    return {**result, "outcome": "promoted", "lift": lift,
+            "ci": [math.exp(centre - half) - 1, math.exp(centre + half) - 1], "reasons": []}, lift, se
 
 
 def compound(done, z):

@@ -36,19 +36,65 @@ write_fixture <- function(file, what, cases) {
 }
 num_or_null <- function(v) if (is.finite(v)) v else NA
 
-# ---- proportions: prop.test(correct = FALSE) for z and p; Wald and delta-method CIs by formula
-prop_case <- function(name, n0, c0, n1, c1, alpha = 0.05) {
+# ---- proportions: prop.test(correct = FALSE) for z and p; the intervals invert that same test
+# (score intervals): Mee / Farrington-Manning for p1 - p0 and Koopman / Miettinen-Nurminen (without
+# the n/(n-1) factor) for p1/p0. Restricted MLEs: the ratio's by its closed-form quadratic, the
+# difference's by uniroot() on the log-likelihood's derivative, checked against the closed-form
+# cubic of Farrington & Manning (1990) where it is well conditioned; ends by uniroot().
+mle_diff <- function(x0, n0, x1, n1, d) {
+  lo <- max(0, -d); hi <- min(1, 1 - d)
+  if (hi - lo < 1e-300) return(c(lo, lo + d))
+  term <- function(x, den) if (x == 0) 0 else x / den
+  g <- function(t) term(x0, t) - term(n0 - x0, 1 - t) + term(x1, t + d) - term(n1 - x1, 1 - t - d)
+  eps <- 1e-13 * (hi - lo)
+  t <- if (g(lo + eps) <= 0) lo else if (g(hi - eps) >= 0) hi else
+    uniroot(g, c(lo + eps, hi - eps), tol = 1e-17, maxiter = 5000)$root
+  # Farrington-Manning closed form (p1 = variant), where the cubic is well conditioned
+  th <- n0 / n1; p1 <- x1 / n1; p0 <- x0 / n0
+  a <- 1 + th; b <- -(1 + th + p1 + th * p0 + d * (th + 2))
+  cc <- d^2 + d * (2 * p1 + th + 1) + p1 + th * p0; dd <- -p1 * d * (1 + d)
+  v <- b^3 / (3 * a)^3 - b * cc / (6 * a^2) + dd / (2 * a)
+  u <- sign(v) * sqrt(max(0, b^2 / (3 * a)^2 - cc / (3 * a)))
+  if (abs(u) > 1e-3 && abs(v / u^3) < 1 - 1e-6) {
+    w <- (pi + acos(v / u^3)) / 3
+    fm <- 2 * u * cos(w) - b / (3 * a) - d
+    if (abs(fm - t) > 1e-8) stop(sprintf("restricted MLE disagrees: %g vs %g", fm, t))
+  }
+  c(t, t + d)
+}
+mle_ratio <- function(x0, n0, x1, n1, r) {
+  N <- n0 + n1; B <- n0 + x1 + r * (n1 + x0)
+  if (r == 0) return(c(x0 / n0, 0))
+  t <- (B - sqrt(B^2 - 4 * r * N * (x0 + x1))) / (2 * r * N)
+  c(t, r * t)
+}
+score_z <- function(num, v) if (v > 0) num / sqrt(v) else if (num == 0) 0 else sign(num) * Inf
+score_diff_ci <- function(n0, c0, n1, c1, q) {
+  est <- c1 / n1 - c0 / n0
+  f <- function(d) { p <- mle_diff(c0, n0, c1, n1, d); score_z(est - d, p[2] * (1 - p[2]) / n1 + p[1] * (1 - p[1]) / n0) }
+  lower <- if (f(-1) - q <= 0) -1 else uniroot(function(d) f(d) - q, c(-1, est), tol = 1e-15, maxiter = 5000)$root
+  upper <- if (f(1) + q >= 0) 1 else uniroot(function(d) f(d) + q, c(est, 1), tol = 1e-15, maxiter = 5000)$root
+  c(lower, upper)
+}
+score_ratio_ci <- function(n0, c0, n1, c1, q) {
+  p0 <- c0 / n0; p1 <- c1 / n1; est <- p1 / p0
+  f <- function(r) { p <- mle_ratio(c0, n0, c1, n1, r); score_z(p1 - r * p0, p[2] * (1 - p[2]) / n1 + r^2 * p[1] * (1 - p[1]) / n0) }
+  top <- max(2 * est, 1); while (f(top) + q >= 0) top <- top * 2
+  lower <- if (f(0) - q <= 0) 0 else uniroot(function(r) f(r) - q, c(0, est), tol = 1e-15 * max(1, est), maxiter = 5000)$root
+  upper <- uniroot(function(r) f(r) + q, c(est, top), tol = 1e-15 * top, maxiter = 5000)$root
+  c(lower, upper)
+}
+prop_case <- function(name, n0, c0, n1, c1, alpha = 0.05, ci_alpha = alpha) {
   p0 <- c0 / n0; p1 <- c1 / n1; lift <- p1 - p0
   test <- suppressWarnings(prop.test(c(c1, c0), c(n1, n0), correct = FALSE))
   z <- if (is.finite(test$statistic)) sign(lift) * sqrt(unname(test$statistic)) else NA
-  se <- sqrt(p0 * (1 - p0) / n0 + p1 * (1 - p1) / n1)
-  q <- qnorm(1 - alpha / 2)
-  ci <- if (se > 0) I(c(lift - q * se, lift + q * se)) else NA
+  q <- qnorm(1 - ci_alpha / 2)
+  defined <- is.finite(test$p.value)
+  ci <- if (defined) I(score_diff_ci(n0, c0, n1, c1, q)) else NA
   rel <- NA; rel_ci <- NA
   if (p0 > 0) {
     rel <- p1 / p0 - 1
-    rse <- sqrt((p1 * (1 - p1) / n1) / p0^2 + p1^2 * (p0 * (1 - p0) / n0) / p0^4)
-    if (rse > 0) rel_ci <- I(c(rel - q * rse, rel + q * rse))
+    if (defined) rel_ci <- I(score_ratio_ci(n0, c0, n1, c1, q) - 1)
   }
   list(name = name,
        input = list(control = list(users = n0, conversions = c0),
@@ -56,7 +102,7 @@ prop_case <- function(name, n0, c0, n1, c1, alpha = 0.05) {
        expected = list(controlRate = p0, rate = p1, absoluteLift = lift, relativeLift = rel,
                        zScore = z, pValue = num_or_null(test$p.value), ci = ci, relativeCi = rel_ci))
 }
-write_fixture("proportions.json", "prop.test(correct = FALSE) for zScore/pValue; CIs by formula with qnorm",
+write_fixture("proportions.json", "prop.test(correct = FALSE) for zScore/pValue; score intervals (Mee, Koopman) inverting it, restricted MLEs in closed form / uniroot, ends by uniroot",
   list(
     prop_case("typical SMS test, 2.0% vs 2.6%", 10000, 200, 10000, 260),
     prop_case("unequal arms", 4000, 120, 12000, 300),
@@ -65,7 +111,13 @@ write_fixture("proportions.json", "prop.test(correct = FALSE) for zScore/pValue;
     prop_case("zero baseline", 900, 0, 1000, 7),
     prop_case("zero conversions in both arms", 500, 0, 600, 0),
     prop_case("very large n", 5e6, 100000, 5e6, 101234),
-    prop_case("tiny p-value", 1e6, 20000, 1e6, 23000)
+    prop_case("tiny p-value", 1e6, 20000, 1e6, 23000),
+    prop_case("issue 13: a falling arm near p = 0.067", 420, 30, 380, 15),
+    prop_case("small counts, 3/50 vs 1/60", 50, 3, 60, 1),
+    prop_case("one control conversion: a wide ratio", 100, 1, 100, 5),
+    prop_case("rates near 1, 98% vs 99.2%", 2000, 1960, 2500, 2480),
+    prop_case("all conversions in the variant", 300, 150, 200, 200),
+    prop_case("unequal arms, pooled and unpooled tests disagree", 200, 2, 20000, 380)
   ))
 
 # ---- Holm: p.adjust(method = "holm"), NA stays NA and is not counted
@@ -108,13 +160,14 @@ write_fixture("chi_square.json", "chisq.test(cbind(conv, users - conv), correct 
 # ---- Welch t-test from summaries: raw data with exact moments, t.test(variant, control)
 set.seed(20240601)
 exact_sample <- function(n, mean, sd) mean + sd * as.vector(scale(rnorm(n)))
+exact_grid <- function(n, mean, sd) mean + sd * as.vector(scale(seq_len(n)))
 welch_case <- function(name, control, variant, alpha = 0.05, form = "summary") {
   t <- t.test(variant, control, conf.level = 1 - alpha)
   arm <- function(x) if (form == "summary") list(n = length(x), mean = mean(x), sd = sd(x)) else
     list(n = length(x), sum = sum(x), sumSquares = sum(x^2))
   lift <- mean(variant) - mean(control)
   list(name = name, input = list(control = arm(control), variant = arm(variant), alpha = alpha),
-       expected = list(absoluteLift = lift, relativeLift = if (mean(control) != 0) lift / mean(control) else NA,
+       expected = list(absoluteLift = lift, relativeLift = if (mean(control) != 0) lift / abs(mean(control)) else NA,
                        tStatistic = unname(t$statistic), df = unname(t$parameter), pValue = t$p.value, ci = I(as.vector(t$conf.int))))
 }
 z <- rnorm(500)
@@ -124,7 +177,12 @@ write_fixture("means.json", "t.test(variant, control) (Welch) on generated raw d
   welch_case("alpha 0.1, tiny arms", exact_sample(3, 5, 2), exact_sample(4, 7, 1), alpha = 0.1),
   welch_case("zero baseline mean", c(z, -z), exact_sample(1000, 0.1, 1)),
   welch_case("from sums", exact_sample(300, 50, 10), exact_sample(310, 52, 11), form = "sums"),
-  welch_case("very large n", exact_sample(1e6, 100, 40), exact_sample(1.2e6, 100.1, 41))
+  welch_case("very large n", exact_sample(1e6, 100, 40), exact_sample(1.2e6, 100.1, 41)),
+  # Negative means (net outflow), without drawing from the RNG so the cases after keep their data:
+  # relative lift = lift / |control| (gbstats), so -10 -> -5 is +50 % and -10 -> -12 is -20 %.
+  welch_case("negative baseline: net outflow -10 to -5", exact_grid(200, -10, 4), exact_grid(220, -5, 4)),
+  welch_case("negative baseline getting worse: -10 to -12", exact_grid(300, -10, 3), exact_grid(300, -12, 3)),
+  welch_case("negative control, positive variant", exact_grid(150, -2, 5), exact_grid(160, 3, 5), form = "sums")
 ))
 
 # ---- CUPED: pooled theta over both arms, then Welch on y - theta (x - mean(x_all))
@@ -186,13 +244,26 @@ write_fixture("sequential.json", "PRODUCT.md confidence-sequence formulas evalua
 ))
 
 # ---- whole proportions analysis (frequentist fields); Bayesian fields come from bayes.json checks
+# The level of each challenger's intervals: its Holm step's alpha / (m - i + 1) while the steps
+# reject, from the first step that does not on that step's level (lib/stats/holm.ts holmLevels).
+holm_levels <- function(p, alpha) {
+  o <- order(p); m <- sum(!is.na(p)); lev <- rep(NA_real_, length(p)); failed <- NA_real_
+  for (i in seq_len(m)) {
+    j <- o[i]
+    if (is.na(failed) && !(min(1, (m - i + 1) * p[j]) < alpha)) failed <- alpha / (m - i + 1)
+    lev[j] <- if (is.na(failed)) alpha / (m - i + 1) else failed
+  }
+  lev
+}
 analysis_case <- function(name, names, users, conv, alpha = 0.05, weights = NULL) {
   k <- length(users)
-  rows <- lapply(2:k, function(i) prop_case(names[i], users[1], conv[1], users[i], conv[i], alpha)$expected)
-  p <- vapply(rows, function(r) if (is.na(r$pValue)) NA_real_ else r$pValue, 0)
+  first <- lapply(2:k, function(i) prop_case(names[i], users[1], conv[1], users[i], conv[i], alpha)$expected)
+  p <- vapply(first, function(r) if (is.na(r$pValue)) NA_real_ else r$pValue, 0)
   adj <- p.adjust(p, "holm")
+  lev <- holm_levels(p, alpha); lev[is.na(lev)] <- alpha
+  rows <- lapply(2:k, function(i) prop_case(names[i], users[1], conv[1], users[i], conv[i], alpha, lev[i - 1])$expected)
   comparisons <- lapply(seq_along(rows), function(i) c(list(variant = names[i + 1]), rows[[i]],
-    list(adjustedPValue = adj[i], significant = !is.na(adj[i]) && adj[i] < alpha)))
+    list(ciLevel = 1 - lev[i], adjustedPValue = adj[i], significant = !is.na(adj[i]) && adj[i] < alpha)))
   omni <- omni_case("", users, conv)$expected
   srm <- srm_case("", users, weights)$expected
   input <- list(variants = lapply(1:k, function(i) list(name = names[i], users = users[i], conversions = conv[i])), alpha = alpha)
@@ -200,11 +271,13 @@ analysis_case <- function(name, names, users, conv, alpha = 0.05, weights = NULL
   list(name = name, input = input,
        expected = list(control = names[1], alpha = alpha, srm = srm, omnibus = omni, comparisons = comparisons))
 }
-write_fixture("proportions_analysis.json", "prop.test, p.adjust(holm), chisq.test as above, per challenger", list(
+write_fixture("proportions_analysis.json", "prop.test, p.adjust(holm), chisq.test as above, per challenger; intervals at its Holm level", list(
   analysis_case("welcome SMS, control vs coupon", c("control", "coupon"), c(10000, 10000), c(200, 260)),
   analysis_case("three challengers, unequal arms", c("control", "coupon", "points", "cashback"),
                 c(6000, 2000, 2000, 2000), c(120, 52, 41, 60), weights = c(60, 20, 20, 20)),
   analysis_case("zero baseline", c("control", "push"), c(900, 1000), c(0, 7)),
   analysis_case("sample-ratio mismatch", c("control", "banner"), c(10500, 9500), c(210, 200)),
-  analysis_case("very large n, alpha 0.01", c("control", "a", "b"), c(3e6, 3e6, 3e6), c(60000, 60500, 61200), alpha = 0.01)
+  analysis_case("very large n, alpha 0.01", c("control", "a", "b"), c(3e6, 3e6, 3e6), c(60000, 60500, 61200), alpha = 0.01),
+  analysis_case("Holm: the second step fails, so later arms keep its level", c("control", "a", "b", "c"),
+                c(5000, 5000, 5000, 5000), c(250, 310, 302, 300))
 ))

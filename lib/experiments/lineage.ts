@@ -4,18 +4,18 @@
  * program figures that feed the lens. Pure; rates and lifts are fractions (0.3 = +30 %).
  *
  * - Step lift: the relative lift of the winner's conversion rate over the control's (the first
- *   variant), r = p_w/p_0 − 1, with the delta-method interval of PRODUCT.md
- *   (var(r) ≈ var(p_w)/p_0² + p_w²·var(p_0)/p_0⁴, var(p) = p(1 − p)/n) from
- *   `compareProportions` (lib/stats/proportions.ts). One fixed-horizon confidence level serves
+ *   variant), r = p_w/p_0 − 1, with the log-ratio interval exp(ln(p_w/p_0) ± z·√v) − 1,
+ *   v = (1 − p_w)/(n_w·p_w) + (1 − p_0)/(n_0·p_0) (the delta method on ln(p_w/p_0)): never below
+ *   −100 %, and on the same log scale as the compounding below. A winner without conversions has
+ *   no log-ratio (ZERO_VARIANCE). One fixed-horizon confidence level serves
  *   the whole chain (95 % by default), whatever each iteration's own α or sequential setting, so
  *   that steps and their product are comparable. Bandit iterations are read the same way.
  * - A decided iteration whose winner is the control kept the control: its lift is exactly 0,
  *   without uncertainty. Draft, running and stopped iterations have no lift and do not compound.
  * - Compounded lift after k decided steps: C = ∏(1 + r_i) − 1. Interval by the delta method on
  *   the log scale: ln(1 + C) = Σ ln(1 + r_i), the steps are independent samples, so
- *   var = Σ var(r_i)/(1 + r_i)² (each step's se recovered from its interval's half-width), and
- *   the interval is exp(ln(1 + C) ± z·√var) − 1: asymmetric, never below −100 %, and for a single
- *   step slightly different from that step's symmetric interval. Compounding assumes each
+ *   var = Σ var(ln(1 + r_i)), and the interval is exp(ln(1 + C) ± z·√var) − 1: asymmetric, never
+ *   below −100 %, and for a single step that step's own interval. Compounding assumes each
  *   iteration's control is the previous winner, as "promote winner" drafts it.
  * - The chain is the iterations linked by promotion (`parentKey`), never every experiment that
  *   shares the campaign: from each root (no parent in the campaign) follow the promoted child;
@@ -143,18 +143,30 @@ export function stepLift(
     return { outcome: "kept_control", ...base, lift: 0, ci: null, se: 0, reasons: [] };
   }
   const c = compareProportions(control, won, { alpha });
-  const z = normalQuantile(1 - alpha / 2);
+  // Log-ratio interval: var ln(p_w/p_0) ≈ (1 − p_w)/(n_w·p_w) + (1 − p_0)/(n_0·p_0); `se` is that
+  // se times (1 + r), so compound()'s se/(1 + r) is exactly the log-scale se.
+  const logSe = c.relativeLift !== null && c.rate > 0
+    ? Math.sqrt(
+      (1 - c.rate) / (won.users * c.rate) +
+        (1 - c.controlRate) / (control.users * c.controlRate),
+    )
+    : 0;
+  const half = normalQuantile(1 - alpha / 2) * logSe;
+  const log = c.relativeLift !== null && c.rate > 0 ? Math.log(c.rate / c.controlRate) : 0;
+  const ci: Interval | null = logSe > 0
+    ? [Math.exp(log - half) - 1, Math.exp(log + half) - 1]
+    : null;
   const reasons: LineageReason[] = c.relativeLift === null
     ? c.reasons.filter((r) => r !== "ZERO_VARIANCE")
-    : c.relativeCi === null
+    : ci === null
     ? ["ZERO_VARIANCE"]
     : [];
   return {
     outcome: "promoted",
     ...base,
     lift: c.relativeLift,
-    ci: c.relativeCi,
-    se: c.relativeCi ? (c.relativeCi[1] - c.relativeCi[0]) / (2 * z) : null,
+    ci,
+    se: ci ? (1 + c.relativeLift!) * logSe : null,
     reasons,
   };
 }

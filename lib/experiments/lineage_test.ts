@@ -77,6 +77,24 @@ Deno.test("a one-step chain compounds to that step's lift, inside a log-scale in
   assert.deepEqual(result.series.map((p) => p.iteration), [0, 1]);
 });
 
+Deno.test("stepLift(): a falling winner's interval never reaches under -100 % (issue 13)", () => {
+  // The delta-method interval of r here was about -112 % ~ -46 %, outside the possible range.
+  const step = stepLift(arms([60, 6], [95, 2]), "new");
+  assert.ok(step.ci![0] > -1 && step.ci![0] < step.lift! && step.lift! < step.ci![1]);
+  const single = lineage([{
+    key: "a",
+    name: "a",
+    iteration: 1,
+    mode: "ab",
+    status: "decided",
+    winnerVariant: "new",
+    parentKey: null,
+    arms: arms([60, 6], [95, 2]),
+  }]);
+  // One step compounds to exactly its own interval (both on the log scale).
+  single.compounded.ci!.forEach((v, i) => assertClose(v, step.ci![i], { relative: 1e-12 }));
+});
+
 Deno.test("stepLift(): a kept control is exactly 0 and adds no variance", () => {
   const kept = stepLift(arms([5000, 100], [5000, 150]), "control");
   assert.deepEqual(

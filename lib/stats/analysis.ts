@@ -1,7 +1,7 @@
 /**
  * Whole-experiment read-outs: the first variant is the control, every other variant is compared
  * with it, p-values are Holm-adjusted over the challengers and `significant` uses the adjusted
- * p-value. These are the bodies of POST /api/stats/proportions and /api/stats/means.
+ * p-value; the proportions' intervals are at the matching Holm level, so they agree with it. These are the bodies of POST /api/stats/proportions and /api/stats/means.
  */
 import { bayesianComparison } from "./bayes.ts";
 import {
@@ -10,7 +10,7 @@ import {
   sampleRatioMismatch,
   type SrmResult,
 } from "./chi_square.ts";
-import { holmAdjust } from "./holm.ts";
+import { holmAdjust, holmLevels } from "./holm.ts";
 import { type WelchResult, welchTest } from "./means.ts";
 import {
   compareProportions,
@@ -34,9 +34,14 @@ export interface ProportionsAnalysisOptions extends ProportionsOptions {
   weights?: readonly number[];
 }
 
-/** One challenger's full read-out. */
+/**
+ * One challenger's full read-out. Its intervals are at the confidence level `ciLevel`: 1 − α
+ * with one challenger, else the level of its Holm step (./holm.ts `holmLevels`), so `ci` and
+ * `relativeCi` exclude 0 exactly when `significant` is true.
+ */
 export interface ProportionsRow extends ProportionsComparison {
   variant: string;
+  ciLevel: number;
   adjustedPValue: number | null;
   significant: boolean;
   chanceToBeatControl: number;
@@ -61,11 +66,18 @@ export function analyzeProportions(
   if (variants.length < 2) throw new RangeError("At least two variants are needed");
   const { alpha = 0.05, weights, sequential = false } = options;
   const [control, ...challengers] = variants;
-  const tests = challengers.map((v) => compareProportions(control, v, { ...options, alpha }));
-  const adjusted = holmAdjust(tests.map((t) => t.pValue));
+  const first = challengers.map((v) => compareProportions(control, v, { ...options, alpha }));
+  const adjusted = holmAdjust(first.map((t) => t.pValue));
+  const levels = holmLevels(first.map((t) => t.pValue), alpha);
+  const tests = challengers.map((v, i) =>
+    levels[i] === null || levels[i] === alpha
+      ? first[i]
+      : compareProportions(control, v, { ...options, alpha, intervalAlpha: levels[i]! })
+  );
   const comparisons = challengers.map((v, i) => ({
     variant: v.name,
     ...tests[i],
+    ciLevel: 1 - (levels[i] ?? alpha),
     adjustedPValue: adjusted[i],
     significant: adjusted[i] !== null && adjusted[i]! < alpha,
     ...bayesianComparison(control, v),

@@ -59,8 +59,9 @@ function unnormalizedDensity({ a, b }: BetaShape): (x: number) => number {
   const m = a / (a + b), mc = b / (a + b);
   return (x) => {
     let log = 0;
-    if (a !== 1) log += (a - 1) * Math.log1p((x - m) / m);
-    if (b !== 1) log += (b - 1) * Math.log1p((m - x) / mc);
+    // Clamped at −1: near an end, rounding may step past it (log1p of less than −1 is NaN).
+    if (a !== 1) log += (a - 1) * Math.log1p(Math.max(-1, (x - m) / m));
+    if (b !== 1) log += (b - 1) * Math.log1p(Math.max(-1, (m - x) / mc));
     return Math.exp(log);
   };
 }
@@ -73,6 +74,17 @@ function breakpoints(shapes: readonly BetaShape[]): number[] {
     for (const k of OFFSETS) {
       for (const p of [m - k * sd, m + k * sd]) if (p > 0 && p < 1) points.push(p);
     }
+  }
+  points.sort((p, q) => p - q);
+  // A non-integer shape a (or b) makes the density behave like x^(a − 1) at 0 (or like that at
+  // 1), which no polynomial follows: panels halving towards that end keep Gauss–Legendre exact
+  // to ~1e-12 there (period-weighted posteriors, ./stratified.ts). Integer shapes keep the grid.
+  const inner = points.filter((p) => p > 0 && p < 1);
+  if (inner.length > 0 && shapes.some((s) => !Number.isInteger(s.a))) {
+    for (let j = 1; j <= 60; j++) points.push(inner[0] * 2 ** -j);
+  }
+  if (inner.length > 0 && shapes.some((s) => !Number.isInteger(s.b))) {
+    for (let j = 1; j <= 60; j++) points.push(1 - (1 - inner[inner.length - 1]) * 2 ** -j);
   }
   points.sort((p, q) => p - q);
   return points.filter((p, i) => i === 0 || p > points[i - 1]);

@@ -34,7 +34,8 @@ export interface WelchResult {
 /**
  * Welch's t-test of variant − control at two-sided `alpha` (default 0.05). Either n < 2 →
  * `NOT_ENOUGH_DATA`; both sd 0 → `ZERO_VARIANCE`; control mean 0 → `BASELINE_ZERO` (relative
- * lift null). Lifts are in the metric's unit; relative lift is a fraction of the control mean.
+ * lift null). Lifts are in the metric's unit; relative lift is (variant − control)/|control|, a
+ * fraction whose sign follows the change even for negative means (net outflow).
  */
 export function welchTest(
   control: MeanSummary,
@@ -44,7 +45,8 @@ export function welchTest(
   const { alpha = 0.05 } = options;
   const absoluteLift = variant.mean - control.mean;
   const reasons: ReasonCode[] = [];
-  const relativeLift = control.mean !== 0 ? absoluteLift / control.mean : null;
+  // Divided by |control| (as gbstats does): from −10 to −5 is +50 %, the direction of change.
+  const relativeLift = control.mean !== 0 ? absoluteLift / Math.abs(control.mean) : null;
   if (relativeLift === null) reasons.push("BASELINE_ZERO");
   const empty = { absoluteLift, relativeLift, tStatistic: null, df: null, pValue: null, ci: null };
   if (control.n < 2 || variant.n < 2) return { ...empty, reasons: ["NOT_ENOUGH_DATA", ...reasons] };

@@ -3,21 +3,33 @@
  *
  * - z-test with the pooled standard error √(p̄(1 − p̄)(1/n₀ + 1/n₁)), p̄ = (c₀ + c₁)/(n₀ + n₁);
  *   equals R's `prop.test(c(c1, c0), c(n1, n0), correct = FALSE)` (its X² is z²).
- * - CI of the absolute lift p₁ − p₀ with the unpooled (Wald) standard error
- *   √(p₀q₀/n₀ + p₁q₁/n₁).
- * - Relative lift p₁/p₀ − 1 with a delta-method CI: var ≈ var(p₁)/p₀² + p₁²·var(p₀)/p₀⁴.
- * - `sequential: true` replaces p-value and both intervals by the always-valid p-value and
- *   confidence sequences of ./sequential.ts (n = n₀ + n₁, se = the Wald or delta-method se).
+ * - Intervals invert that same test (./intervals.ts), so an interval excludes 0 exactly when
+ *   p < its α: the absolute lift p₁ − p₀ by the score interval (Mee), the relative lift
+ *   p₁/p₀ − 1 by the score interval of the ratio (Koopman), which never falls under −100 %.
+ * - `sequential: true` replaces the p-value by the always-valid p-value of ./sequential.ts
+ *   (n = n₀ + n₁, se = the unpooled (Wald) se √(p₀q₀/n₀ + p₁q₁/n₁)), the absolute interval by
+ *   the confidence sequence around the lift, and the relative one by Fieller's interval with
+ *   the sequence's critical value: again both exclude 0 exactly when p < α.
+ * - `intervalAlpha` (default α) sets the intervals' level alone, e.g. a Holm step's α/(m − i)
+ *   (../stats/holm.ts `holmLevels`); the p-value does not depend on it.
  *
  * Rates and lifts are fractions (0.02 = 2 %); α is two-sided.
  */
 import { normalQuantile, normalTwoSidedP } from "./dist.ts";
-import { alwaysValidPValue, confidenceSequenceHalfWidth } from "./sequential.ts";
+import { fiellerInterval, scoreDifferenceInterval, scoreRatioInterval } from "./intervals.ts";
+import {
+  alwaysValidPValue,
+  confidenceSequenceHalfWidth,
+  DEFAULT_SEQUENTIAL_TUNING,
+  sequentialRho,
+} from "./sequential.ts";
 import type { ConversionStats, Interval, ReasonCode } from "./types.ts";
 
 /** Options: two-sided α (default 0.05), sequential mode and its tuning N* in users. */
 export interface ProportionsOptions {
   alpha?: number;
+  /** Two-sided α of the intervals only (default `alpha`). */
+  intervalAlpha?: number;
   sequential?: boolean;
   sequentialTuning?: number;
 }
@@ -35,22 +47,19 @@ export interface ProportionsComparison {
   reasons: ReasonCode[];
 }
 
-function interval(estimate: number, halfWidth: number): Interval {
-  return [estimate - halfWidth, estimate + halfWidth];
-}
-
 /**
  * Compares `variant` with `control`. Either arm without users → `NOT_ENOUGH_DATA` (rates 0, all
- * statistics null); pooled se 0 (no or all conversions in both) → `ZERO_VARIANCE` (z, p null);
- * control rate 0 → `BASELINE_ZERO` (relative lift and its CI null). An interval whose standard
- * error is 0 (both rates 0 or 1) is null rather than a misleading zero-width [lift, lift].
+ * statistics null); pooled se 0 (no or all conversions in both) → `ZERO_VARIANCE` (z, p and the
+ * intervals null); control rate 0 → `BASELINE_ZERO` (relative lift and its interval null).
  */
 export function compareProportions(
   control: ConversionStats,
   variant: ConversionStats,
   options: ProportionsOptions = {},
 ): ProportionsComparison {
-  const { alpha = 0.05, sequential = false, sequentialTuning } = options;
+  const { alpha = 0.05, sequential = false, sequentialTuning = DEFAULT_SEQUENTIAL_TUNING } =
+    options;
+  const intervalAlpha = options.intervalAlpha ?? alpha;
   const reasons: ReasonCode[] = [];
   if (control.users <= 0 || variant.users <= 0) {
     return {
@@ -73,28 +82,35 @@ export function compareProportions(
   const var0 = (p0 * (1 - p0)) / n0, var1 = (p1 * (1 - p1)) / n1;
   const se = Math.sqrt(var0 + var1);
   const n = n0 + n1;
-  const seqOptions = { alpha, tuning: sequentialTuning };
-  const z = normalQuantile(1 - alpha / 2);
-  const halfWidth = (s: number) =>
-    sequential ? confidenceSequenceHalfWidth(s, n, seqOptions) : z * s;
 
   let zScore: number | null = null, pValue: number | null = null;
+  let ci: Interval | null = null, ratio: Interval | null = null;
   if (pooledSe > 0) {
     zScore = lift / pooledSe;
-    if (!sequential) pValue = normalTwoSidedP(zScore);
-    else if (se > 0) pValue = alwaysValidPValue(lift, se, n, seqOptions);
+    if (!sequential) {
+      pValue = normalTwoSidedP(zScore);
+      const z = normalQuantile(1 - intervalAlpha / 2);
+      ci = scoreDifferenceInterval(control, variant, z);
+      ratio = scoreRatioInterval(control, variant, z);
+    } else if (se > 0) {
+      pValue = alwaysValidPValue(lift, se, n, { alpha, tuning: sequentialTuning });
+      const half = confidenceSequenceHalfWidth(se, n, {
+        alpha: intervalAlpha,
+        rho: sequentialRho(alpha, sequentialTuning),
+      });
+      ci = [lift - half, lift + half];
+      ratio = fiellerInterval(
+        { estimate: p0, variance: var0 },
+        { estimate: p1, variance: var1 },
+        half / se,
+        { atLeast: 0 },
+      );
+    }
   }
   if (pValue === null) reasons.push("ZERO_VARIANCE");
-  const ci = se > 0 ? interval(lift, halfWidth(se)) : null;
-
-  let relativeLift: number | null = null, relativeCi: Interval | null = null;
-  if (p0 > 0) {
-    relativeLift = p1 / p0 - 1;
-    const relativeSe = Math.sqrt(var1 / (p0 * p0) + (p1 * p1 * var0) / p0 ** 4);
-    if (relativeSe > 0) relativeCi = interval(relativeLift, halfWidth(relativeSe));
-  } else {
-    reasons.push("BASELINE_ZERO");
-  }
+  let relativeLift: number | null = null;
+  if (p0 > 0) relativeLift = p1 / p0 - 1;
+  else reasons.push("BASELINE_ZERO");
   return {
     controlRate: p0,
     rate: p1,
@@ -103,7 +119,7 @@ export function compareProportions(
     zScore,
     pValue,
     ci,
-    relativeCi,
+    relativeCi: relativeLift !== null && ratio ? [ratio[0] - 1, ratio[1] - 1] : null,
     reasons,
   };
 }

@@ -9,7 +9,7 @@ interface Input {
   alpha: number;
 }
 
-Deno.test("compareProportions() matches R prop.test and the Wald / delta-method intervals", async (t) => {
+Deno.test("compareProportions() matches R prop.test and the score intervals that invert it", async (t) => {
   const fixture = loadFixture<Input, Record<string, number | number[] | null>>("proportions.json");
   for (const { name, input, expected } of fixture.cases) {
     await t.step(name, () => {

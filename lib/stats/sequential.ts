@@ -30,15 +30,18 @@ export function sequentialRho(alpha: number, tuning: number = DEFAULT_SEQUENTIAL
 
 /**
  * Half-width of the confidence sequence around an estimate with standard error `se` (> 0) after
- * `n` (> 0) users in total. Same unit as the estimate.
+ * `n` (> 0) users in total. Same unit as the estimate. `rho` (default: tuned for `alpha`) fixes
+ * the mixture: a sequence at level α′ with the ρ of α excludes 0 exactly when
+ * {@link alwaysValidPValue} (computed with α) is below α′ — how Holm-adjusted levels stay in
+ * agreement with always-valid p-values.
  */
 export function confidenceSequenceHalfWidth(
   se: number,
   n: number,
-  options: SequentialOptions = {},
+  options: SequentialOptions & { rho?: number } = {},
 ): number {
   const { alpha = 0.05, tuning = DEFAULT_SEQUENTIAL_TUNING } = options;
-  const rho = sequentialRho(alpha, tuning);
+  const rho = options.rho ?? sequentialRho(alpha, tuning);
   const s2 = se * se * n;
   const v = n * rho * rho + 1;
   return Math.sqrt(s2) * Math.sqrt((2 * v * Math.log(Math.sqrt(v) / alpha)) / (n * rho) ** 2);

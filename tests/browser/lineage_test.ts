@@ -11,8 +11,8 @@ import { browserTest, signIn } from "./helpers.ts";
 const EXPECTED = {
   "zh-CN": {
     title: "迭代谱系",
-    interval1: "+13.2% ～ +46.8%",
-    interval2: "+5.7% ～ +30.8%",
+    interval1: "+14.3% ～ +47.9%",
+    interval2: "+6.4% ～ +31.5%",
     pending: "未决策",
     total: "2 轮已决策迭代累计提升 +53.8%",
     totalCi: "95%区间 +30.1% ～ +81.7%",
@@ -21,8 +21,8 @@ const EXPECTED = {
   },
   en: {
     title: "Lineage",
-    interval1: "+13.2% to +46.8%",
-    interval2: "+5.7% to +30.8%",
+    interval1: "+14.3% to +47.9%",
+    interval2: "+6.4% to +31.5%",
     pending: "Not decided",
     total: "Compounded lift over the decided iterations (2): +53.8%",
     totalCi: "95% interval +30.1% to +81.7%",

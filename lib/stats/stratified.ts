@@ -1,0 +1,269 @@
+/**
+ * Conversion rates of arms whose traffic shares changed over time (bandit allocation periods),
+ * weighted by period so that a drift of the base rate cannot masquerade as a difference between
+ * arms (Simpson's paradox).
+ *
+ * Pooled totals mislead when the weights move while the base rate drifts: two identical arms
+ * moved from 50/50 to 10/90 while the rate fell from 10 % to 2 % pool to 8.3 % against 3.3 %.
+ * As GrowthBook's bandits do (packages/back-end/src/integrations/sql/ctes/bandit-statistics-cte.ts,
+ * read by gbstats/bayesian/bandits.py; `weight_by_period`), every arm's rate is the mean of its
+ * per-period rates weighted by each period's share of all customers, w_p = N_p / N:
+ *
+ *   r̂_a = Σ_p w_p·c_ap/n_ap,   Var(r̂_a) = Σ_p w_p²·r_ap(1 − r_ap)/n_ap
+ *
+ * (GrowthBook uses the sample variance with n − 1; here n, so that one period gives exactly the
+ * unpooled Wald variance of ./proportions.ts.) This is direct standardisation: each arm's rate on
+ * the same traffic mix.
+ *
+ * - Periods in which some arm has no customer cannot compare that arm; such a period is merged
+ *   into the stratum before it (into the next one when it comes first), so no customer is lost.
+ * - Posterior of r_a for probabilities of being best: per period Beta(1 + c, 1 + n − c), the
+ *   weighted sum moment-matched by a Beta (mean Σ w_p·μ_p, variance Σ w_p²·σ_p²), handed to the
+ *   exact integration of ./bayes.ts as effective counts. With one period it is exactly the
+ *   Beta(1 + c, 1 + n − c) of the unweighted rule, so nothing changes until weights move.
+ * - Comparisons with the control: Wald z on r̂₁ − r̂₀ with se √(Var₀ + Var₁), its interval
+ *   r̂₁ − r̂₀ ± z·se, and Fieller's interval of r̂₁/r̂₀ (./intervals.ts) for the relative lift,
+ *   which agrees with that z-test and never falls under −100 %; sequential mode swaps in the
+ *   always-valid p-value and confidence sequence of ./sequential.ts.
+ */
+import { bayesianComparison, probabilityBest } from "./bayes.ts";
+import { normalQuantile, normalTwoSidedP } from "./dist.ts";
+import { holmAdjust, holmLevels } from "./holm.ts";
+import { fiellerInterval } from "./intervals.ts";
+import type { ProportionsOptions } from "./proportions.ts";
+import {
+  alwaysValidPValue,
+  confidenceSequenceHalfWidth,
+  DEFAULT_SEQUENTIAL_TUNING,
+  sequentialRho,
+} from "./sequential.ts";
+import type { ConversionStats, Interval, ReasonCode } from "./types.ts";
+
+/** Customers first assigned in one period, and how many of them converted, per arm. */
+export interface PeriodCounts {
+  users: readonly number[];
+  conversions: readonly number[];
+}
+
+/** One arm's period-weighted rate. */
+export interface StratifiedArm {
+  /** Σ w_p·c_p/n_p, a fraction. */
+  rate: number;
+  /** Its variance Σ w_p²·r_p(1 − r_p)/n_p. */
+  variance: number;
+  /** The moment-matched Beta posterior as counts: Beta(1 + conversions, 1 + users − conversions). */
+  posterior: ConversionStats;
+}
+
+/** The strata used and every arm's weighted rate. */
+export interface Stratification {
+  /** Per stratum (periods after merging): per arm users and conversions. */
+  strata: PeriodCounts[];
+  /** Each stratum's share of all customers, summing to 1. */
+  weights: number[];
+  arms: StratifiedArm[];
+}
+
+/**
+ * Merges periods lacking an arm into their neighbour (see the module comment). Returns one
+ * stratum of all customers when no period has every arm.
+ */
+function strataOf(periods: readonly PeriodCounts[], k: number): PeriodCounts[] {
+  const strata: { users: number[]; conversions: number[] }[] = [];
+  let carry = { users: new Array<number>(k).fill(0), conversions: new Array<number>(k).fill(0) };
+  const add = (into: typeof carry, p: PeriodCounts) => {
+    for (let i = 0; i < k; i++) {
+      into.users[i] += p.users[i] ?? 0;
+      into.conversions[i] += p.conversions[i] ?? 0;
+    }
+  };
+  for (const period of periods) {
+    const complete = period.users.length === k && period.users.every((n) => n > 0);
+    if (complete) {
+      const stratum = { users: [...carry.users], conversions: [...carry.conversions] };
+      add(stratum, period);
+      strata.push(stratum);
+      carry = { users: new Array<number>(k).fill(0), conversions: new Array<number>(k).fill(0) };
+    } else if (strata.length > 0) add(strata[strata.length - 1], period);
+    else add(carry, period);
+  }
+  if (strata.length === 0) return [carry];
+  return strata;
+}
+
+/**
+ * Period-weighted rates of k arms. Counts must be integers with 0 ≤ conversions ≤ users
+ * (RangeError otherwise). An arm without any customer has rate 0, variance 0 and the uniform
+ * posterior.
+ */
+export function stratify(periods: readonly PeriodCounts[], k: number): Stratification {
+  for (const p of periods) {
+    p.users.forEach((n, i) => {
+      const c = p.conversions[i] ?? 0;
+      if (!(Number.isInteger(n) && Number.isInteger(c) && n >= 0 && c >= 0 && c <= n)) {
+        throw new RangeError("Period counts must be integers with 0 ≤ conversions ≤ users");
+      }
+    });
+  }
+  const strata = strataOf(periods, k);
+  const sizes = strata.map((s) => s.users.reduce((a, b) => a + b, 0));
+  const total = sizes.reduce((a, b) => a + b, 0);
+  const weights = sizes.map((n) => total > 0 ? n / total : 1 / strata.length);
+  const arms = Array.from({ length: k }, (_, i) => {
+    let rate = 0, variance = 0, mean = 0, spread = 0, users = 0;
+    strata.forEach((s, p) => {
+      const n = s.users[i], c = s.conversions[i], w = weights[p];
+      users += n;
+      const mu = (1 + c) / (2 + n);
+      mean += w * mu;
+      spread += w * w * mu * (1 - mu) / (3 + n);
+      if (n > 0) {
+        const r = c / n;
+        rate += w * r;
+        variance += w * w * r * (1 - r) / n;
+      }
+    });
+    if (users === 0) return { rate: 0, variance: 0, posterior: { users: 0, conversions: 0 } };
+    // Beta(a, b) with the same mean and variance; a, b ≥ 1 as the integration needs.
+    const size = mean * (1 - mean) / spread - 1;
+    const a = Math.max(1, mean * size), b = Math.max(1, (1 - mean) * size);
+    return { rate, variance, posterior: { users: a + b - 2, conversions: a - 1 } };
+  });
+  return { strata, weights, arms };
+}
+
+/** P(arm is best) on the period-weighted posteriors, exact integration (./bayes.ts). */
+export function stratifiedProbabilityBest(periods: readonly PeriodCounts[], k: number): number[] {
+  return probabilityBest(stratify(periods, k).arms.map((a) => a.posterior));
+}
+
+/** One challenger against the control on period-weighted rates (field names of ./proportions.ts). */
+export interface StratifiedComparison {
+  controlRate: number;
+  rate: number;
+  absoluteLift: number;
+  relativeLift: number | null;
+  zScore: number | null;
+  pValue: number | null;
+  ci: Interval | null;
+  relativeCi: Interval | null;
+  reasons: ReasonCode[];
+}
+
+/**
+ * Compares period-weighted arms. `users` (both arms' customers) is the n of the sequential
+ * formulas. Zero variance → `ZERO_VARIANCE` (p and intervals null); control rate 0 →
+ * `BASELINE_ZERO`; an arm without customers → `NOT_ENOUGH_DATA`.
+ */
+export function compareStratified(
+  control: StratifiedArm,
+  variant: StratifiedArm,
+  users: number,
+  options: ProportionsOptions = {},
+): StratifiedComparison {
+  const { alpha = 0.05, sequential = false, sequentialTuning = DEFAULT_SEQUENTIAL_TUNING } =
+    options;
+  const intervalAlpha = options.intervalAlpha ?? alpha;
+  const lift = variant.rate - control.rate;
+  const reasons: ReasonCode[] = [];
+  const base = {
+    controlRate: control.rate,
+    rate: variant.rate,
+    absoluteLift: lift,
+    relativeLift: control.rate > 0 ? variant.rate / control.rate - 1 : null,
+  };
+  if (control.posterior.users <= 0 || variant.posterior.users <= 0) {
+    return {
+      ...base,
+      relativeLift: null,
+      zScore: null,
+      pValue: null,
+      ci: null,
+      relativeCi: null,
+      reasons: ["NOT_ENOUGH_DATA"],
+    };
+  }
+  const se = Math.sqrt(control.variance + variant.variance);
+  let zScore: number | null = null, pValue: number | null = null;
+  let ci: Interval | null = null, ratio: Interval | null = null;
+  if (se > 0) {
+    zScore = lift / se;
+    const half = sequential
+      ? confidenceSequenceHalfWidth(se, users, {
+        alpha: intervalAlpha,
+        rho: sequentialRho(alpha, sequentialTuning),
+      })
+      : normalQuantile(1 - intervalAlpha / 2) * se;
+    pValue = sequential
+      ? alwaysValidPValue(lift, se, users, { alpha, tuning: sequentialTuning })
+      : normalTwoSidedP(zScore);
+    ci = [lift - half, lift + half];
+    ratio = fiellerInterval(
+      { estimate: control.rate, variance: control.variance },
+      { estimate: variant.rate, variance: variant.variance },
+      half / se,
+      { atLeast: 0 },
+    );
+  } else reasons.push("ZERO_VARIANCE");
+  if (base.relativeLift === null) reasons.push("BASELINE_ZERO");
+  return {
+    ...base,
+    zScore,
+    pValue,
+    ci,
+    relativeCi: base.relativeLift !== null && ratio ? [ratio[0] - 1, ratio[1] - 1] : null,
+    reasons,
+  };
+}
+
+/** A challenger's row: the comparison, Holm, and the Bayesian figures on weighted posteriors. */
+export interface StratifiedRow extends StratifiedComparison {
+  variant: string;
+  ciLevel: number;
+  adjustedPValue: number | null;
+  significant: boolean;
+  chanceToBeatControl: number;
+  expectedLoss: number;
+}
+
+/**
+ * Every challenger against the control (the first arm) on period-weighted rates, p-values
+ * Holm-adjusted and intervals at the matching Holm level (./holm.ts `holmLevels`), so an
+ * interval excludes 0 exactly when `significant`.
+ */
+export function analyzeStratified(
+  names: readonly string[],
+  periods: readonly PeriodCounts[],
+  options: ProportionsOptions = {},
+): { stratification: Stratification; comparisons: StratifiedRow[] } {
+  const k = names.length;
+  if (k < 2) throw new RangeError("At least two variants are needed");
+  const { alpha = 0.05 } = options;
+  const stratification = stratify(periods, k);
+  const [control, ...challengers] = stratification.arms;
+  const totals = stratification.strata.reduce(
+    (t, s) => t.map((n, i) => n + s.users[i]),
+    new Array<number>(k).fill(0),
+  );
+  const run = (i: number, intervalAlpha: number) =>
+    compareStratified(control, challengers[i], totals[0] + totals[i + 1], {
+      ...options,
+      alpha,
+      intervalAlpha,
+    });
+  const first = challengers.map((_, i) => run(i, alpha));
+  const adjusted = holmAdjust(first.map((t) => t.pValue));
+  const levels = holmLevels(first.map((t) => t.pValue), alpha);
+  const comparisons = challengers.map((arm, i) => {
+    const level = levels[i] ?? alpha;
+    return {
+      variant: names[i + 1],
+      ...(level === alpha ? first[i] : run(i, level)),
+      ciLevel: 1 - level,
+      adjustedPValue: adjusted[i],
+      significant: adjusted[i] !== null && adjusted[i]! < alpha,
+      ...bayesianComparison(control.posterior, arm.posterior),
+    };
+  });
+  return { stratification, comparisons };
+}
