@@ -1,6 +1,7 @@
 import type { Context } from "hono";
 import type { ComponentChildren } from "preact";
 import { Island } from "../../components/Island.tsx";
+import { experimentHref } from "../../components/experiments/links.ts";
 import { campaignChain } from "../../db/lineage.ts";
 import LiftChain from "../../islands/LiftChain.tsx";
 import { notFound } from "../../lib/errors.ts";
@@ -29,6 +30,8 @@ export async function lineageOf(c: Context<AppEnv>, id: string) {
 
 interface Props {
   lineage: Lineage;
+  /** The campaign's bank: the links to its experiments name it (keys are unique per bank). */
+  bankId: string;
   locale: Locale;
   t: Translate;
   /** Shown at the end of the card (e.g. the link to a new iteration). */
@@ -103,6 +106,7 @@ function Head({ level, t, compounded }: { level: string; t: Translate; compounde
 
 interface RowProps {
   step: LineageStep;
+  bankId: string;
   parent: number | undefined;
   compounded: boolean;
   locale: Locale;
@@ -110,7 +114,7 @@ interface RowProps {
   f: Formats;
 }
 
-function StepRow({ step: s, parent, compounded, locale, t, f }: RowProps) {
+function StepRow({ step: s, bankId, parent, compounded, locale, t, f }: RowProps) {
   const r = s.result;
   return (
     <tr data-key={s.key} data-status={s.status}>
@@ -121,7 +125,7 @@ function StepRow({ step: s, parent, compounded, locale, t, f }: RowProps) {
         )}
       </td>
       <td>
-        <a href={`/experiments/${s.key}`}>{s.name}</a>
+        <a href={experimentHref({ key: s.key, bankId })}>{s.name}</a>
       </td>
       <td class="lineage-mode">{t(`lineage.mode.${s.mode}`)}</td>
       <td>
@@ -187,6 +191,7 @@ export function LineageSection(props: Props) {
   const row = (s: LineageStep, inChain: boolean) => (
     <StepRow
       step={s}
+      bankId={props.bankId}
       parent={s.parentKey ? numberOf.get(s.parentKey) : undefined}
       compounded={inChain}
       locale={locale}

@@ -180,7 +180,7 @@ async function detailPage(c: Context<AppEnv>, id: string, error?: string) {
           </p>
           {campaign.description && <p>{campaign.description}</p>}
         </header>
-        <LineageSection lineage={lineage} locale={locale} t={t}>
+        <LineageSection lineage={lineage} locale={locale} t={t} bankId={campaign.bankId}>
           {canManage(c) && (
             <p>
               <a href={`/experiments/new?campaign=${campaign.id}`}>

@@ -104,9 +104,12 @@ for (const locale of ["zh-CN", "en"] as const) {
       const action = await page.getAttribute("[data-testid=recommendation]", "data-action");
       assert.equal(action, "ship");
       await page.check("[data-testid=promote] input[name=confirm]");
+      // Promoting cannot be undone: the confirmation page says what it does before it acts.
+      await page.click("[data-testid=action-promote]");
+      await page.waitForSelector("[data-testid=confirm][data-action=promote]");
       await Promise.all([
         page.waitForURL((u) => u.pathname === `/experiments/${key}-v2`),
-        page.click("[data-testid=action-promote]"),
+        page.click("[data-testid=confirm-yes]"),
       ]);
       const arms = await page.$$eval(
         "[data-testid=settings] th[scope=row]",
