@@ -5,7 +5,7 @@
  */
 import type { Context, ErrorHandler, NotFoundHandler } from "hono";
 import { HTTPException } from "hono/http-exception";
-import { AppError } from "../lib/errors.ts";
+import { AppError, invalidText, messageIn } from "../lib/errors.ts";
 import type { AppEnv } from "./context.ts";
 import { renderErrorPage } from "../components/render.tsx";
 
@@ -22,16 +22,35 @@ export const onError: ErrorHandler<AppEnv> = (err, c) => {
     ? err
     : err instanceof HTTPException
     ? fromHttpException(err)
-    : null;
+    : fromUnstorableText(err);
   if (!appError) {
     console.error(`Unhandled error on ${c.req.method} ${c.req.path}:`, err);
     if (wantsJson(c)) return c.json(errorBody("INTERNAL", "Internal server error"), 500);
     return renderErrorPage(c, 500);
   }
   for (const [name, value] of Object.entries(appError.headers)) c.header(name, value);
-  if (wantsJson(c)) return c.json(errorBody(appError.code, appError.message), appError.status);
+  if (wantsJson(c)) {
+    return c.json(errorBody(appError.code, messageIn(appError, c.get("t"))), appError.status);
+  }
   return renderErrorPage(c, appError.status);
 };
+
+/**
+ * PostgreSQL refusing text it cannot store is a client's bad input that got past validation
+ * (every field should use `storableText()`), so 400 `INVALID_TEXT`, not a 500: a NUL in text
+ * (22021, invalid byte sequence 0x00) or as `\u0000` in jsonb (22P05, unsupported Unicode
+ * escape), or a lone surrogate in jsonb (22P02 whose detail names a surrogate).
+ */
+function fromUnstorableText(err: unknown): AppError | null {
+  if (typeof err !== "object" || err === null) return null;
+  const { code, detail } = err as { code?: unknown; detail?: unknown };
+  const surrogate = typeof detail === "string" && /surrogate/i.test(detail);
+  if (code === "22021" || code === "22P05") {
+    return invalidText(null, surrogate ? "LONE_SURROGATE" : "NUL");
+  }
+  if (code === "22P02" && surrogate) return invalidText(null, "LONE_SURROGATE");
+  return null;
+}
 
 function fromHttpException(err: HTTPException): AppError | null {
   const status = err.status;

@@ -6,8 +6,9 @@
  */
 import type { Context } from "hono";
 import { findUserByEmail, type User } from "../db/users.ts";
-import { AppError } from "../lib/errors.ts";
+import { AppError, invalidText } from "../lib/errors.ts";
 import { hashPassword, verifyPassword } from "../lib/security/password.ts";
+import { textProblem } from "../lib/text.ts";
 import { audit } from "./audit.ts";
 import type { AppEnv } from "./context.ts";
 import { clientAddress, tooManyRequests } from "./rate_limit.ts";
@@ -21,6 +22,8 @@ export function invalidCredentials(): AppError {
 
 /** Signs in or throws 401 `INVALID_CREDENTIALS` / 429 `RATE_LIMITED`. */
 export async function signIn(c: Context<AppEnv>, email: string, password: string): Promise<User> {
+  const problem = textProblem(email); // no such account can exist, and the audit stores it
+  if (problem) throw invalidText("email", problem);
   const { loginPerAccount, loginPerAddress } = c.var.throttles;
   const normalised = email.trim().toLowerCase();
   const address = clientAddress(c);

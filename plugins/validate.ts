@@ -1,6 +1,7 @@
 import type { Context } from "hono";
 import type { z } from "zod";
-import { AppError, badRequest } from "../lib/errors.ts";
+import { AppError, badRequest, invalidText } from "../lib/errors.ts";
+import { textIssue } from "../lib/text_schema.ts";
 
 /** Formats the first few zod issues as one readable message: `"variants.0.users": Expected …`. */
 export function describeIssues(error: z.ZodError): string {
@@ -10,10 +11,20 @@ export function describeIssues(error: z.ZodError): string {
   }).join("; ");
 }
 
-/** Parses a value with a schema, or throws a 400 `VALIDATION_ERROR`. */
+/**
+ * The 400 for a failed parse: `INVALID_TEXT` when a field holds text the database cannot store
+ * (`storableText()`), otherwise `VALIDATION_ERROR` with the first issues.
+ */
+export function validationError(error: z.ZodError): AppError {
+  const text = textIssue(error);
+  if (text) return invalidText(text.path.map(String).join("."), text.problem);
+  return badRequest("VALIDATION_ERROR", describeIssues(error));
+}
+
+/** Parses a value with a schema, or throws `validationError` (400). */
 export function parseWith<S extends z.ZodType>(schema: S, value: unknown): z.output<S> {
   const result = schema.safeParse(value);
-  if (!result.success) throw badRequest("VALIDATION_ERROR", describeIssues(result.error));
+  if (!result.success) throw validationError(result.error);
   return result.data;
 }
 

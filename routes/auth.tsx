@@ -1,7 +1,7 @@
 import { Hono } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { renderPage } from "../components/render.tsx";
-import { AppError } from "../lib/errors.ts";
+import { AppError, messageIn } from "../lib/errors.ts";
 import { safeNext } from "../lib/security/redirect.ts";
 import { audit } from "../plugins/audit.ts";
 import type { AppEnv } from "../plugins/context.ts";
@@ -61,7 +61,7 @@ app.post("/login", async (c) => {
     const message = error.status === 429
       ? t("login.tooMany", { seconds: error.headers["Retry-After"] ?? "60" })
       : error.status === 400
-      ? t("login.missing")
+      ? (error.translation ? messageIn(error, t) : t("login.missing"))
       : t("login.failed");
     return renderPage(c, {
       title: t("login.title"),

@@ -4,6 +4,7 @@ import { lineageEn } from "./lineage_messages.ts";
 import { decideEn } from "./decide_messages.ts";
 import { loopEn } from "./loop_messages.ts";
 import { toolsEn } from "./tools_messages.ts";
+import { inputEn } from "./input_messages.ts";
 import type { Messages } from "./zh-CN.ts";
 
 /** English, on the language toggle. */
@@ -142,5 +143,6 @@ export const en: Messages = {
   ...loopEn,
   ...banditEn,
   ...lineageEn,
+  ...inputEn,
   ...decideEn,
 };

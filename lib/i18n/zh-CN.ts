@@ -4,6 +4,7 @@ import { lineageZh } from "./lineage_messages.ts";
 import { decideZh } from "./decide_messages.ts";
 import { loopZh } from "./loop_messages.ts";
 import { toolsZh } from "./tools_messages.ts";
+import { inputZh } from "./input_messages.ts";
 
 /** Simplified Chinese: the default language. Keys are shared with `en.ts`. */
 export const zhCN = {
@@ -141,6 +142,7 @@ export const zhCN = {
   ...loopZh,
   ...banditZh,
   ...lineageZh,
+  ...inputZh,
   ...decideZh,
 } as const;
 

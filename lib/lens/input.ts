@@ -2,6 +2,7 @@
  * The input of a lens assessment and its validation against the model. Pure.
  */
 import { indicatorById, metricLowerBound, PENALTY_INDICATOR_ID } from "./model.ts";
+import { describeTextProblem, printable, textProblem } from "../text.ts";
 
 /**
  * One bank's figures for one period.
@@ -25,7 +26,8 @@ export type LensInputIssueCode =
   | "NA_NOT_ALLOWED"
   | "NA_CRITICAL"
   | "NA_JUSTIFICATION_EMPTY"
-  | "VALUE_AND_NA";
+  | "VALUE_AND_NA"
+  | "INVALID_TEXT";
 
 /** One problem with an input, naming the indicator. */
 export interface LensInputIssue {
@@ -43,7 +45,8 @@ export class LensInputError extends Error {
 }
 
 function issueOf(code: LensInputIssueCode, id: string, message: string): LensInputIssue {
-  return { code, indicatorId: id, message: `Indicator "${id}": ${message}` };
+  const shown = printable(id); // an unknown id may hold anything a client sent
+  return { code, indicatorId: shown, message: `Indicator "${shown}": ${message}` };
 }
 
 function valueIssue(id: string, value: unknown): LensInputIssue | null {
@@ -79,6 +82,8 @@ function naIssue(id: string, justification: unknown, values: object): LensInputI
   if (typeof justification !== "string" || justification.trim() === "") {
     return issue("NA_JUSTIFICATION_EMPTY", "N/A needs a justification");
   }
+  const problem = textProblem(justification);
+  if (problem) return issue("INVALID_TEXT", `the justification ${describeTextProblem(problem)}`);
   const value = (values as Record<string, unknown>)[id];
   if (Object.hasOwn(values, id) && value !== null) {
     return issue("VALUE_AND_NA", "given both a value and N/A");
@@ -91,8 +96,8 @@ function naIssue(id: string, justification: unknown, values: object): LensInputI
  * order: values first, then N/A entries. Rules: ids must exist; values are finite numbers or
  * null; maturity levels are integers 1–5; metrics are >= 0 unless they measure a change
  * (see `metricLowerBound`); the penalty count is a whole number; N/A only where the model
- * allows it, never for critical indicators, with a non-blank justification, and not together
- * with a value.
+ * allows it, never for critical indicators, with a non-blank justification the database can
+ * store (no NUL, well-formed Unicode: `INVALID_TEXT`), and not together with a value.
  */
 export function validateLensInput(input: LensInput): LensInputIssue[] {
   const issues: LensInputIssue[] = [];

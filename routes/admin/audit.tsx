@@ -2,7 +2,9 @@ import { Hono } from "hono";
 import { renderPage } from "../../components/render.tsx";
 import { listAudit, listAuditActions } from "../../db/audit.ts";
 import { listBanks } from "../../db/banks.ts";
+import { invalidText } from "../../lib/errors.ts";
 import { formatDate } from "../../lib/i18n/mod.ts";
+import { textProblem } from "../../lib/text.ts";
 import type { AppEnv } from "../../plugins/context.ts";
 import { requireRole } from "../../plugins/session.ts";
 
@@ -13,6 +15,10 @@ app.use("/admin/audit", requireRole("admin"));
 /** The audit log, newest first, 50 a page, filtered by bank and action. */
 app.get("/admin/audit", async (c) => {
   const { t, db, locale } = c.var;
+  for (const name of ["bank", "action"]) {
+    const problem = textProblem(c.req.query(name) ?? "");
+    if (problem) throw invalidText(name, problem);
+  }
   const bank = (c.req.query("bank") ?? "").slice(0, 32);
   const action = (c.req.query("action") ?? "").slice(0, 64);
   const page = Math.min(Math.max(1, Number.parseInt(c.req.query("page") ?? "1", 10) || 1), 100_000);

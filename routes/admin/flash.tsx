@@ -13,6 +13,7 @@ const EXPLAINED = new Set([
   "CANNOT_CHANGE_SELF",
   "VALIDATION_ERROR",
   "NOT_FOUND",
+  "INVALID_TEXT",
 ]);
 
 /**

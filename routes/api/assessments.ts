@@ -9,12 +9,13 @@ import { isPeriod } from "../../lib/lens/period.ts";
 import { scoreAssessment } from "../../lib/lens/scoring.ts";
 import type { AppEnv } from "../../plugins/context.ts";
 import { readJson } from "../../plugins/validate.ts";
+import { storableText } from "../../lib/text_schema.ts";
 import { canEditAssessments, draftIssues, importCsv, saveDraft } from "../banks/_save.ts";
 
 const saveBody = z.strictObject({
-  values: z.record(z.string(), z.number().nullable()),
-  notApplicable: z.record(z.string(), z.string()).optional(),
-  evidence: z.record(z.string(), z.string()).optional(),
+  values: z.record(storableText(), z.number().nullable()),
+  notApplicable: z.record(storableText(), storableText()).optional(),
+  evidence: z.record(storableText(), storableText()).optional(),
   status: z.enum(["draft", "submitted"]),
 });
 

@@ -5,9 +5,10 @@ import type { AppEnv } from "../../plugins/context.ts";
 import { currentUser, endSession } from "../../plugins/session.ts";
 import { signIn } from "../../plugins/sign_in.ts";
 import { readJson } from "../../plugins/validate.ts";
+import { storableText } from "../../lib/text_schema.ts";
 
 const loginBody = z.strictObject({
-  email: z.string().min(1).max(254),
+  email: storableText().min(1).max(254),
   password: z.string().min(1).max(1024),
 });
 

@@ -5,6 +5,7 @@ import { revokeUserSessions } from "../../db/sessions.ts";
 import { createUser, getUser, listUsers, setConsultantBanks, updateUser } from "../../db/users.ts";
 import { AppError, badRequest, conflict, notFound } from "../../lib/errors.ts";
 import { EVERY_BANK } from "../../lib/scope.ts";
+import { storableText } from "../../lib/text_schema.ts";
 import { hashPassword, passwordProblem } from "../../lib/security/password.ts";
 import { audit } from "../../plugins/audit.ts";
 import type { AppEnv } from "../../plugins/context.ts";
@@ -20,14 +21,14 @@ export const newUserSchema = z.strictObject({
   password: z.string().max(1024),
   role,
   bankId: bankId.nullable().optional(),
-  displayName: z.string().max(100).optional(),
+  displayName: storableText().max(100).optional(),
   growthLead: z.boolean().optional(),
 });
 
 export const userPatchSchema = z.strictObject({
   role: role.optional(),
   bankId: bankId.nullable().optional(),
-  displayName: z.string().max(100).optional(),
+  displayName: storableText().max(100).optional(),
   growthLead: z.boolean().optional(),
   disabled: z.boolean().optional(),
   password: z.string().max(1024).optional(),

@@ -2,6 +2,7 @@
 import type { FormState } from "../../components/lens/AssessmentForm.tsx";
 import type { Assessment } from "../../db/assessments.ts";
 import { indicatorById } from "../../lib/lens/model.ts";
+import { printable } from "../../lib/text.ts";
 import { type AssessmentDraft, type DraftIssue, draftIssues } from "./_save.ts";
 
 type Body = Record<string, string | File | (string | File)[]>;
@@ -20,7 +21,11 @@ export function stateOf(a: Pick<Assessment, "values" | "notApplicable" | "eviden
   };
 }
 
-/** Parses a form post into a draft and the typed state, with every issue by indicator. */
+/**
+ * Parses a form post into a draft and the typed state, with every issue by indicator: a field
+ * naming an unknown indicator (`v:constructor`) is an `UNKNOWN_INDICATOR` issue, and text the
+ * database cannot store is refused by `draftIssues` (`INVALID_TEXT`); the page answers 400.
+ */
 export function readForm(
   body: Body,
 ): { draft: AssessmentDraft; state: FormState; issues: DraftIssue[] } {
@@ -38,8 +43,8 @@ export function readForm(
     if (!indicatorById(id)) {
       issues.push({
         code: "UNKNOWN_INDICATOR",
-        indicatorId: id,
-        message: `Unknown indicator "${id}"`,
+        indicatorId: printable(id),
+        message: `Unknown indicator "${printable(id)}"`,
       });
       continue;
     }
@@ -52,7 +57,7 @@ export function readForm(
       } else {issues.push({
           code: "NOT_A_NUMBER",
           indicatorId: id,
-          message: `"${value}" is not a number`,
+          message: `"${printable(value)}" is not a number`,
         });}
     }
     if (kind === "na" && value !== "") {

@@ -4,6 +4,7 @@ import { type Assessment, evidenceOf, saveAssessment } from "../../db/assessment
 import { listBanks } from "../../db/banks.ts";
 import { type CsvError, parseAssessmentCsv } from "../../lib/lens/csv.ts";
 import { indicatorById, MODEL } from "../../lib/lens/model.ts";
+import { describeTextProblem, printable, textProblem } from "../../lib/text.ts";
 import { validateLensInput } from "../../lib/lens/scoring.ts";
 import { inScope } from "../../lib/scope.ts";
 import { audit } from "../../plugins/audit.ts";
@@ -30,15 +31,25 @@ export interface DraftIssue {
   message: string;
 }
 
-/** Every problem with a draft: the lens input rules, then evidence notes (known ids, length). */
+/**
+ * Every problem with a draft: the lens input rules, then evidence notes (known ids, text the
+ * database can store, length).
+ */
 export function draftIssues(draft: AssessmentDraft): DraftIssue[] {
   const issues: DraftIssue[] = validateLensInput(draft);
   for (const [id, note] of Object.entries(draft.evidence)) {
+    const problem = textProblem(note);
     if (!indicatorById(id)) {
       issues.push({
         code: "UNKNOWN_INDICATOR",
+        indicatorId: printable(id),
+        message: `Unknown indicator "${printable(id)}"`,
+      });
+    } else if (problem) {
+      issues.push({
+        code: "INVALID_TEXT",
         indicatorId: id,
-        message: `Unknown indicator "${id}"`,
+        message: `Indicator "${id}": the evidence note ${describeTextProblem(problem)}`,
       });
     } else if (note.length > MAX_EVIDENCE_CHARS) {
       issues.push({

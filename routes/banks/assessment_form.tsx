@@ -30,7 +30,8 @@ async function page(
   const revisions = await listRevisions(db, scope, bank.id, period);
   const current = await getAssessment(db, scope, bank.id, period);
   const issues = form.issues ?? [];
-  const errors: Record<string, string[]> = {};
+  // No prototype: an issue may name any id a client sent (`v:constructor`).
+  const errors: Record<string, string[]> = Object.create(null);
   for (const i of issues) (errors[i.indicatorId] ??= []).push(i.message);
   const readOnly = !canEditAssessments(c.var.user) || form.revision !== undefined;
   const name = locale === "zh-CN" ? bank.nameZh : bank.nameEn;

@@ -2,6 +2,7 @@ import type { Context } from "hono";
 import { z } from "zod";
 import { type Campaign, createCampaign, getCampaign, updateCampaign } from "../../db/campaigns.ts";
 import { notFound } from "../../lib/errors.ts";
+import { storableText } from "../../lib/text_schema.ts";
 import { audit } from "../../plugins/audit.ts";
 import type { AppEnv } from "../../plugins/context.ts";
 import { currentUser } from "../../plugins/session.ts";
@@ -10,10 +11,10 @@ import { CHANNELS, requireManager, targetBank, targetingSchema } from "../experi
 type Ctx = Context<AppEnv>;
 
 const fields = {
-  name: z.string().trim().min(1).max(200),
+  name: storableText().trim().min(1).max(200),
   channel: z.enum(CHANNELS),
   segment: targetingSchema.optional(),
-  description: z.string().max(4000).optional(),
+  description: storableText().max(4000).optional(),
 };
 
 export const newCampaignSchema = z.strictObject({

@@ -160,7 +160,7 @@ app.post("/campaigns", async (c) => {
     const campaign = await addCampaign(c, parseWith(newCampaignSchema, bodyOf(fields, true)));
     return c.redirect(`/campaigns/${campaign.id}`, 303);
   } catch (error) {
-    return listPage(c, formError(error));
+    return listPage(c, formError(error, c.var.t));
   }
 });
 
@@ -213,7 +213,7 @@ app.post("/campaigns/:id", async (c) => {
     await editCampaign(c, campaign, parseWith(campaignPatchSchema, bodyOf(fields, false)));
     return c.redirect(`/campaigns/${campaign.id}`, 303);
   } catch (error) {
-    return detailPage(c, campaign.id, formError(error));
+    return detailPage(c, campaign.id, formError(error, c.var.t));
   }
 });
 

@@ -1,5 +1,5 @@
 import type { Campaign } from "../../db/campaigns.ts";
-import { AppError } from "../../lib/errors.ts";
+import { AppError, messageIn } from "../../lib/errors.ts";
 import type { Experiment } from "../../db/experiments.ts";
 import type { MessageKey, Translate } from "../../lib/i18n/mod.ts";
 import { STAGES } from "./_service.ts";
@@ -102,10 +102,13 @@ export function bodyOf(f: Fields, isNew: boolean): Record<string, unknown> {
   return body;
 }
 
-/** Turns a refused form into the form again with the message; other errors propagate. */
-export function formError(error: unknown): string {
+/**
+ * Turns a refused form into the form again with the message (in the reader's language when it
+ * has a translation); other errors propagate.
+ */
+export function formError(error: unknown, t?: Translate): string {
   if (error instanceof AppError && (error.status === 400 || error.status === 409)) {
-    return error.message;
+    return messageIn(error, t);
   }
   throw error;
 }

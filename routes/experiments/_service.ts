@@ -20,6 +20,7 @@ import {
 import { AppError, badRequest, conflict, forbidden, notFound } from "../../lib/errors.ts";
 import { stagesOutside } from "../../lib/experiments/eligibility.ts";
 import { inScope } from "../../lib/scope.ts";
+import { storableText } from "../../lib/text_schema.ts";
 import { sampleSizeProportions, targetRate } from "../../lib/stats/power.ts";
 import { audit } from "../../plugins/audit.ts";
 import type { AppEnv } from "../../plugins/context.ts";
@@ -40,12 +41,12 @@ export const CHANNELS = [
 
 export const targetingSchema = z.strictObject({
   stages: z.array(z.enum(STAGES)).max(STAGES.length).optional(),
-  tags: z.array(z.string().trim().min(1).max(64)).max(50).optional(),
+  tags: z.array(storableText().trim().min(1).max(64)).max(50).optional(),
 });
 
 const variantSchema = z.strictObject({
   name: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, "Use 1–64 letters, digits, _ or -"),
-  description: z.string().max(2000).optional(),
+  description: storableText().max(2000).optional(),
   weight: z.number().positive().max(1e6),
 });
 
@@ -57,7 +58,7 @@ const planSchema = z.strictObject({
 });
 
 const settingsFields = {
-  name: z.string().trim().min(1).max(200),
+  name: storableText().trim().min(1).max(200),
   campaignId: z.uuid().nullable().optional(),
   mode: z.enum(["ab", "bandit"]).optional(),
   variants: z.array(variantSchema).min(2).max(20).refine(
@@ -66,10 +67,10 @@ const settingsFields = {
   ),
   primaryMetric: z.strictObject({
     type: z.enum(["conversion", "value"]),
-    name: z.string().trim().max(100).optional(),
+    name: storableText().trim().max(100).optional(),
   }).optional(),
   guardrails: z.array(z.strictObject({
-    name: z.string().trim().min(1).max(100),
+    name: storableText().trim().min(1).max(100),
     type: z.enum(["conversion", "value"]),
     direction: z.enum(["higher_is_better", "lower_is_better"]),
   })).max(10).optional(),
@@ -98,7 +99,7 @@ export const experimentPatchSchema = z.strictObject(settingsFields).partial();
 export type NewExperiment = z.output<typeof newExperimentSchema>;
 export type ExperimentPatch = z.output<typeof experimentPatchSchema>;
 
-export const decideSchema = z.strictObject({ winner: z.string().min(1).max(64) });
+export const decideSchema = z.strictObject({ winner: storableText().min(1).max(64) });
 
 /** Growth users manage their own bank's experiments; admins any bank's. */
 export function canManage(c: Ctx): boolean {

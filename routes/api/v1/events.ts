@@ -2,7 +2,7 @@ import { Hono } from "hono";
 import { type AcceptedEvent, ingestEventBatch } from "../../../db/events.ts";
 import { assignUnits, type UnitAssignment } from "../../../db/sdk_experiments.ts";
 import type { AppEnv } from "../../../plugins/context.ts";
-import { describeIssues } from "../../../plugins/validate.ts";
+import { validationError } from "../../../plugins/validate.ts";
 import { sdkJson } from "../../../plugins/sdk_headers.ts";
 import { readBatch } from "./batch.ts";
 import { event, eventsEnvelope, FUTURE_TOLERANCE_MS, MAX_EVENTS } from "./schemas.ts";
@@ -31,7 +31,8 @@ events.post("/events", async (c) => {
   const valid = body.events.flatMap((raw, index) => {
     const parsed = event.safeParse(raw);
     if (!parsed.success) {
-      reject(index, "VALIDATION_ERROR", describeIssues(parsed.error));
+      const error = validationError(parsed.error); // INVALID_TEXT or VALIDATION_ERROR
+      reject(index, error.code, error.message);
       return [];
     }
     return [{ index, ...parsed.data, at: parsed.data.at ? new Date(parsed.data.at) : now }];

@@ -3,6 +3,7 @@
  * `routes/api/openapi.ts` documents them, so the two cannot drift.
  */
 import { z } from "zod";
+import { storableText } from "../../../lib/text_schema.ts";
 
 /** Largest batch of units (assignments, opt-outs, customers) per request. */
 export const MAX_UNITS = 10_000;
@@ -19,7 +20,7 @@ export const EXPERIMENT_KEY = /^[a-z0-9][a-z0-9-]{0,63}$/;
 export const experimentKey = z.string().regex(EXPERIMENT_KEY, "Not an experiment key")
   .meta({ description: "The experiment's key (slug)", example: "welcome-sms" });
 
-export const unitId = z.string().min(1).max(128)
+export const unitId = storableText().min(1).max(128)
   .meta({ description: "The bank's customer id (any stable string)", example: "C000123" });
 
 export const reason = z.enum(["assigned", "opted_out", "not_targeted", "not_running"])
@@ -47,7 +48,7 @@ export const assignmentsResponse = z.object({ assignments: z.array(unitAssignmen
 
 /** One event; each is validated on its own, so one bad event rejects only itself. */
 export const event = z.strictObject({
-  id: z.string().min(1).max(128).meta({ description: "Client-made id; idempotency key" }),
+  id: storableText().min(1).max(128).meta({ description: "Client-made id; idempotency key" }),
   type: z.enum(["exposure", "conversion"]),
   experiment: experimentKey,
   unit: unitId,
@@ -96,7 +97,7 @@ export const optOutsResponse = z.object({
   inserted: z.number().int().meta({ description: "Opt-outs not recorded before" }),
 }).meta({ id: "OptOutsResponse" });
 
-const label = z.string().min(1).max(64);
+const label = storableText().min(1).max(64);
 
 export const customersBody = z.strictObject({
   customers: z.array(z.strictObject({
