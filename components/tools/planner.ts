@@ -3,7 +3,12 @@
  * per arm and in total (lib/stats/power.ts), days at the given traffic and the power curve.
  */
 import type { MessageKey } from "../../lib/i18n/mod.ts";
-import { powerForSampleSize, sampleSizeProportions, targetRate } from "../../lib/stats/power.ts";
+import {
+  MAX_PLANNED_USERS,
+  planProportions,
+  type PlanReason,
+  powerForSampleSize,
+} from "../../lib/stats/power.ts";
 import { parseInteger, parseNumber } from "./inputs.ts";
 
 export interface PlannerInputs {
@@ -49,24 +54,47 @@ export type PlanOutcome = Plan | {
   params?: Record<string, string | number>;
 };
 
+/** The message of a plan without a sample size (`planProportions`' reason), for every caller. */
+export function planError(
+  plan: { reason: PlanReason; variantRate: number | null },
+): { error: MessageKey; params?: Record<string, string | number> } {
+  switch (plan.reason) {
+    case "BASELINE_OUT_OF_RANGE":
+      return { error: "tools.err.baseline" };
+    case "EFFECT_INVALID":
+      return { error: "tools.err.mde" };
+    case "TOO_MANY_USERS":
+      return {
+        error: "tools.err.tooSmall",
+        params: { max: MAX_PLANNED_USERS.toLocaleString("en") },
+      };
+    default: {
+      const v = plan.variantRate;
+      const rate = v !== null && Number.isFinite(v) ? `${+(v * 100).toPrecision(6)}%` : "—";
+      return { error: "tools.err.target", params: { rate } };
+    }
+  }
+}
+
 export function plan(inputs: PlannerInputs): PlanOutcome {
   const baselineRate = parseNumber(inputs.baseline) / 100;
   const effect = parseNumber(inputs.mde) / 100;
   const arms = parseInteger(inputs.arms, 2, 20);
   const traffic = parseNumber(inputs.traffic);
-  if (!(baselineRate > 0 && baselineRate < 1)) return { ok: false, error: "tools.err.baseline" };
-  if (!(Number.isFinite(effect) && effect !== 0)) return { ok: false, error: "tools.err.mde" };
+  const first = planProportions({ baselineRate, minimumDetectableEffect: effect }, {});
+  if (!first.ok && ["BASELINE_OUT_OF_RANGE", "EFFECT_INVALID"].includes(first.reason)) {
+    return { ok: false, ...planError(first) };
+  }
   if (arms === null) return { ok: false, error: "tools.err.arms" };
   if (!(traffic > 0 && Number.isFinite(traffic))) return { ok: false, error: "tools.err.traffic" };
-  const variantRate = targetRate(baselineRate, effect, inputs.effectType);
-  if (!(variantRate > 0 && variantRate < 1) || variantRate === baselineRate) {
-    const rate = Number.isFinite(variantRate) ? `${+(variantRate * 100).toPrecision(6)}%` : "—";
-    return { ok: false, error: "tools.err.target", params: { rate } };
-  }
-  const rates = { baselineRate, variantRate };
   const options = { alpha: inputs.alpha, power: inputs.power, variants: arms };
-  const size = sampleSizeProportions(rates, options);
-  if (!Number.isSafeInteger(size.total)) return { ok: false, error: "tools.err.tooSmall" };
+  const size = planProportions(
+    { baselineRate, minimumDetectableEffect: effect, effectType: inputs.effectType },
+    options,
+  );
+  if (!size.ok) return { ok: false, ...planError(size) };
+  const { variantRate } = size;
+  const rates = { baselineRate, variantRate };
   const step = Math.max(1, Math.ceil((2 * size.perVariant) / 40));
   const curve = Array.from({ length: 40 }, (_, i) => (i + 1) * step).map((n) => ({
     n,

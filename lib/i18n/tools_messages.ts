@@ -27,7 +27,7 @@ export const toolsZh = {
   "tools.err.target": "按此提升，实验组转化率为 {rate}，须在 0%～100% 之间且不同于对照组",
   "tools.err.arms": "组数须为 2～20 的整数",
   "tools.err.traffic": "每日用户数须为正数",
-  "tools.err.tooSmall": "提升太小，任何样本量都无法检测",
+  "tools.err.tooSmall": "提升太小：所需样本超过 {max} 人的上限，请增大最小提升",
   "tools.sig.title": "显著性计算",
   "tools.sig.arm": "组名",
   "tools.sig.users": "用户数",
@@ -131,7 +131,8 @@ export const toolsEn: Record<keyof typeof toolsZh, string> = {
     "This lift gives a variant rate of {rate}: it must lie between 0% and 100% and differ from the control",
   "tools.err.arms": "Arms must be a whole number from 2 to 20",
   "tools.err.traffic": "Users per day must be a positive number",
-  "tools.err.tooSmall": "The lift is too small to detect with any sample",
+  "tools.err.tooSmall":
+    "The lift is too small: it needs more than the limit of {max} users; plan a larger lift",
   "tools.sig.title": "Significance calculator",
   "tools.sig.arm": "Arm",
   "tools.sig.users": "Users",

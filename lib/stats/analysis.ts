@@ -18,6 +18,7 @@ import {
   type ProportionsOptions,
 } from "./proportions.ts";
 import type { ConversionStats, MeanSummary } from "./types.ts";
+import { checkAlpha, checkConversions, checkMeanSummaries } from "./guards.ts";
 
 /** A named arm of a conversion metric. */
 export interface NamedConversionStats extends ConversionStats {
@@ -63,6 +64,8 @@ export function analyzeProportions(
   variants: readonly NamedConversionStats[],
   options: ProportionsAnalysisOptions = {},
 ): ProportionsAnalysis {
+  checkConversions(variants);
+  checkAlpha(options.alpha ?? 0.05);
   if (variants.length < 2) throw new RangeError("At least two variants are needed");
   const { alpha = 0.05, weights, sequential = false } = options;
   const [control, ...challengers] = variants;
@@ -111,6 +114,8 @@ export function analyzeMeans(
   variants: readonly NamedMeanSummary[],
   options: { alpha?: number } = {},
 ): MeansAnalysis {
+  checkMeanSummaries(variants);
+  checkAlpha(options.alpha ?? 0.05);
   if (variants.length < 2) throw new RangeError("At least two variants are needed");
   const { alpha = 0.05 } = options;
   const [control, ...challengers] = variants;

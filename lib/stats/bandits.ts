@@ -12,6 +12,7 @@
 import { betaSample, createRng, type Rng } from "../random.ts";
 import { probabilityBest } from "./bayes.ts";
 import type { ConversionStats } from "./types.ts";
+import { checkConversions } from "./guards.ts";
 
 /** Thompson allocation: probabilities in [0, 1] and weights summing to 1, one per arm. */
 export interface Allocation {
@@ -26,6 +27,7 @@ export function thompsonAllocation(
   arms: readonly ConversionStats[],
   options: { minShare?: number; burnIn?: number } = {},
 ): Allocation {
+  checkConversions(arms);
   const { minShare = 0.01, burnIn = 100 } = options;
   const k = arms.length;
   if (!(minShare >= 0 && k * minShare <= 1)) {

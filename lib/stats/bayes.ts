@@ -5,9 +5,11 @@
  */
 import { betaGrid, type BetaShape } from "./beta_quadrature.ts";
 import type { ConversionStats } from "./types.ts";
+import { checkConversions } from "./guards.ts";
 
 /** The posterior Beta shape of an arm under the uniform Beta(1, 1) prior. */
 export function posterior({ users, conversions }: ConversionStats): BetaShape {
+  checkConversions([{ users, conversions }]);
   return { a: 1 + conversions, b: 1 + users - conversions };
 }
 
@@ -38,6 +40,7 @@ export function bayesianComparison(
   control: ConversionStats,
   variant: ConversionStats,
 ): BayesianComparison {
+  checkConversions([control, variant]);
   // P(V > C) = P(1 − C > 1 − V) and E[(C − V)⁺] = E[((1 − V) − (1 − C))⁺]: swap and reflect.
   if (highRates([control, variant])) return integrateComparison(reflect(variant), reflect(control));
   return integrateComparison(control, variant);
@@ -69,6 +72,7 @@ function integrateComparison(
  * ~1e-12. Used by Thompson-sampling allocation (./bandits.ts).
  */
 export function probabilityBest(arms: readonly ConversionStats[]): number[] {
+  checkConversions(arms);
   // With high rates: P(i is the highest rate) = P(i is the lowest failure rate) = ∫ fᵢ ∏ (1 − Fⱼ).
   const reflected = highRates(arms);
   const grid = betaGrid((reflected ? arms.map(reflect) : arms).map(posterior));

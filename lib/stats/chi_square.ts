@@ -5,6 +5,7 @@
  */
 import { chiSquareSurvival } from "./dist.ts";
 import type { ConversionStats, ReasonCode } from "./types.ts";
+import { checkConversions, checkCount } from "./guards.ts";
 
 /** Omnibus result: statistic ≥ 0, df = arms − 1, p in [0, 1]; nulls come with a reason. */
 export interface ChiSquareResult {
@@ -20,6 +21,7 @@ export interface ChiSquareResult {
  * `ZERO_VARIANCE` (an expected count of 0, where R returns NaN).
  */
 export function chiSquareIndependence(arms: readonly ConversionStats[]): ChiSquareResult {
+  checkConversions(arms);
   const df = arms.length - 1;
   const total = arms.reduce((s, a) => s + a.users, 0);
   const converted = arms.reduce((s, a) => s + a.conversions, 0);
@@ -57,6 +59,7 @@ export function sampleRatioMismatch(
   users: readonly number[],
   options: { weights?: readonly number[]; threshold?: number } = {},
 ): SrmResult {
+  users.forEach((u, i) => checkCount(`arm ${i + 1}: users`, u));
   const { weights = users.map(() => 1), threshold = 0.001 } = options;
   if (weights.length !== users.length || weights.some((w) => !(w > 0))) {
     throw new RangeError("Weights must be positive, one per arm");

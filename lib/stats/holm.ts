@@ -1,3 +1,5 @@
+import { checkAlpha } from "./guards.ts";
+
 /**
  * Holm–Bonferroni step-down adjustment (Holm 1979), identical to R's
  * `p.adjust(p, method = "holm")`: sort ascending, p̃₍ᵢ₎ = max over j ≤ i of min(1, (m − j + 1)·p₍ⱼ₎).
@@ -27,6 +29,7 @@ export function holmAdjust(pValues: readonly (number | null)[]): (number | null)
  * Holm-adjusted p is below α. With one hypothesis it is α itself. Nulls stay null.
  */
 export function holmLevels(pValues: readonly (number | null)[], alpha: number): (number | null)[] {
+  checkAlpha(alpha);
   const present = pValues
     .map((p, index) => ({ p, index }))
     .filter((e): e is { p: number; index: number } => e.p !== null)

@@ -12,9 +12,13 @@
  */
 import { tQuantile, tTwoSidedP } from "./dist.ts";
 import type { Interval, MeanSummary, MeanSums, ReasonCode } from "./types.ts";
+import { checkAlpha, checkCount, checkFinite, checkMeanSummaries } from "./guards.ts";
 
 /** Mean and sd (n − 1 denominator) from n, Σy, Σy²; variance clamped at 0 against rounding. */
 export function summaryFromSums({ n, sum, sumSquares }: MeanSums): MeanSummary {
+  checkCount("n", n);
+  checkFinite("sum", sum);
+  checkFinite("sumSquares", sumSquares);
   const mean = n > 0 ? sum / n : 0;
   const variance = n > 1 ? Math.max(0, (sumSquares - sum * mean) / (n - 1)) : 0;
   return { n, mean, sd: Math.sqrt(variance) };
@@ -42,6 +46,8 @@ export function welchTest(
   variant: MeanSummary,
   options: { alpha?: number } = {},
 ): WelchResult {
+  checkMeanSummaries([control, variant]);
+  checkAlpha(options.alpha ?? 0.05);
   const { alpha = 0.05 } = options;
   const absoluteLift = variant.mean - control.mean;
   const reasons: ReasonCode[] = [];
@@ -90,6 +96,14 @@ export interface CupedResult {
  * all) → θ = 0, unadjusted, `ZERO_VARIANCE` / `NOT_ENOUGH_DATA`.
  */
 export function cupedAdjust(arms: readonly CupedSums[]): CupedResult {
+  for (const [i, a] of arms.entries()) {
+    checkCount(`arm ${i + 1}: n`, a.n);
+    for (
+      const k of ["sum", "sumSquares", "covariateSum", "covariateSumSquares", "crossSum"] as const
+    ) {
+      checkFinite(`arm ${i + 1}: ${k}`, a[k]);
+    }
+  }
   const total = arms.reduce(
     (t, a) => ({
       n: t.n + a.n,

@@ -8,6 +8,13 @@
  * Holm correction used at analysis time); `total` = k·perVariant.
  */
 import { normalCdf, normalQuantile } from "./dist.ts";
+import { checkAlpha, checkFinite, checkOpenUnit, StatsInputError } from "./guards.ts";
+
+/**
+ * The most users a plan may ask for, all arms together: more than any bank has, and within the
+ * 32-bit integer the experiment's planned sample size is stored in.
+ */
+export const MAX_PLANNED_USERS = 2_000_000_000;
 
 /** Common options: α in (0, 1) (default 0.05), power in (0, 1) (default 0.8), arms ≥ 2. */
 export interface PowerOptions {
@@ -39,6 +46,11 @@ export function targetRate(
 }
 
 function critical({ alpha = 0.05, power = 0.8, variants = 2 }: PowerOptions) {
+  checkAlpha(alpha);
+  checkOpenUnit("power", power);
+  if (!(Number.isInteger(variants) && variants >= 2)) {
+    throw new StatsInputError(`"variants" must be a whole number of at least 2, got ${variants}`);
+  }
   const perComparisonAlpha = alpha / Math.max(1, variants - 1);
   return {
     alpha: perComparisonAlpha,
@@ -74,6 +86,7 @@ export function sampleSizeMeans(
   options: PowerOptions = {},
 ): SampleSize {
   const { sd, minimumDetectableEffect: delta } = effect;
+  checkFinite("sd", sd);
   if (!(sd > 0 && delta !== 0 && Number.isFinite(delta))) {
     throw new RangeError("The sd must be positive and the effect non-zero");
   }
@@ -104,4 +117,62 @@ export function powerForSampleSize(
     (Math.sqrt(perVariant) * Math.abs(p2 - p1) - zAlpha * Math.sqrt(2 * pBar * (1 - pBar))) /
     Math.sqrt(p1 * (1 - p1) + p2 * (1 - p2));
   return normalCdf(z);
+}
+
+/**
+ * Why a plan has no sample size: the baseline is not in (0, 1) (`BASELINE_OUT_OF_RANGE`), the
+ * effect is not a finite number ≠ 0 (`EFFECT_INVALID`), the variant rate it implies leaves (0, 1)
+ * (`TARGET_OUT_OF_RANGE`) or equals the baseline in floating point (`NO_EFFECT`, e.g. a relative
+ * effect of 1e-17), or the plan needs more than `MAX_PLANNED_USERS` (`TOO_MANY_USERS`, e.g. 1e-9).
+ */
+export type PlanReason =
+  | "BASELINE_OUT_OF_RANGE"
+  | "EFFECT_INVALID"
+  | "TARGET_OUT_OF_RANGE"
+  | "NO_EFFECT"
+  | "TOO_MANY_USERS";
+
+export type ProportionsPlan =
+  | ({ ok: true; variantRate: number } & SampleSize)
+  | { ok: false; reason: PlanReason; variantRate: number | null };
+
+/**
+ * The one validation of a conversion test's plan, shared by the calculator, `/api/stats/sample-size`
+ * and the experiments' `plan`: the variant rate from the baseline and effect (`targetRate`), then
+ * `sampleSizeProportions`, or the reason there is none. `smallestShare` (the smallest arm's
+ * traffic share, default equal arms) turns users per arm into the total:
+ * ⌈perVariant / smallestShare⌉. α, power and `variants` must be valid (they throw otherwise).
+ */
+export function planProportions(
+  plan: {
+    baselineRate: number;
+    minimumDetectableEffect: number;
+    effectType?: "absolute" | "relative";
+  },
+  options: PowerOptions & { smallestShare?: number } = {},
+): ProportionsPlan {
+  const { baselineRate, minimumDetectableEffect: effect, effectType = "relative" } = plan;
+  const share = options.smallestShare;
+  if (share !== undefined && !(share > 0 && share <= 1)) {
+    throw new StatsInputError(`"smallestShare" must lie in (0, 1], got ${share}`);
+  }
+  if (!(baselineRate > 0 && baselineRate < 1)) {
+    return { ok: false, reason: "BASELINE_OUT_OF_RANGE", variantRate: null };
+  }
+  if (!(Number.isFinite(effect) && effect !== 0)) {
+    return { ok: false, reason: "EFFECT_INVALID", variantRate: null };
+  }
+  const variantRate = targetRate(baselineRate, effect, effectType);
+  if (!(variantRate > 0 && variantRate < 1)) {
+    return { ok: false, reason: "TARGET_OUT_OF_RANGE", variantRate };
+  }
+  if (variantRate === baselineRate) return { ok: false, reason: "NO_EFFECT", variantRate };
+  const size = sampleSizeProportions({ baselineRate, variantRate }, options);
+  const total = options.smallestShare === undefined
+    ? size.total
+    : Math.ceil(size.perVariant / options.smallestShare);
+  if (!(Number.isSafeInteger(size.perVariant) && total <= MAX_PLANNED_USERS)) {
+    return { ok: false, reason: "TOO_MANY_USERS", variantRate };
+  }
+  return { ok: true, variantRate, ...size, total };
 }

@@ -24,6 +24,7 @@ import {
   sequentialRho,
 } from "./sequential.ts";
 import type { ConversionStats, Interval, ReasonCode } from "./types.ts";
+import { checkAlpha, checkConversions } from "./guards.ts";
 
 /** Options: two-sided α (default 0.05), sequential mode and its tuning N* in users. */
 export interface ProportionsOptions {
@@ -57,6 +58,8 @@ export function compareProportions(
   variant: ConversionStats,
   options: ProportionsOptions = {},
 ): ProportionsComparison {
+  checkConversions([control, variant]);
+  checkAlpha(options.alpha ?? 0.05);
   const { alpha = 0.05, sequential = false, sequentialTuning = DEFAULT_SEQUENTIAL_TUNING } =
     options;
   const intervalAlpha = options.intervalAlpha ?? alpha;

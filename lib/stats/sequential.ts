@@ -12,6 +12,7 @@
  * The interval excludes 0 exactly when p < α. N* (`tuning`, in users) is where the boundary is
  * tightest; default 5000.
  */
+import { checkAlpha, StatsInputError } from "./guards.ts";
 
 /** The default tuning N* in users. */
 export const DEFAULT_SEQUENTIAL_TUNING = 5000;
@@ -24,6 +25,10 @@ export interface SequentialOptions {
 
 /** The mixture parameter ρ for a two-sided α and tuning N*. */
 export function sequentialRho(alpha: number, tuning: number = DEFAULT_SEQUENTIAL_TUNING): number {
+  checkAlpha(alpha);
+  if (!(tuning > 0 && Number.isFinite(tuning))) {
+    throw new StatsInputError(`"tuning" must be positive, got ${tuning}`);
+  }
   const l = -2 * Math.log(alpha);
   return Math.sqrt((l + Math.log(l + 1)) / tuning);
 }

@@ -2,7 +2,10 @@ import { Hono } from "hono";
 import { z } from "zod";
 import { badRequest } from "../../lib/errors.ts";
 import { analyzeMeans, analyzeProportions } from "../../lib/stats/analysis.ts";
-import { sampleSizeProportions, targetRate } from "../../lib/stats/power.ts";
+import { translator } from "../../lib/i18n/mod.ts";
+import { planProportions } from "../../lib/stats/power.ts";
+import { planError } from "../../components/tools/planner.ts";
+import type { AppEnv } from "../../plugins/context.ts";
 import { readJson } from "../../plugins/validate.ts";
 
 /** Counts beyond this would lose integer precision in sums of squares; no campaign is bigger. */
@@ -62,7 +65,7 @@ export const sampleSizeBody = z.strictObject({
 });
 
 /** Public statistics calculators, mounted at `/api/stats`. Keep no data; bounded work. */
-const stats = new Hono();
+const stats = new Hono<AppEnv>();
 
 stats.post("/proportions", async (c) => {
   const { variants, ...options } = await readJson(c, proportionsBody);
@@ -76,19 +79,12 @@ stats.post("/means", async (c) => {
 
 stats.post("/sample-size", async (c) => {
   const body = await readJson(c, sampleSizeBody);
-  const { baselineRate, minimumDetectableEffect, effectType = "relative" } = body;
-  const variantRate = targetRate(baselineRate, minimumDetectableEffect, effectType);
-  if (!(variantRate > 0 && variantRate < 1) || variantRate === baselineRate) {
-    throw badRequest(
-      "INVALID_EFFECT",
-      `The effect gives a variant rate of "${variantRate}": it must differ from the baseline and lie strictly between 0 and 1`,
-    );
+  const size = planProportions(body, body);
+  if (!size.ok) {
+    const { error, params } = planError(size);
+    throw badRequest("INVALID_EFFECT", (c.var.t ?? translator("en"))(error, params));
   }
-  const size = sampleSizeProportions({ baselineRate, variantRate }, body);
-  if (!Number.isSafeInteger(size.total)) {
-    throw badRequest("INVALID_EFFECT", "The effect is too small to detect with any sample");
-  }
-  return c.json({ perVariant: size.perVariant, total: size.total, variantRate });
+  return c.json({ perVariant: size.perVariant, total: size.total, variantRate: size.variantRate });
 });
 
 export default stats;

@@ -20,6 +20,7 @@ import type { Database } from "../../db/schema.ts";
 import { badRequest, conflict, notFound } from "../../lib/errors.ts";
 import { storableText } from "../../lib/text_schema.ts";
 import { promotionKeys } from "../../lib/experiments/lineage.ts";
+import type { Translate } from "../../lib/i18n/mod.ts";
 import type { Readout } from "../../lib/experiments/readout.ts";
 import { audit } from "../../plugins/audit.ts";
 import type { AppEnv } from "../../plugins/context.ts";
@@ -107,6 +108,7 @@ export function planNext(
   baselineRate: number | null,
   alpha: number,
   plan: PromoteRequest["plan"],
+  t?: Translate,
 ): NextPlan {
   const minimumDetectableEffect = plan?.minimumDetectableEffect ??
     DEFAULT_NEXT_PLAN.minimumDetectableEffect;
@@ -118,7 +120,7 @@ export function planNext(
   }
   const size = planSampleSize(
     { baselineRate, minimumDetectableEffect, effectType, power },
-    { alpha },
+    { alpha, t },
   );
   return { ...base, perVariant: size.perVariant, total: size.total };
 }
@@ -167,7 +169,7 @@ export async function promote(c: Ctx, e: Experiment, body: PromoteRequest): Prom
   if (body.confirm && winner === control.name) {
     throw badRequest("NOTHING_TO_CONFIRM", "The control won: there is nothing to confirm");
   }
-  const plan = planNext(winnerArm.users > 0 ? winnerArm.rate : null, e.alpha, body.plan);
+  const plan = planNext(winnerArm.users > 0 ? winnerArm.rate : null, e.alpha, body.plan, c.var.t);
   const winnerDescription = e.variants.find((v) => v.name === winner)!.description;
   const variants: VariantInput[] = body.confirm
     ? [

@@ -21,7 +21,9 @@ import { AppError, badRequest, conflict, forbidden, notFound } from "../../lib/e
 import { stagesOutside } from "../../lib/experiments/eligibility.ts";
 import { inScope } from "../../lib/scope.ts";
 import { storableText } from "../../lib/text_schema.ts";
-import { sampleSizeProportions, targetRate } from "../../lib/stats/power.ts";
+import { planProportions } from "../../lib/stats/power.ts";
+import { planError } from "../../components/tools/planner.ts";
+import { type Translate, translator } from "../../lib/i18n/mod.ts";
 import { audit } from "../../plugins/audit.ts";
 import type { AppEnv } from "../../plugins/context.ts";
 import { currentUser } from "../../plugins/session.ts";
@@ -174,6 +176,7 @@ function settingsOf(e: Experiment): ExperimentSettings {
 export function mergeSettings(
   base: ExperimentSettings,
   patch: ExperimentPatch,
+  t?: Translate,
 ): ExperimentSettings {
   if (patch.plan && patch.plannedSampleSize !== undefined) {
     throw badRequest("PLAN_CONFLICT", 'Give either "plan" or "plannedSampleSize", not both');
@@ -187,9 +190,10 @@ export function mergeSettings(
   const total = merged.variants.reduce((s, v) => s + v.weight, 0);
   merged.variants = merged.variants.map((v) => ({ ...v, weight: v.weight / total }));
   if (plan) {
-    const size = planSampleSize(plan, { alpha: merged.alpha, variants: merged.variants.length });
-    const smallest = Math.min(...merged.variants.map((v) => v.weight));
-    merged.plannedSampleSize = Math.ceil(size.perVariant / smallest);
+    const smallestShare = Math.min(...merged.variants.map((v) => v.weight));
+    const variants = merged.variants.length;
+    const size = planSampleSize(plan, { alpha: merged.alpha, variants, smallestShare, t });
+    merged.plannedSampleSize = size.total;
     merged.baselineRate = plan.baselineRate;
   }
   return merged;
@@ -212,8 +216,9 @@ function checkBandit(settings: ExperimentSettings): void {
 }
 
 /**
- * The calculator's sample size per arm for a baseline and a minimum detectable effect
- * (lib/stats/power.ts); 400 `BAD_PLAN` when the effect leaves 0–100 %.
+ * The calculator's sample size for a baseline and a minimum detectable effect (lib/stats/power.ts
+ * `planProportions`, the same validation as `/api/stats/sample-size`); 400 `BAD_PLAN` with the
+ * reason in the reader's language when there is none.
  */
 export function planSampleSize(
   plan: {
@@ -222,17 +227,15 @@ export function planSampleSize(
     effectType?: "absolute" | "relative";
     power?: number;
   },
-  options: { alpha: number; variants?: number },
+  options: { alpha: number; variants?: number; smallestShare?: number; t?: Translate },
 ) {
-  const variantRate = targetRate(plan.baselineRate, plan.minimumDetectableEffect, plan.effectType);
-  if (!(variantRate > 0 && variantRate < 1)) {
-    throw badRequest("BAD_PLAN", "The baseline plus the effect must stay between 0 and 100 %");
+  const { t, ...rest } = options;
+  const size = planProportions(plan, { ...rest, power: plan.power });
+  if (!size.ok) {
+    const { error, params } = planError(size);
+    throw badRequest("BAD_PLAN", t ? t(error, params) : translator("en")(error, params));
   }
-  return sampleSizeProportions({ baselineRate: plan.baselineRate, variantRate }, {
-    alpha: options.alpha,
-    power: plan.power,
-    variants: options.variants,
-  });
+  return size;
 }
 
 /** The campaign must be the bank's, and the experiment may only narrow its segment. */
@@ -278,7 +281,7 @@ export async function createDraft(c: Ctx, body: NewExperiment): Promise<Experime
   requireManager(c);
   const bankId = targetBank(c, body.bankId);
   const { key, bankId: _b, ...patch } = body;
-  const settings = mergeSettings(DEFAULTS, patch);
+  const settings = mergeSettings(DEFAULTS, patch, c.var.t);
   await checkCampaign(c, bankId, settings);
   try {
     await c.var.db.transaction().execute(async (trx) => {
@@ -313,7 +316,7 @@ async function reload(c: Ctx, bankId: string, key: string): Promise<Experiment> 
 export async function editDraft(c: Ctx, experiment: Experiment, patch: ExperimentPatch) {
   requireManager(c);
   if (experiment.status !== "draft") throw notDraft(experiment);
-  const settings = mergeSettings(settingsOf(experiment), patch);
+  const settings = mergeSettings(settingsOf(experiment), patch, c.var.t);
   await checkCampaign(c, experiment.bankId, settings);
   await c.var.db.transaction().execute(async (trx) => {
     if (!await updateDraft(trx, experiment, settings, c.var.now())) throw notDraft(experiment);
