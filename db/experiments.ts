@@ -8,6 +8,7 @@
  * Transactions are opened by the caller (a draft edit replaces the variants too).
  */
 import type { Kysely, Selectable, Transaction } from "kysely";
+import { CURRENT_HASH_VERSION, type HashVersion } from "../lib/experiments/assignment.ts";
 import type { Scope } from "../lib/scope.ts";
 import type { Database, ExperimentsTable, ExperimentStatus } from "./schema.ts";
 import { inBankScope } from "./scope.ts";
@@ -57,6 +58,8 @@ export interface Experiment extends ExperimentSummary {
   reweightMinutes: number;
   winnerVariant: string | null;
   configVersion: number;
+  /** The A/B assignment rule it uses (docs/SDK.md): 1 for experiments older than 0007, else 2. */
+  hashVersion: HashVersion;
   stoppedAt: Date | null;
   decidedAt: Date | null;
   createdAt: Date;
@@ -100,6 +103,8 @@ export async function createExperiment(
     variants: VariantInput[];
     startedAt?: Date | null;
     createdBy: string | null;
+    /** Default: the current version (2). Only tests of older experiments pass 1. */
+    hashVersion?: HashVersion;
   },
 ): Promise<{ id: string }> {
   const row = await db.insertInto("experiments").values({
@@ -122,6 +127,7 @@ export async function createExperiment(
     min_share: input.minShare,
     reweight_minutes: input.reweightMinutes,
     winner_variant: null,
+    hash_version: input.hashVersion ?? CURRENT_HASH_VERSION,
     started_at: input.startedAt ?? null,
     created_by: input.createdBy,
   }).returning("id").executeTakeFirstOrThrow();
@@ -210,6 +216,7 @@ async function withVariants(db: Db, rows: Row[]): Promise<Experiment[]> {
     reweightMinutes: r.reweight_minutes,
     winnerVariant: r.winner_variant,
     configVersion: r.config_version,
+    hashVersion: r.hash_version,
     startedAt: r.started_at,
     stoppedAt: r.stopped_at,
     decidedAt: r.decided_at,

@@ -120,6 +120,11 @@ export interface ExperimentsTable {
   reweight_minutes: Generated<number>;
   winner_variant: string | null;
   config_version: Generated<number>;
+  /**
+   * The A/B assignment rule (lib/experiments/assignment.ts): 1 for experiments older than
+   * migration 0007, 2 (the column default) for every later one.
+   */
+  hash_version: Generated<1 | 2>;
   started_at: NullableTimestamp;
   stopped_at: NullableTimestamp;
   decided_at: NullableTimestamp;

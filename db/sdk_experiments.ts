@@ -4,7 +4,7 @@
  * Every query is scoped by the bank of the SDK key.
  */
 import { type Kysely, sql, type Transaction } from "kysely";
-import { assignVariant } from "../lib/experiments/assignment.ts";
+import { assignVariant, type HashVersion } from "../lib/experiments/assignment.ts";
 import { banditArm } from "../lib/experiments/bandit.ts";
 import {
   type AssignmentReason,
@@ -25,6 +25,8 @@ export interface SdkExperiment {
   key: string;
   mode: "ab" | "bandit";
   status: ExperimentStatus;
+  /** The A/B assignment rule (`assignVariant`); bandit arms do not depend on it (`banditArm`). */
+  hashVersion: HashVersion;
   /** The experiment's own targeting; it only narrows `segment` (lib/experiments/eligibility.ts). */
   targeting: Targeting;
   /** The campaign's target segment (`{}` without a campaign or segment): it applies too. */
@@ -61,6 +63,7 @@ export async function experimentsByKeys(
       "e.status",
       "e.targeting",
       "e.started_at",
+      "e.hash_version",
       "c.channel",
       "c.segment",
     ])
@@ -84,6 +87,7 @@ export async function experimentsByKeys(
       key: r.key,
       mode: r.mode,
       status: r.status,
+      hashVersion: r.hash_version,
       targeting: r.targeting ?? {},
       segment: r.segment ?? {},
       startedAt: r.started_at,
@@ -335,7 +339,7 @@ function decide(
     ? null
     : experiment.mode === "bandit"
     ? banditArm(experiment.key, experiment.allocation?.seed ?? "", unit, experiment.variants)
-    : assignVariant(experiment.key, unit, experiment.variants);
+    : assignVariant(experiment.key, unit, experiment.variants, experiment.hashVersion);
   return { variant, reason };
 }
 

@@ -3,9 +3,13 @@
  * does, and calls the SDK API (`/api/v1`). No dependencies; runs in browsers, Deno, Node 18+
  * and Bun. Served as an ES module at `/sdk/lensloop.js`.
  *
+ * Local assignment needs the experiment's hash version (`hashVersion` of an assignment answer,
+ * or of the experiment in the app's API): 1 for experiments created before version 2 existed,
+ * 2 for every later one (docs/SDK.md states both rules).
+ *
  * ```ts
  * import { assignVariant, createClient } from "https://lensloop.example/sdk/lensloop.js";
- * assignVariant("welcome-sms", "C000123", [{ name: "control", weight: 0.5 }, { name: "coupon", weight: 0.5 }]);
+ * assignVariant("welcome-sms", "C000123", [{ name: "control", weight: 0.5 }, { name: "coupon", weight: 0.5 }], 2);
  * const lensloop = createClient({ baseUrl: "https://lensloop.example", sdkKey: "ll_…" });
  * await lensloop.sendEvents([{ id: "evt-1", type: "exposure", experiment: "welcome-sms", unit: "C000123" }]);
  * ```
@@ -13,12 +17,37 @@
  * Local assignment knows only the rule, not opt-outs, consent, targeting or the running
  * window: ask the server (`assignments`) for a send list, or filter those yourself.
  */
+import * as rule from "../lib/experiments/assignment.ts";
+import type { HashVersion } from "../lib/experiments/assignment.ts";
 export {
-  assignVariant,
-  bucketOf,
+  CURRENT_HASH_VERSION,
+  fmix32,
   fnv1a32,
+  HASH_VERSIONS,
+  type HashVersion,
   variantIndexFor,
 } from "../lib/experiments/assignment.ts";
+
+/**
+ * The unit's bucket in [0, 1) under the experiment's hash version (the server's own
+ * `bucketOf`). JavaScript written for the first SDK passes no version: it means version 1.
+ */
+export function bucketOf(experimentKey: string, unit: string, hashVersion: HashVersion): number {
+  return rule.bucketOf(experimentKey, unit, hashVersion ?? 1);
+}
+
+/**
+ * The variant a unit gets in an A/B experiment under its hash version, or null when no weight
+ * is positive (the server's own `assignVariant`). No version given: version 1, as before.
+ */
+export function assignVariant(
+  experimentKey: string,
+  unit: string,
+  variants: readonly { name: string; weight: number }[],
+  hashVersion: HashVersion,
+): string | null {
+  return rule.assignVariant(experimentKey, unit, variants, hashVersion ?? 1);
+}
 
 export type Reason = "assigned" | "opted_out" | "not_targeted" | "not_running";
 
@@ -71,7 +100,11 @@ export class LensloopError extends Error {
 }
 
 export interface LensloopClient {
-  assignment(experiment: string, unit: string): Promise<Assignment & { experiment: string }>;
+  /** With the experiment's `hashVersion`, for computing its arms locally. */
+  assignment(
+    experiment: string,
+    unit: string,
+  ): Promise<Assignment & { experiment: string; hashVersion: HashVersion }>;
   /** Up to 10,000 units. */
   assignments(experiment: string, units: string[]): Promise<Assignment[]>;
   /** Up to 5,000 events; resolved once they are durably stored. */

@@ -46,7 +46,7 @@ testBothBackends("A/B assignments read no database once the bank is in memory", 
     const before = cache.stats.databaseQueries;
     for (let i = 0; i < 200; i++) {
       const body = await assign("welcome-sms", `C${i}`);
-      assert.equal(body.variant, assignVariant("welcome-sms", `C${i}`, HALVES));
+      assert.equal(body.variant, assignVariant("welcome-sms", `C${i}`, HALVES, 2));
     }
     const units = Array.from({ length: 1000 }, (_, i) => `B${i}`);
     const batch = await sdkCall(app, "POST", "/api/v1/assignments", {
@@ -54,7 +54,7 @@ testBothBackends("A/B assignments read no database once the bank is in memory", 
       units,
     });
     assert.equal(batch.status, 200);
-    assert.equal(batch.body.assignments[7].variant, assignVariant("welcome-sms", "B7", HALVES));
+    assert.equal(batch.body.assignments[7].variant, assignVariant("welcome-sms", "B7", HALVES, 2));
     assert.equal(cache.stats.databaseQueries, before, "no query after the warm-up");
     const missing = await sdkCall(app, "GET", "/api/v1/experiments/nope/assignment?unit=u");
     assert.equal(missing.status, 404);

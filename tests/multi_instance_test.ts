@@ -91,7 +91,7 @@ Deno.test({
         });
         for (const [i, unit] of units.entries()) {
           const fromA = await assignment(a, "welcome-sms", unit);
-          assert.equal(fromA.variant, assignVariant("welcome-sms", unit, HALVES));
+          assert.equal(fromA.variant, assignVariant("welcome-sms", unit, HALVES, 2));
           assert.equal(batch.body.assignments[i].variant, fromA.variant, unit);
         }
       });

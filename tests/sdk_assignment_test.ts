@@ -6,7 +6,7 @@ import { makeExperiment, sdkCall } from "./helpers/sdk.ts";
 
 const HALVES = [{ name: "control", weight: 0.5 }, { name: "coupon", weight: 0.5 }];
 
-testBothBackends("assignment is deterministic and follows the FNV-1a rule", async (_t, { db }) => {
+testBothBackends("assignment is deterministic and follows the hash rule", async (_t, { db }) => {
   const { app } = await createTestApp(db);
   const path = "/api/v1/experiments/welcome-sms/assignment?unit=C0001";
   const first = await sdkCall(app, "GET", path);
@@ -15,9 +15,10 @@ testBothBackends("assignment is deterministic and follows the FNV-1a rule", asyn
   assert.deepEqual(first.body, {
     experiment: "welcome-sms",
     unit: "C0001",
-    variant: assignVariant("welcome-sms", "C0001", HALVES),
+    variant: assignVariant("welcome-sms", "C0001", HALVES, 2),
     inExperiment: true,
     reason: "assigned",
+    hashVersion: 2,
   });
   assert.deepEqual((await sdkCall(app, "GET", path)).body, first.body);
   const units = Array.from({ length: 500 }, (_, i) => `C${i}`);
@@ -30,7 +31,7 @@ testBothBackends("assignment is deterministic and follows the FNV-1a rule", asyn
   units.forEach((unit, i) => {
     assert.deepEqual(batch.body.assignments[i], {
       unit,
-      variant: assignVariant("welcome-sms", unit, HALVES),
+      variant: assignVariant("welcome-sms", unit, HALVES, 2),
       inExperiment: true,
       reason: "assigned",
     });
@@ -57,6 +58,7 @@ testBothBackends("an opted-out customer is never assigned, single or batch", asy
     variant: null,
     inExperiment: false,
     reason: "opted_out",
+    hashVersion: 2,
   });
   const batch = await sdkCall(app, "POST", "/api/v1/assignments", {
     experiment: "welcome-sms",
@@ -153,6 +155,7 @@ testBothBackends(
         variant: null,
         inExperiment: false,
         reason: "not_running",
+        hashVersion: 2,
       });
     }
   },

@@ -24,7 +24,7 @@ testBothBackends("exposure covariates feed CUPED in the results", async (_t, { d
     const unit = `cust-${i}`;
     const x = 100 + (i * 37) % 200; // pre-period deposits
     const y = Math.round(0.8 * x + ((i * 53) % 40)); // in-test deposits, correlated with x
-    raw.push({ arm: assignVariant("welcome-sms", unit, HALVES)!, x, y });
+    raw.push({ arm: assignVariant("welcome-sms", unit, HALVES, 2)!, x, y });
     events.push({
       id: `e-${i}`,
       type: "exposure",

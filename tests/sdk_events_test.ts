@@ -8,7 +8,7 @@ import { testBothBackends } from "./helpers/db.ts";
 import { makeExperiment, sdkCall, startDemoExperimentAt } from "./helpers/sdk.ts";
 
 const HALVES = [{ name: "control", weight: 0.5 }, { name: "coupon", weight: 0.5 }];
-const armOf = (unit: string) => assignVariant("welcome-sms", unit, HALVES)!;
+const armOf = (unit: string) => assignVariant("welcome-sms", unit, HALVES, 2)!;
 
 async function setUp(db: Kysely<Database>) {
   const { app } = await createTestApp(db);

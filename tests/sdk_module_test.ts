@@ -1,8 +1,10 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
+import { failing, sequentialSplits } from "../lib/experiments/_balance_testing.ts";
+import { assignVariant } from "../lib/experiments/assignment.ts";
 import { createRng } from "../lib/random.ts";
 import { chiSquareSurvival } from "../lib/stats/dist.ts";
-import { ensureSdkBuilt } from "../tools/build_sdk.ts";
+import { ensureSdkBuilt, SDK_BUNDLE_PATH } from "../tools/build_sdk.ts";
 import { createTestApp } from "./helpers/app.ts";
 import { testBothBackends } from "./helpers/db.ts";
 import { makeExperiment, sdkCall } from "./helpers/sdk.ts";
@@ -44,7 +46,7 @@ testBothBackends(
       });
       assert.equal(res.status, 200);
       for (const a of res.body.assignments) {
-        if (a.variant !== sdk.assignVariant("split-3", a.unit, WEIGHTS)) disagreements++;
+        if (a.variant !== sdk.assignVariant("split-3", a.unit, WEIGHTS, 2)) disagreements++;
         counts.set(a.variant, counts.get(a.variant)! + 1);
       }
     }
@@ -69,12 +71,13 @@ testBothBackends("the SDK client speaks the API", async (_t, { db }) => {
   });
   const one = await client.assignment("welcome-sms", "C 1/2");
   assert.equal(one.unit, "C 1/2");
+  assert.equal(one.hashVersion, 2);
+  const halves = [{ name: "control", weight: 0.5 }, { name: "coupon", weight: 0.5 }];
   assert.equal(
     one.variant,
-    sdk.assignVariant("welcome-sms", "C 1/2", [
-      { name: "control", weight: 0.5 },
-      { name: "coupon", weight: 0.5 },
-    ]),
+    one.reason === "assigned"
+      ? sdk.assignVariant("welcome-sms", "C 1/2", halves, one.hashVersion)
+      : null,
   );
   assert.equal((await client.assignments("welcome-sms", ["x", "y"])).length, 2);
   assert.deepEqual(await client.upsertCustomers([{ unit: "x", marketingConsent: false }]), {
@@ -97,4 +100,59 @@ testBothBackends("the SDK client speaks the API", async (_t, { db }) => {
       return true;
     },
   );
+});
+
+/** The built module file itself (what `/sdk/lensloop.js` serves), without an app. */
+async function importBuiltSdk() {
+  await ensureSdkBuilt();
+  return await import(`file://${SDK_BUNDLE_PATH}?${crypto.randomUUID()}`);
+}
+
+Deno.test("the built SDK splits sequential bank ids 50/50 under hash version 2", async () => {
+  const sdk = await importBuiltSdk();
+  const fails = failing(sequentialSplits((key, unit) => sdk.bucketOf(key, unit, 2)));
+  assert.ok(fails.length <= 2, `${fails.length} of 48 splits fail:\n${fails.join("\n")}`);
+});
+
+Deno.test("the built SDK computes both hash versions as the Python references", async () => {
+  const sdk = await importBuiltSdk();
+  const read = async (file: string) =>
+    JSON.parse(
+      await Deno.readTextFile(new URL(`../lib/experiments/testdata/${file}`, import.meta.url)),
+    );
+  const [v1, v2] = await Promise.all([read("assignment.json"), read("hash_v2.json")]);
+  for (const c of v1.cases) {
+    for (const e of c.expected) {
+      assert.equal(sdk.bucketOf(c.input.experimentKey, e.unit, 1), e.bucket, e.unit);
+      assert.equal(
+        sdk.assignVariant(c.input.experimentKey, e.unit, c.input.variants, 1),
+        e.variant,
+      );
+    }
+  }
+  for (const c of v2.cases) {
+    for (const e of c.expected) {
+      assert.equal(sdk.fmix32(sdk.fnv1a32(`${c.input.experimentKey}:${e.unit}`)), e.fmix32);
+      assert.equal(sdk.bucketOf(c.input.experimentKey, e.unit, 2), e.bucket, e.unit);
+      assert.equal(
+        sdk.assignVariant(c.input.experimentKey, e.unit, c.input.variants, 2),
+        e.variant,
+      );
+    }
+  }
+  assert.equal(sdk.CURRENT_HASH_VERSION, 2);
+  assert.throws(() => sdk.bucketOf("k", "u", 3), RangeError);
+});
+
+Deno.test("the built SDK reads a call without a version (written for the first SDK) as 1", async () => {
+  const sdk = await importBuiltSdk();
+  const halves = [{ name: "control", weight: 1 }, { name: "coupon", weight: 1 }];
+  for (let i = 1; i <= 200; i++) {
+    const unit = `C${String(i).padStart(9, "0")}`;
+    assert.equal(
+      sdk.assignVariant("welcome-sms", unit, halves),
+      assignVariant("welcome-sms", unit, halves, 1),
+    );
+    assert.equal(sdk.bucketOf("welcome-sms", unit), sdk.bucketOf("welcome-sms", unit, 1));
+  }
 });

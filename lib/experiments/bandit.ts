@@ -16,7 +16,7 @@
  */
 import { probabilityBest } from "../stats/bayes.ts";
 import { sampleRatioMismatch, type SrmResult } from "../stats/chi_square.ts";
-import { fnv1a32, variantIndexFor } from "./assignment.ts";
+import { assignVariant } from "./assignment.ts";
 import type { Recommendation } from "./decisions.ts";
 
 export const BANDIT_DEFAULTS = {
@@ -217,11 +217,11 @@ export function banditReadout(
 }
 
 /**
- * The arm a customer first seen under an allocation gets: a bucket from FNV-1a of
- * `${key}#${seed}:${unit}` passed through MurmurHash3's 32-bit finaliser, against the
- * allocation's weights. Bandit arms are chosen and stored by the server (no SDK reproduces
- * them), so they need not follow the A/B formula; the finaliser spreads sequential customer ids
- * evenly, where plain FNV-1a's top bits do not (lib/experiments/assignment_test.ts).
+ * The arm a customer first seen under an allocation gets: the A/B rule's version 2 with the
+ * allocation's seed salted into the key, i.e. the bucket `fmix32(fnv1a32("<key>#<seed>:<unit>"))
+ * / 2^32` against the allocation's weights, whatever the experiment's `hashVersion`. Bandits
+ * have used this formula from the start, so stored allocations replay exactly. Bandit arms are
+ * chosen and stored by the server (no SDK needs to reproduce them).
  */
 export function banditArm(
   experimentKey: string,
@@ -229,12 +229,5 @@ export function banditArm(
   unit: string,
   variants: readonly { name: string; weight: number }[],
 ): string | null {
-  let h = fnv1a32(`${experimentKey}#${seed}:${unit}`);
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  const index = variantIndexFor((h >>> 0) / 2 ** 32, variants.map((v) => v.weight));
-  return index < 0 ? null : variants[index].name;
+  return assignVariant(`${experimentKey}#${seed}`, unit, variants, 2);
 }

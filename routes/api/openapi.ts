@@ -45,7 +45,8 @@ const ROUTES: RouteConfig[] = [
     path: "/api/v1/experiments/{key}/assignment",
     tags: ["SDK"],
     summary: "Assign one customer",
-    description: "Deterministic for A/B (FNV-1a bucketing, as `sdk/lensloop.ts` computes it); " +
+    description: "Deterministic for A/B (the experiment's `hashVersion` of the bucketing rule, " +
+      "as `sdk/lensloop.ts` computes it); " +
       "sticky for bandits. Opted-out and non-consenting customers are suppressed before " +
       "assignment (`opted_out`), then targeting applies (`not_targeted`).",
     ...sdk,

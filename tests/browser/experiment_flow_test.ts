@@ -16,7 +16,7 @@ function sdkEvents() {
   const converters = { control: 0, bonus: 0 };
   for (let i = 0; i < 1000; i++) {
     const unit = `c-${(i * 7919) % 100_003}`;
-    const arm = assignVariant(KEY, unit, ARMS) as "control" | "bonus";
+    const arm = assignVariant(KEY, unit, ARMS, 2) as "control" | "bonus";
     users[arm]++;
     events.push({ id: `x-${i}`, type: "exposure", experiment: KEY, unit });
     // The bonus arm converts one in three, control one in ten: a clear winner.

@@ -2,6 +2,7 @@
 import type { Kysely } from "kysely";
 import { createExperiment } from "../../db/experiments.ts";
 import type { Database, ExperimentStatus } from "../../db/schema.ts";
+import type { HashVersion } from "../../lib/experiments/assignment.ts";
 import { jsonRequest, TEST_SDK_KEY } from "./app.ts";
 
 export const SDK_AUTH = { authorization: `Bearer ${TEST_SDK_KEY}` };
@@ -38,6 +39,8 @@ export async function makeExperiment(
     variants: Array<{ name: string; weight: number }>;
     targeting?: { stages?: string[]; tags?: string[] };
     startedAt?: Date;
+    /** Default: what a new experiment gets (2). */
+    hashVersion?: HashVersion;
   },
 ): Promise<string> {
   const { id } = await createExperiment(db, {
@@ -50,6 +53,7 @@ export async function makeExperiment(
     variants: input.variants,
     startedAt: input.startedAt ?? new Date("2025-01-01T00:00:00Z"),
     createdBy: null,
+    hashVersion: input.hashVersion,
   });
   if (input.targeting) {
     await db.updateTable("experiments").set({ targeting: input.targeting }).where("id", "=", id)

@@ -31,6 +31,7 @@ assignments.get("/experiments/:key/assignment", async (c) => {
   return sdkJson({
     experiment: key,
     ...(assignment instanceof Promise ? await assignment : assignment),
+    hashVersion: experiment.hashVersion,
   });
 });
 

@@ -71,11 +71,12 @@ export function fastAssignment(cache: ConfigCache, options: { now: () => Date })
     const assignment = experiment && peekAssignment(cache, experiment, unit);
     if (!assignment) return undefined;
     const { variant, inExperiment, reason } = assignment;
-    // What `JSON.stringify({ experiment, ...assignment })` gives: the key and the unit passed
-    // patterns with nothing to escape; the variant is a stored name.
+    // What `JSON.stringify({ experiment, ...assignment, hashVersion })` gives: the key and the
+    // unit passed patterns with nothing to escape; the variant is a stored name.
     return sdkJsonText(
       `{"experiment":"${experimentKey}","unit":"${unit}","variant":${JSON.stringify(variant)},` +
-        `"inExperiment":${inExperiment},"reason":"${reason}"}`,
+        `"inExperiment":${inExperiment},"reason":"${reason}",` +
+        `"hashVersion":${experiment.hashVersion}}`,
     );
   };
 }

@@ -35,7 +35,14 @@ export const unitAssignment = z.object({
   reason,
 }).meta({ id: "UnitAssignment" });
 
-export const assignmentResponse = unitAssignment.extend({ experiment: experimentKey })
+export const hashVersion = z.union([z.literal(1), z.literal(2)]).meta({
+  description: "The experiment's A/B assignment rule (docs/SDK.md), for computing arms locally " +
+    "with the SDK module's `assignVariant(key, unit, variants, hashVersion)`: 1 = FNV-1a, " +
+    "2 = FNV-1a then MurmurHash3 fmix32 (every experiment created since version 2 exists)",
+  example: 2,
+});
+
+export const assignmentResponse = unitAssignment.extend({ experiment: experimentKey, hashVersion })
   .meta({ id: "Assignment" });
 
 export const assignmentsBody = z.strictObject({

@@ -1,0 +1,18 @@
+// The version of the A/B assignment rule each experiment uses (lib/experiments/assignment.ts,
+// docs/SDK.md): 1 = plain FNV-1a, 2 = FNV-1a then MurmurHash3's fmix32. Every experiment that
+// exists when this runs keeps version 1, so no running experiment's customers change arm; from
+// then on a new row gets version 2 unless the insert says otherwise.
+// Self-contained: never imports app code.
+// deno-lint-ignore-file no-explicit-any
+import { type Kysely, sql } from "kysely";
+
+export async function up(db: Kysely<any>): Promise<void> {
+  await sql`alter table experiments
+    add column hash_version smallint not null default 1 check (hash_version in (1, 2))`
+    .execute(db);
+  await sql`alter table experiments alter column hash_version set default 2`.execute(db);
+}
+
+export async function down(db: Kysely<any>): Promise<void> {
+  await sql`alter table experiments drop column hash_version`.execute(db);
+}
