@@ -13,6 +13,8 @@ import { type Kysely, sql, type Transaction } from "kysely";
 import {
   BANDIT_DEFAULTS,
   type BanditArm,
+  periodCounts,
+  type PeriodTotals,
   reweight,
   type ReweightOptions,
 } from "../lib/experiments/bandit.ts";
@@ -21,9 +23,16 @@ import { variantStats } from "./results.ts";
 
 type Db = Kysely<Database> | Transaction<Database>;
 
-/** What a reweighting was computed from: enough to replay it with `reweight`. */
-export interface AllocationInputs extends Required<ReweightOptions> {
+/**
+ * What a reweighting was computed from: enough to replay it with `reweight(inputs.arms, inputs)`.
+ * Version 2 (from issue 13 on) adds the arms' counts per allocation period, on which
+ * probabilityBest is weighted by period; rows without `version` (version 1) were computed on the
+ * arms' totals and replay that way, because `reweight` uses the totals when `periods` is absent.
+ */
+export interface AllocationInputs extends Required<Omit<ReweightOptions, "periods">> {
+  version?: 2;
   arms: BanditArm[];
+  periods?: { allocationId: string | null; users: number[]; conversions: number[] }[];
 }
 
 export interface StoredAllocation {
@@ -90,8 +99,21 @@ export async function reweightIn(
     users: v.users,
     conversions: v.conversions,
   }));
-  const inputs: AllocationInputs = {
+  const earlier = await listAllocations(trx, experimentId);
+  const periods = periodCounts(
     arms,
+    earlier.map((a) => a.id),
+    await exposedByPeriod(trx, experimentId),
+  )
+    .map((p) => ({
+      allocationId: p.allocationId,
+      users: [...p.users],
+      conversions: [...p.conversions],
+    }));
+  const inputs: AllocationInputs = {
+    version: 2,
+    arms,
+    periods,
     minShare: experiment.min_share,
     burnIn: BANDIT_DEFAULTS.burnIn,
     cutBelow: BANDIT_DEFAULTS.cutBelow,
@@ -155,14 +177,16 @@ function toAllocation(row: {
 }
 
 /**
- * Exposed customers per allocation period and arm: customers count in the period whose
- * weights gave them their arm (`assignments.allocation_id`; null = before the first
- * reweighting). Keys: allocation id or "" → arm name → customers.
+ * Exposed customers per allocation period and arm, and how many of them converted (a conversion
+ * at or after their first exposure, as `daily_stats` counts them): customers count in the period
+ * whose weights gave them their arm (`assignments.allocation_id`; null = before the first
+ * reweighting). Keys: allocation id or "" → arm name → counts. Feeds the sample-ratio check per
+ * period and the period-weighted rates (lib/stats/stratified.ts).
  */
 export async function exposedByPeriod(
   db: Db,
   experimentId: string,
-): Promise<Map<string, Map<string, number>>> {
+): Promise<PeriodTotals> {
   const rows = await db.selectFrom("unit_outcomes as u")
     .innerJoin(
       "assignments as a",
@@ -171,13 +195,21 @@ export async function exposedByPeriod(
     )
     .where("u.experiment_id", "=", experimentId)
     .groupBy(["a.allocation_id", "a.variant"])
-    .select(["a.allocation_id", "a.variant", sql<string>`count(*)`.as("users")])
+    .select([
+      "a.allocation_id",
+      "a.variant",
+      sql<string>`count(*)`.as("users"),
+      sql<string>`count(u.converted_at)`.as("conversions"),
+    ])
     .execute();
-  const periods = new Map<string, Map<string, number>>();
+  const periods = new Map<string, Map<string, { users: number; conversions: number }>>();
   for (const r of rows) {
     const key = r.allocation_id === null ? "" : String(r.allocation_id);
     if (!periods.has(key)) periods.set(key, new Map());
-    periods.get(key)!.set(r.variant, Number(r.users));
+    periods.get(key)!.set(r.variant, {
+      users: Number(r.users),
+      conversions: Number(r.conversions),
+    });
   }
   return periods;
 }

@@ -18,6 +18,7 @@ moment-matched P(best) is off by more than 0.02 (the largest gap, 0.014, is wher
 at all; elsewhere under 0.005): the approximation is checked, not assumed.
 Comparisons: Wald z on the difference (scipy.stats.norm), Fieller's interval of the ratio by
 numpy.roots, clipped at 0; Holm by its definition; each interval at its Holm step's level.
+Omnibus: Cochran's homogeneity statistic sum u_a (r_a - r_bar)^2, u_a = 1/Var_a, scipy.stats.chi2.sf.
 """
 import datetime
 import json
@@ -158,11 +159,18 @@ def case(name, names, periods, alpha=0.05):
                             "adjustedPValue": adj[j - 1],
                             "significant": adj[j - 1] is not None and adj[j - 1] < alpha,
                             "chanceToBeatControl": chance, "expectedLoss": loss})
+    if all(t > 0 for t in totals) and all(a[1] > 0 for a in arms):
+        u = [1 / a[1] for a in arms]
+        centre = sum(ui * a[0] for ui, a in zip(u, arms)) / sum(u)
+        q = sum(ui * (a[0] - centre) ** 2 for ui, a in zip(u, arms))
+        omnibus = {"chiSquare": q, "df": k - 1, "pValue": stats.chi2.sf(q, k - 1)}
+    else:
+        omnibus = {"chiSquare": None, "df": k - 1, "pValue": None}
     return {"name": name, "input": {"names": names, "periods": periods, "alpha": alpha},
             "expected": {"weights": w, "users": totals,
                          "rates": [a[0] for a in arms], "variances": [a[1] for a in arms],
                          "posteriors": [{"users": a + b - 2, "conversions": a - 1} for a, b in shapes],
-                         "probabilityBest": best, "comparisons": comparisons},
+                         "probabilityBest": best, "omnibus": omnibus, "comparisons": comparisons},
             "monteCarloProbabilityBest": mc}
 
 

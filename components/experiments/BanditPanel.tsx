@@ -3,6 +3,7 @@ import {
   formatDate,
   formatNumber,
   formatPercent,
+  formatPValue,
   type Locale,
   translator,
 } from "../../lib/i18n/mod.ts";
@@ -74,6 +75,7 @@ export function BanditPanel(
           <tr>
             <th scope="col">{t("bandit.col.arm")}</th>
             <th scope="col" class="num">{t("bandit.col.users")}</th>
+            <th scope="col" class="num">{t("stats.weightedRate")}</th>
             <th scope="col" class="num">{t("bandit.col.pBest")}</th>
             <th scope="col" class="num">{t("bandit.col.weight")}</th>
             <th scope="col">{t("bandit.col.state")}</th>
@@ -86,6 +88,7 @@ export function BanditPanel(
               <tr data-arm={name} data-offline={offline ? "true" : "false"}>
                 <th scope="row">{name}</th>
                 <td class="num">{count(users[i] ?? 0)}</td>
+                <td class="num">{formatPercent(locale, bandit.weightedRates[i], 2)}</td>
                 <td class="num">{formatPercent(locale, bandit.probabilityBest[i], 1)}</td>
                 <td class="num">{formatPercent(locale, bandit.weights[i], 1)}</td>
                 <td>
@@ -138,9 +141,7 @@ export function BanditPanel(
                   .join(" · ")}
               </td>
               <td class="num">
-                {p.srm.pValue === null
-                  ? "—"
-                  : formatNumber(locale, p.srm.pValue, { maximumSignificantDigits: 3 })}
+                {formatPValue(locale, p.srm.pValue)}
               </td>
               <td>
                 {p.srm.mismatch

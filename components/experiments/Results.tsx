@@ -1,8 +1,13 @@
-import { formatNumber, formatPercent, type Locale, translator } from "../../lib/i18n/mod.ts";
+import {
+  formatNumber,
+  formatPercent,
+  formatPValue,
+  type Locale,
+  translator,
+} from "../../lib/i18n/mod.ts";
 import type { MessageKey } from "../../lib/i18n/mod.ts";
 import { MIN_USERS_PER_ARM } from "../../lib/experiments/decisions.ts";
 import type { Readout } from "../../lib/experiments/readout.ts";
-import { formatP } from "../tools/inputs.ts";
 import { SignificanceResults } from "../tools/SignificanceResults.tsx";
 
 /** The recommendation in plain words: the action, its reasons and the days left. */
@@ -102,7 +107,7 @@ function ValueTable({ readout, locale }: { readout: Readout; locale: Locale }) {
               <td class="num">{num(r.mean)}</td>
               <td class="num">{num(r.absoluteLift)}</td>
               <td>{r.ci ? `${num(r.ci[0])} ～ ${num(r.ci[1])}` : "—"}</td>
-              <td class="num">{formatP(locale, r.adjustedPValue)}</td>
+              <td class="num">{formatPValue(locale, r.adjustedPValue)}</td>
             </tr>
           ))}
         </tbody>
@@ -132,7 +137,7 @@ function Guardrails({ readout, locale }: { readout: Readout; locale: Locale }) {
               <tr data-worse={String(r.worse)}>
                 <th scope="row">{g.name}</th>
                 <td>{r.variant}</td>
-                <td class="num">{formatP(locale, r.adjustedPValue)}</td>
+                <td class="num">{formatPValue(locale, r.adjustedPValue)}</td>
                 <td class={r.worse ? "bad" : ""}>
                   {t(r.worse ? "loop.detail.guardrailWorse" : "loop.detail.guardrailOk")}
                 </td>
@@ -158,6 +163,9 @@ export function ExperimentResults({ readout, locale }: { readout: Readout; local
       <section class="card">
         <h2>{t("loop.detail.variants")}</h2>
         <ArmTable readout={readout} locale={locale} />
+        {readout.bandit && readout.bandit.allocations.length > 0 && (
+          <p class="muted small" data-testid="weighted-note">{t("stats.weightedNote")}</p>
+        )}
         {!readout.enoughData && (
           <p class="muted" data-testid="not-enough">
             {t("loop.detail.notEnough", { n: MIN_USERS_PER_ARM })}

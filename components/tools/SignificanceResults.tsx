@@ -1,8 +1,13 @@
-import { formatPercent, type Locale, translator } from "../../lib/i18n/mod.ts";
+import {
+  formatPercent,
+  formatPStatement,
+  formatPValue,
+  type Locale,
+  translator,
+} from "../../lib/i18n/mod.ts";
 import type { ProportionsAnalysis } from "../../lib/stats/analysis.ts";
-import { formatP } from "./inputs.ts";
 import { LiftIntervals } from "./LiftIntervals.tsx";
-import { liftOf, verdict } from "./significance.ts";
+import { levelText, liftOf, verdict } from "./significance.ts";
 
 /** The read-out of the significance calculator: SRM banner, verdicts, interval plot, table. */
 export function SignificanceResults(
@@ -15,13 +20,19 @@ export function SignificanceResults(
     figure: liftOf(row),
     ...verdict(row, analysis, { locale, t }),
   }));
+  const holmLevels = [
+    ...new Set(
+      analysis.comparisons.filter((r) => r.ciLevel !== 1 - analysis.alpha)
+        .map((r) => levelText(locale, r.ciLevel)),
+    ),
+  ];
   const interval = (ci: number[] | undefined, relative: boolean) =>
     ci ? ci.map((v) => formatPercent(locale, v, relative ? 1 : 2)).join(" ～ ") : "—";
   return (
     <div class="results" aria-live="polite">
       {analysis.srm.mismatch && (
         <p class="tool-banner tool-banner-bad" role="alert" data-testid="srm-warning">
-          {t("tools.sig.srm", { p: formatP(locale, analysis.srm.pValue) })}
+          {t("tools.sig.srm", { p: formatPStatement(locale, analysis.srm.pValue) })}
         </p>
       )}
       <ul class="verdicts" data-testid="verdicts">
@@ -67,9 +78,14 @@ export function SignificanceResults(
                 <td class="num">
                   {figure ? formatPercent(locale, figure.lift, figure.relative ? 1 : 2) : "—"}
                 </td>
-                <td>{interval(figure?.ci, figure?.relative ?? true)}</td>
-                <td class="num">{formatP(locale, row.pValue)}</td>
-                <td class="num">{formatP(locale, row.adjustedPValue)}</td>
+                <td>
+                  {interval(figure?.ci, figure?.relative ?? true)}
+                  {row.ciLevel !== 1 - analysis.alpha && (
+                    <span class="muted small">({levelText(locale, row.ciLevel)})</span>
+                  )}
+                </td>
+                <td class="num">{formatPValue(locale, row.pValue)}</td>
+                <td class="num">{formatPValue(locale, row.adjustedPValue)}</td>
                 <td class="num">{formatPercent(locale, row.chanceToBeatControl, 1)}</td>
                 <td class="num">{formatPercent(locale, row.expectedLoss, 3)}</td>
               </tr>
@@ -77,6 +93,11 @@ export function SignificanceResults(
           </tbody>
         </table>
       </div>
+      {holmLevels.length > 0 && (
+        <p class="muted small" data-testid="ci-levels">
+          {t("stats.ciLevels", { levels: holmLevels.join(" / ") })}
+        </p>
+      )}
       <p class="muted small">{t("tools.sig.lossHint")}</p>
     </div>
   );

@@ -11,10 +11,3 @@ export function parseInteger(text: string, min: number, max: number): number | n
   const value = parseNumber(text);
   return Number.isInteger(value) && value >= min && value <= max ? value : null;
 }
-
-/** A p-value for people: three significant digits, "< 0.0001" below that. */
-export function formatP(locale: string, p: number | null): string {
-  if (p === null) return "—";
-  if (p < 1e-4) return `< ${(0.0001).toLocaleString(locale)}`;
-  return p.toLocaleString(locale, { maximumSignificantDigits: 3 });
-}

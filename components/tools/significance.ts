@@ -2,7 +2,7 @@
  * The significance calculator on its form fields: validation into messages per row, the
  * read-out of lib/stats/analysis.ts, and a verdict per challenger in plain words.
  */
-import { formatPercent, type Locale, type Translate } from "../../lib/i18n/mod.ts";
+import { formatNumber, formatPercent, type Locale, type Translate } from "../../lib/i18n/mod.ts";
 import {
   analyzeProportions,
   type ProportionsAnalysis,
@@ -63,6 +63,11 @@ export function analyzeArms(
 
 export type Tone = "win" | "lose" | "unsure" | "none";
 
+/** A confidence level as people read it: "95%", "97.5%", "98.3%". */
+export function levelText(locale: Locale, level: number): string {
+  return formatNumber(locale, level, { style: "percent", maximumFractionDigits: 1 });
+}
+
 /** The figure a verdict and the interval chart show: relative lift, else absolute lift. */
 export function liftOf(
   row: ProportionsRow,
@@ -104,7 +109,7 @@ export function verdict(
     text: t(key, {
       name: row.variant,
       lift: show(figure.lift, true),
-      level: formatPercent(locale, 1 - analysis.alpha, 0),
+      level: levelText(locale, row.ciLevel ?? 1 - analysis.alpha),
       lo: show(figure.ci[0]),
       hi: show(figure.ci[1]),
     }),

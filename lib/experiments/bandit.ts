@@ -3,7 +3,9 @@
  * stored reweighting can be replayed from its inputs:
  *
  * - **Reweighting**: Thompson sampling on Beta posteriors, probabilityBest by exact integration
- *   (lib/stats/bayes.ts). Nothing moves until every arm has `burnIn` exposed customers.
+ *   (lib/stats/bayes.ts) on the rates **weighted by allocation period** (lib/stats/stratified.ts,
+ *   as GrowthBook's bandits do): when the weights move while the base rate drifts, pooled totals
+ *   mislead (Simpson's paradox). Nothing moves until every arm has `burnIn` exposed customers.
  *   Weights = minShare + (1 − k·minShare)·probabilityBest, except that an arm whose probability
  *   of being best is under `cutBelow` (1 %) is **cut**: it keeps exactly the floor `minShare`
  *   and is flagged (the data-driven "offline" of a campaign activity). The probability mass of
@@ -16,6 +18,7 @@
  */
 import { probabilityBest } from "../stats/bayes.ts";
 import { sampleRatioMismatch, type SrmResult } from "../stats/chi_square.ts";
+import { type PeriodCounts, stratifiedProbabilityBest, stratify } from "../stats/stratified.ts";
 import { assignVariant } from "./assignment.ts";
 import type { Recommendation } from "./decisions.ts";
 
@@ -40,6 +43,17 @@ export interface ReweightOptions {
   minShare?: number;
   burnIn?: number;
   cutBelow?: number;
+  /**
+   * The arms' customers and conversions per allocation period, in period order: probabilityBest
+   * is then computed on the period-weighted rates. Without them the arms' totals are used, as
+   * reweightings stored before inputs version 2 were computed (so they still replay).
+   */
+  periods?: readonly PeriodCounts[];
+}
+
+/** P(best) per arm: weighted by period when the periods are given, else on the totals. */
+function bestOf(arms: readonly BanditArm[], periods?: readonly PeriodCounts[]): number[] {
+  return periods ? stratifiedProbabilityBest(periods, arms.length) : probabilityBest(arms);
 }
 
 export interface Reweighting {
@@ -66,7 +80,7 @@ export function reweight(arms: readonly BanditArm[], options: ReweightOptions = 
   if (!(minShare >= 0 && k * minShare <= 1)) {
     throw new RangeError("minShare must lie between 0 and 1/arms");
   }
-  const pBest = probabilityBest(arms);
+  const pBest = bestOf(arms, options.periods);
   const ready = arms.every((a) => a.users >= burnIn);
   if (!ready) {
     return {
@@ -91,13 +105,13 @@ export interface BanditDecision {
   burnedIn: boolean;
 }
 
-/** The decision rule on the arms' current totals. */
+/** The decision rule on the arms' current totals (burn-in) and periods (probability best). */
 export function banditDecision(
   arms: readonly BanditArm[],
-  options: { burnIn?: number; decideAt?: number } = {},
+  options: { burnIn?: number; decideAt?: number; periods?: readonly PeriodCounts[] } = {},
 ): BanditDecision {
   const { burnIn = BANDIT_DEFAULTS.burnIn, decideAt = BANDIT_DEFAULTS.decideAt } = options;
-  const pBest = probabilityBest(arms);
+  const pBest = bestOf(arms, options.periods);
   const burnedIn = arms.every((a) => a.users >= burnIn);
   const best = pBest.indexOf(Math.max(...pBest));
   return {
@@ -151,14 +165,29 @@ export interface PeriodView extends PeriodSrm {
   /** ISO times; `from` null for the period before the first reweighting, `to` null if current. */
   from: string | null;
   to: string | null;
+  /** Per arm: how many of the period's customers converted. */
+  conversions: number[];
+  /**
+   * The period's share of all customers: its weight in the arms' rates (a period in which some
+   * arm has no customer is merged into the one before, lib/stats/stratified.ts).
+   */
+  share: number;
 }
+
+/** Customers (and conversions) per allocation period: allocation id or "" → arm → counts. */
+export type PeriodTotals = ReadonlyMap<
+  string,
+  ReadonlyMap<string, { users: number; conversions: number }>
+>;
 
 export interface BanditReadout {
   burnIn: number;
   decideAt: number;
   burnedIn: boolean;
-  /** On the arms' current totals (may be newer than the last reweighting). */
+  /** On the arms' current period-weighted rates (may be newer than the last reweighting). */
   probabilityBest: number[];
+  /** Each arm's conversion rate weighted by allocation period (lib/stats/stratified.ts). */
+  weightedRates: number[];
   /** The weights in force: the last reweighting's, or the configured ones before it. */
   weights: number[];
   /** Arms cut to the floor by the last reweighting (taken offline by the data). */
@@ -169,25 +198,53 @@ export interface BanditReadout {
 }
 
 /**
+ * The arms' counts per allocation period, in period order (before the first reweighting, then
+ * each stored allocation), from the per-period totals.
+ */
+export function periodCounts(
+  arms: readonly { name: string }[],
+  allocationIds: readonly string[],
+  totals: PeriodTotals,
+): (PeriodCounts & { allocationId: string | null })[] {
+  const of = (key: string, field: "users" | "conversions") =>
+    arms.map((a) => totals.get(key)?.get(a.name)?.[field] ?? 0);
+  return ["", ...allocationIds].map((key) => ({
+    allocationId: key === "" ? null : key,
+    users: of(key, "users"),
+    conversions: of(key, "conversions"),
+  }));
+}
+
+/**
  * The bandit part of a read-out and its recommendation: ship the arm that reached `decideAt`
  * after burn-in, unless a period's split does not match its weights (then stop: the data are
- * not trustworthy); otherwise keep running.
+ * not trustworthy); otherwise keep running. Probabilities of being best and the rates are
+ * weighted by allocation period.
  */
 export function banditReadout(
   arms: readonly BanditArm[],
   configured: readonly number[],
   allocations: readonly AllocationView[],
-  exposed: ReadonlyMap<string, ReadonlyMap<string, number>>,
+  totals: PeriodTotals,
   options: { burnIn?: number; decideAt?: number } = {},
 ): BanditReadout {
   const { burnIn = BANDIT_DEFAULTS.burnIn, decideAt = BANDIT_DEFAULTS.decideAt } = options;
-  const decision = banditDecision(arms, { burnIn, decideAt });
-  const count = (key: string) => arms.map((a) => exposed.get(key)?.get(a.name) ?? 0);
+  const counts = periodCounts(arms, allocations.map((a) => a.id), totals);
+  const decision = banditDecision(arms, { burnIn, decideAt, periods: counts });
+  const stratification = stratify(counts, arms.length);
   const bounds = [null, ...allocations.map((a) => a.computedAt), null];
-  const periods = periodSrm([
-    { allocationId: null, weights: configured, users: count("") },
-    ...allocations.map((a) => ({ allocationId: a.id, weights: a.weights, users: count(a.id) })),
-  ]).map((p, i) => ({ ...p, from: bounds[i], to: bounds[i + 1] }));
+  const weightsOf = [configured, ...allocations.map((a) => a.weights)];
+  const sizes = counts.map((c) => c.users.reduce((a, b) => a + b, 0));
+  const everyone = sizes.reduce((a, b) => a + b, 0);
+  const periods = periodSrm(
+    counts.map((c, i) => ({ allocationId: c.allocationId, weights: weightsOf[i], users: c.users })),
+  ).map((p, i) => ({
+    ...p,
+    from: bounds[i],
+    to: bounds[i + 1],
+    conversions: [...counts[i].conversions],
+    share: everyone > 0 ? sizes[i] / everyone : 0,
+  }));
   const last = allocations.at(-1);
   const srm = periods.some((p) => p.srm.mismatch);
   const result = (action: Recommendation["action"], reasons: Recommendation["reasons"]) => ({
@@ -208,6 +265,7 @@ export function banditReadout(
     decideAt,
     burnedIn: decision.burnedIn,
     probabilityBest: decision.probabilityBest,
+    weightedRates: stratification.arms.map((a) => a.rate),
     weights: last ? last.weights : [...configured],
     offline: last ? arms.filter((_, i) => last.cut[i]).map((a) => a.name) : [],
     allocations: [...allocations],

@@ -9,6 +9,7 @@
  * means Holm-adjusted p < α over the challengers with the lift in the bad direction.
  */
 import { analyzeProportions, type ProportionsAnalysis } from "../stats/analysis.ts";
+import { analyzeStratified } from "../stats/stratified.ts";
 import { holmAdjust } from "../stats/holm.ts";
 import { cupedAdjust, summaryFromSums, welchTest } from "../stats/means.ts";
 import { alwaysValidPValue, confidenceSequenceHalfWidth } from "../stats/sequential.ts";
@@ -194,16 +195,51 @@ export function readout(
 }
 
 /**
- * A bandit's read-out: the A/B read-out of the same totals, with the bandit's recommendation,
- * and the sample-ratio check per allocation period (the worst period stands for the whole in
- * `srm`: one overall check against fixed weights means nothing when the weights move).
+ * A bandit's read-out: the A/B read-out with the bandit's recommendation, the sample-ratio check
+ * per allocation period (the worst period stands for the whole in `srm`: one overall check
+ * against fixed weights means nothing when the weights move), and the conversion figures —
+ * rates, comparisons with the control, omnibus and conversion guardrails — **weighted by
+ * allocation period** (lib/stats/stratified.ts), not the pooled totals: when the weights move
+ * while the base rate drifts, pooled totals mislead (Simpson's paradox). Users and conversions
+ * per arm stay the plain counts.
  */
-export function withBandit(base: Readout, bandit: BanditReadout): Readout {
+export function withBandit(
+  base: Readout,
+  bandit: BanditReadout,
+  options: { sequentialTuning?: number } = {},
+): Readout {
   const worst = bandit.periods.filter((p) => p.srm.pValue !== null)
     .sort((a, b) => a.srm.pValue! - b.srm.pValue!)[0];
+  const names = base.variants.map((v) => v.name);
+  const weighted = analyzeStratified(names, bandit.periods, {
+    alpha: base.alpha,
+    sequential: base.sequential,
+    sequentialTuning: options.sequentialTuning,
+  });
+  const guardrails = base.guardrails.map((g) => {
+    if (g.type !== "conversion") return g;
+    const sign = g.direction === "lower_is_better" ? -1 : 1;
+    return {
+      ...g,
+      comparisons: weighted.comparisons.map((r) => ({
+        variant: r.variant,
+        lift: r.adjustedPValue === null ? null : r.absoluteLift,
+        adjustedPValue: r.adjustedPValue,
+        worse: r.adjustedPValue !== null && r.adjustedPValue < base.alpha &&
+          sign * r.absoluteLift < 0,
+      })),
+    };
+  });
   return {
     ...base,
+    variants: base.variants.map((v, i) => ({
+      ...v,
+      rate: v.users > 0 ? weighted.stratification.arms[i].rate : null,
+    })),
     srm: worst ? worst.srm : { chiSquare: null, pValue: null, mismatch: false, reasons: [] },
+    omnibus: weighted.omnibus,
+    comparisons: weighted.comparisons,
+    guardrails,
     recommendation: bandit.recommendation,
     bandit,
   };

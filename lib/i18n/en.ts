@@ -2,6 +2,7 @@ import { lensEn } from "./lens_messages.ts";
 import { banditEn } from "./bandit_messages.ts";
 import { lineageEn } from "./lineage_messages.ts";
 import { decideEn } from "./decide_messages.ts";
+import { statsEn } from "./stats_messages.ts";
 import { loopEn } from "./loop_messages.ts";
 import { toolsEn } from "./tools_messages.ts";
 import { inputEn } from "./input_messages.ts";
@@ -145,4 +146,5 @@ export const en: Messages = {
   ...lineageEn,
   ...inputEn,
   ...decideEn,
+  ...statsEn,
 };

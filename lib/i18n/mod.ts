@@ -65,6 +65,23 @@ export function formatPercent(locale: Locale, rate: number | null | undefined, d
   });
 }
 
+/**
+ * A p-value for a table cell: "< 0.001" below 0.001, else three significant digits ("0.0234",
+ * "0.067"); `null` → "—". The one formatter of every p-value on every page, so a tiny p never
+ * shows as "< 0" or "0".
+ */
+export function formatPValue(locale: Locale, p: number | null | undefined): string {
+  if (p === null || p === undefined || !Number.isFinite(p)) return "—";
+  if (p < 0.001) return `< ${formatNumber(locale, 0.001, { maximumFractionDigits: 3 })}`;
+  return formatNumber(locale, p, { maximumSignificantDigits: 3 });
+}
+
+/** A p-value in a sentence: "p < 0.001" or "p = 0.0234" (`null` → "p = —"). */
+export function formatPStatement(locale: Locale, p: number | null | undefined): string {
+  const value = formatPValue(locale, p);
+  return value.startsWith("<") ? `p ${value}` : `p = ${value}`;
+}
+
 export function formatDate(locale: Locale, value: Date | string, withTime = false): string {
   const date = typeof value === "string" ? new Date(value) : value;
   return new Intl.DateTimeFormat(locale, {

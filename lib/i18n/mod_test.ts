@@ -1,6 +1,13 @@
 import assert from "node:assert/strict";
 import { en } from "./en.ts";
-import { formatNumber, formatPercent, pickLocale, translator } from "./mod.ts";
+import {
+  formatNumber,
+  formatPercent,
+  formatPStatement,
+  formatPValue,
+  pickLocale,
+  translator,
+} from "./mod.ts";
 import { zhCN } from "./zh-CN.ts";
 
 Deno.test("pickLocale() prefers the cookie, then Accept-Language, then Chinese", () => {
@@ -32,4 +39,21 @@ Deno.test("numbers go through Intl and missing ones show as a dash", () => {
   assert.equal(formatNumber("zh-CN", null), "—");
   assert.equal(formatNumber("en", NaN), "—");
   assert.equal(formatPercent("en", 0.1234), "12.3%");
+});
+
+Deno.test("formatPValue(): tiny p-values read '< 0.001', never '< 0' or '0' (issue 13)", () => {
+  for (const locale of ["zh-CN", "en"] as const) {
+    assert.equal(formatPValue(locale, 3e-6), "< 0.001");
+    assert.equal(formatPValue(locale, 0), "< 0.001");
+    assert.equal(formatPValue(locale, 1e-300), "< 0.001");
+    assert.equal(formatPValue(locale, 0.00099), "< 0.001");
+    assert.equal(formatPValue(locale, 0.001), "0.001");
+    assert.equal(formatPValue(locale, 0.0234567), "0.0235");
+    assert.equal(formatPValue(locale, 0.067), "0.067");
+    assert.equal(formatPValue(locale, 1), "1");
+    assert.equal(formatPValue(locale, null), "—");
+    assert.equal(formatPValue(locale, NaN), "—");
+    assert.equal(formatPStatement(locale, 3e-6), "p < 0.001");
+    assert.equal(formatPStatement(locale, 0.067), "p = 0.067");
+  }
 });

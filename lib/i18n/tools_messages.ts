@@ -51,7 +51,7 @@ export const toolsZh = {
   "tools.sig.lossHint": "预期损失：若上线该版本而它其实更差，平均会损失的转化率（百分点）。",
   "tools.sig.chartTitle": "各版本相对对照的提升及置信区间",
   "tools.sig.srm":
-    "样本比例异常（SRM）：各组用户数与均分流量的预期不符（p = {p}）。分流或埋点可能有问题，结论不可信，请先排查。",
+    "样本比例异常（SRM）：各组用户数与均分流量的预期不符（{p}）。分流或埋点可能有问题，结论不可信，请先排查。",
   "tools.sig.armsError": "第 {row} 行：{message}",
   "tools.err.name": "组名不能为空且不能重复",
   "tools.err.users": "用户数须为 1～1,000,000,000,000 的整数",
@@ -157,7 +157,7 @@ export const toolsEn: Record<keyof typeof toolsZh, string> = {
     "Expected loss: the conversion rate (percentage points) lost on average if this arm ships and is in fact worse.",
   "tools.sig.chartTitle": "Lift of each arm over the control, with its interval",
   "tools.sig.srm":
-    "Sample ratio mismatch: users per arm do not match an even split (p = {p}). Assignment or tracking is likely broken, so the results cannot be trusted until it is fixed.",
+    "Sample ratio mismatch: users per arm do not match an even split ({p}). Assignment or tracking is likely broken, so the results cannot be trusted until it is fixed.",
   "tools.sig.armsError": "Row {row}: {message}",
   "tools.err.name": "Arm names must be non-empty and unique",
   "tools.err.users": "Users must be a whole number from 1 to 1,000,000,000,000",

@@ -2,6 +2,7 @@ import { lensZh } from "./lens_messages.ts";
 import { banditZh } from "./bandit_messages.ts";
 import { lineageZh } from "./lineage_messages.ts";
 import { decideZh } from "./decide_messages.ts";
+import { statsZh } from "./stats_messages.ts";
 import { loopZh } from "./loop_messages.ts";
 import { toolsZh } from "./tools_messages.ts";
 import { inputZh } from "./input_messages.ts";
@@ -144,6 +145,7 @@ export const zhCN = {
   ...lineageZh,
   ...inputZh,
   ...decideZh,
+  ...statsZh,
 } as const;
 
 export type MessageKey = keyof typeof zhCN;

@@ -25,9 +25,13 @@
  *   r̂₁ − r̂₀ ± z·se, and Fieller's interval of r̂₁/r̂₀ (./intervals.ts) for the relative lift,
  *   which agrees with that z-test and never falls under −100 %; sequential mode swaps in the
  *   always-valid p-value and confidence sequence of ./sequential.ts.
+ * - Omnibus: the homogeneity test of k independent estimates (Cochran 1954),
+ *   X² = Σ u_a(r̂_a − r̄)², u_a = 1/Var_a, r̄ = Σ u_a·r̂_a / Σ u_a, df = k − 1, in place of the
+ *   chi-square test on pooled counts.
  */
 import { bayesianComparison, probabilityBest } from "./bayes.ts";
-import { normalQuantile, normalTwoSidedP } from "./dist.ts";
+import type { ChiSquareResult } from "./chi_square.ts";
+import { chiSquareSurvival, normalQuantile, normalTwoSidedP } from "./dist.ts";
 import { holmAdjust, holmLevels } from "./holm.ts";
 import { fiellerInterval } from "./intervals.ts";
 import type { ProportionsOptions } from "./proportions.ts";
@@ -235,7 +239,7 @@ export function analyzeStratified(
   names: readonly string[],
   periods: readonly PeriodCounts[],
   options: ProportionsOptions = {},
-): { stratification: Stratification; comparisons: StratifiedRow[] } {
+): { stratification: Stratification; omnibus: ChiSquareResult; comparisons: StratifiedRow[] } {
   const k = names.length;
   if (k < 2) throw new RangeError("At least two variants are needed");
   const { alpha = 0.05 } = options;
@@ -265,5 +269,25 @@ export function analyzeStratified(
       ...bayesianComparison(control.posterior, arm.posterior),
     };
   });
-  return { stratification, comparisons };
+  return { stratification, omnibus: stratifiedOmnibus(stratification.arms), comparisons };
+}
+
+/**
+ * Whether the period-weighted rates differ at all: Cochran's homogeneity statistic over the arms
+ * (module comment). An arm without customers → `NOT_ENOUGH_DATA`; an arm with variance 0 →
+ * `ZERO_VARIANCE` (its weight 1/Var is unbounded).
+ */
+export function stratifiedOmnibus(arms: readonly StratifiedArm[]): ChiSquareResult {
+  const df = arms.length - 1;
+  if (arms.some((a) => a.posterior.users <= 0)) {
+    return { chiSquare: null, df, pValue: null, reasons: ["NOT_ENOUGH_DATA"] };
+  }
+  if (arms.some((a) => !(a.variance > 0))) {
+    return { chiSquare: null, df, pValue: null, reasons: ["ZERO_VARIANCE"] };
+  }
+  const u = arms.map((a) => 1 / a.variance);
+  const total = u.reduce((s, x) => s + x, 0);
+  const mean = arms.reduce((s, a, i) => s + u[i] * a.rate, 0) / total;
+  const chiSquare = arms.reduce((s, a, i) => s + u[i] * (a.rate - mean) ** 2, 0);
+  return { chiSquare, df, pValue: chiSquareSurvival(chiSquare, df), reasons: [] };
 }

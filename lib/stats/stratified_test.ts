@@ -22,6 +22,7 @@ interface Expected {
   variances: number[];
   posteriors: { users: number; conversions: number }[];
   probabilityBest: number[];
+  omnibus: Record<string, unknown>;
   comparisons: Record<string, unknown>[];
 }
 
@@ -54,6 +55,7 @@ Deno.test("period-weighted bandit statistics match the independent scipy impleme
       );
       const actual = analyzeStratified(input.names, input.periods, { alpha: input.alpha });
       assertJsonSafe(actual);
+      assertMatches(actual.omnibus, expected.omnibus);
       actual.comparisons.forEach((row, i) => {
         const { chanceToBeatControl, expectedLoss, zScore, absoluteLift, ...rest } =
           expected.comparisons[i];

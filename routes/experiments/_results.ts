@@ -56,5 +56,7 @@ async function withBanditOf(c: Context<AppEnv>, experiment: Experiment, base: Re
     cut: a.cut,
   }));
   const configured = experiment.variants.map((v) => v.weight);
-  return withBandit(base, banditReadout(arms, configured, views, exposed));
+  return withBandit(base, banditReadout(arms, configured, views, exposed), {
+    sequentialTuning: experiment.sequentialTuning,
+  });
 }
