@@ -1,15 +1,18 @@
 /**
  * First-start setup on an empty database: the first admin (always), and unless `SEED_DEMO=0`
  * the 20 demo banks with one assessment each, the demo bank CC2 (甬鑫银行) with users, an SDK
- * key, a campaign with a running 50/50 A/B experiment `welcome-sms`, and an older campaign with
- * a short lineage (two decided A/B iterations and a drafted third, see `seedLineageCampaign`),
+ * key, a campaign with a running 50/50 A/B experiment `welcome-sms` and four days of its traffic
+ * (`seed_welcome.ts`), an older campaign with a short lineage (two decided A/B iterations and a
+ * drafted third, see `seedLineageCampaign`),
  * and a running bandit with three days of history (`seed_bandit.ts`).
  * Runs in one transaction and only when there is no user yet, so a second start seeds nothing.
  */
 import { type Kysely, sql, type Transaction } from "kysely";
 import { seedBanditCampaign } from "./seed_bandit.ts";
+import { seedWelcomeTraffic, WELCOME_PLAN } from "./seed_welcome.ts";
 import demoBanks from "../lib/lens/demo-banks.json" with { type: "json" };
 import { MODEL } from "../lib/lens/model.ts";
+import { sampleSizeProportions, targetRate } from "../lib/stats/power.ts";
 import { hashPassword, randomToken } from "../lib/security/password.ts";
 import { saveAssessment } from "./assessments.ts";
 import { appendAudit } from "./audit.ts";
@@ -27,6 +30,11 @@ export interface SeedOptions {
   adminPassword?: string;
   sdkKey?: string;
   demo: boolean;
+  /**
+   * Four days of traffic in the running A/B test `welcome-sms` (default true). Tests that send
+   * their own events to `welcome-sms` and count them turn it off.
+   */
+  demoTraffic?: boolean;
 }
 
 export interface SeedResult {
@@ -133,13 +141,21 @@ export async function seedIfEmpty(db: Kysely<Database>, options: SeedOptions): P
         "The onboarding system texts new customers who have not yet bound a card; the challenger adds a coupon.",
       createdBy: admin.id,
     });
+    const now = new Date();
+    const welcomeStart = new Date(now.getTime() - 4 * DAY_MS);
+    const plan = WELCOME_PLAN;
     await createExperiment(trx, {
       bankId: DEMO_BANK_ID,
       campaignId: campaign.id,
       key: "welcome-sms",
       name: "首绑短信：普通文案 vs 满减券",
       status: "running",
-      startedAt: new Date(),
+      startedAt: welcomeStart,
+      baselineRate: plan.baselineRate,
+      plannedSampleSize: sampleSizeProportions({
+        baselineRate: plan.baselineRate,
+        variantRate: targetRate(plan.baselineRate, plan.minimumDetectableEffect),
+      }).total,
       variants: [
         { name: "control", description: "标准欢迎短信 / Standard welcome SMS", weight: 0.5 },
         {
@@ -150,6 +166,9 @@ export async function seedIfEmpty(db: Kysely<Database>, options: SeedOptions): P
       ],
       createdBy: admin.id,
     });
+    if (options.demoTraffic ?? true) {
+      await seedWelcomeTraffic(trx, DEMO_BANK_ID, { key: "welcome-sms", start: welcomeStart, now });
+    }
     await seedLineageCampaign(trx, admin.id, new Date());
     await seedBanditCampaign(trx, DEMO_BANK_ID, admin.id, new Date());
     await appendAudit(trx, {

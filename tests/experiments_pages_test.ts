@@ -24,6 +24,7 @@ function form(cookie: string, fields: Record<string, string | string[]>) {
   };
 }
 
+/** A day of sufficient statistics: 20,000 users, past the demo's planned 16,316. */
 async function addStats(db: Kysely<Database>, key: string) {
   const e = await db.selectFrom("experiments").select(["id", "bank_id"]).where("key", "=", key)
     .executeTakeFirstOrThrow();
@@ -33,16 +34,16 @@ async function addStats(db: Kysely<Database>, key: string) {
       bank_id: e.bank_id,
       variant: "control",
       day: "2026-01-01",
-      users: 5000,
-      converters: 250,
+      users: 10_000,
+      converters: 500,
     },
     {
       experiment_id: e.id,
       bank_id: e.bank_id,
       variant: "coupon",
       day: "2026-01-01",
-      users: 5000,
-      converters: 330,
+      users: 10_000,
+      converters: 660,
     },
   ]).execute();
 }
@@ -105,7 +106,7 @@ testBothBackends(
     assert.match(zh, /上线 coupon/);
     assert.match(zh, /data-testid="lift-chart"/);
     assert.match(zh, /data-island="ExperimentTimeline"/);
-    assert.match(zh, /5,000/);
+    assert.match(zh, /10,000/);
     const en = await (await app.request("/experiments/welcome-sms", {
       headers: { cookie: `lang=en; ${growth}` },
     })).text();

@@ -7,7 +7,10 @@ import { ensureIslandsBuilt } from "../../tools/build_islands.ts";
 import { openTestDatabase } from "../helpers/db.ts";
 import { BROWSER_ADMIN, launchChromium } from "./helpers.ts";
 
-/** The app with demo data and two days of sufficient statistics for `welcome-sms`. */
+/**
+ * The app with demo data as a newcomer finds it: `welcome-sms` has four days of traffic,
+ * seeded through assignment and event ingestion (`db/seed_welcome.ts`).
+ */
 async function serveWithResults() {
   const database = await openTestDatabase("pglite");
   const db = database.db;
@@ -16,22 +19,6 @@ async function serveWithResults() {
     adminPassword: BROWSER_ADMIN.password,
     demo: true,
   });
-  const e = await db.selectFrom("experiments").select(["id", "bank_id"])
-    .where("key", "=", "welcome-sms").executeTakeFirstOrThrow();
-  const row = (variant: string, day: string, users: number, converters: number) => ({
-    experiment_id: e.id,
-    bank_id: e.bank_id,
-    variant,
-    day,
-    users,
-    converters,
-  });
-  await db.insertInto("daily_stats").values([
-    row("control", "2026-01-01", 3000, 150),
-    row("coupon", "2026-01-01", 3000, 190),
-    row("control", "2026-01-02", 3000, 152),
-    row("coupon", "2026-01-02", 3000, 200),
-  ]).execute();
   const { manifest } = await ensureIslandsBuilt();
   const config = { ...readConfig({ get: () => undefined }), logRequests: false };
   const app = createApp({ db, config, assets: await loadAssets(manifest.entry) });
@@ -46,7 +33,8 @@ async function serveWithResults() {
 }
 
 Deno.test({
-  name: "the results page draws its charts and recommends, in Chinese and English",
+  name:
+    "the seeded running test's results page draws its charts and recommends, in Chinese and English",
   sanitizeOps: false,
   sanitizeResources: false,
   async fn() {
@@ -54,7 +42,7 @@ Deno.test({
     const browser = await launchChromium();
     try {
       for (
-        const [locale, pattern] of [["zh-CN", /^上线 coupon/], ["en", /^Ship coupon/]] as const
+        const [locale, pattern] of [["zh-CN", /^继续运行/], ["en", /^Keep running/]] as const
       ) {
         const page = await (await browser.newContext({ locale })).newPage();
         const errors: string[] = [];
@@ -77,10 +65,14 @@ Deno.test({
         assert.equal(await page.locator("[data-testid=lift-chart] circle").count(), 1);
         const rec = await page.locator("[data-testid=recommendation] .rec-action").textContent();
         assert.match(rec?.trim() ?? "", pattern);
+        // A real lift, significant before the planned sample size: keep running, not peek.
         assert.equal(
           await page.locator("[data-testid=recommendation]").getAttribute("data-action"),
-          "ship",
+          "keep_running",
         );
+        assert.equal(await page.locator("[data-reason=EARLY_SIGNIFICANCE]").count(), 1);
+        assert.equal(await page.locator("[data-testid=days-left]").count(), 1);
+        assert.equal(await page.locator("[data-testid=srm-warning]").count(), 0);
         assert.deepEqual(errors, []);
         await page.context().close();
       }

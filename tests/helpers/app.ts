@@ -23,6 +23,11 @@ export const DEMO_USERS = {
 
 export interface TestAppOptions {
   demo?: boolean;
+  /**
+   * The demo's traffic in `welcome-sms` (off unless asked: most tests send their own events to
+   * it and count them).
+   */
+  demoTraffic?: boolean;
   /** The app's clock (sessions, limits). */
   now?: () => Date;
   limits?: Partial<Limits>;
@@ -39,6 +44,7 @@ export async function createTestApp(db: Kysely<Database>, options: TestAppOption
     adminPassword: TEST_ADMIN.password,
     sdkKey: TEST_SDK_KEY,
     demo: options.demo ?? true,
+    demoTraffic: options.demoTraffic ?? false,
   });
   if (seed.demo) {
     const passwordHash = await hashPassword(DEMO_PASSWORD, 1000);
