@@ -44,7 +44,7 @@ export const lineageZh = {
   "lineage.curse":
     "胜出版本之所以被选中，是因为它测得的提升最好，所以胜出版本测得的提升往往高估了真实效果，累计提升也随之偏高。请看区间，而不只是点估计；重要决策前，再做一次确认性测试（例如胜出版本对最初的对照组）会有帮助。",
   "lineage.method":
-    "计算方法：每轮提升 = 胜出版本转化率 ÷ 本轮对照组转化率 − 1，区间用 delta 方法；保留对照组的一轮计为 0。累计提升 = ∏(1 + 每轮提升) − 1，区间在对数尺度上合并各轮方差（各轮样本相互独立），因此不对称；这假设每轮的对照组就是上一轮的胜出版本。所有区间均为{level}固定样本区间。",
+    "计算方法：每轮提升 = 胜出版本转化率 ÷ 本轮对照组转化率 − 1，区间在对数尺度上计算（对两者之比的对数用 delta 方法），因此不会低于 −100%；保留对照组的一轮计为 0。累计提升 = ∏(1 + 每轮提升) − 1，区间在对数尺度上合并各轮方差（各轮样本相互独立），因此不对称；这假设每轮的对照组就是上一轮的胜出版本。所有区间均为{level}固定样本区间。",
 } as const;
 
 export const lineageEn: Record<keyof typeof lineageZh, string> = {
@@ -93,5 +93,5 @@ export const lineageEn: Record<keyof typeof lineageZh, string> = {
   "lineage.curse":
     "A winner is picked because its measured lift looked best, so the measured lifts of winners tend to overstate the true effect, and their product does too. Read the intervals, not just the points; before a big decision, a confirming test (the winner against the original control) helps.",
   "lineage.method":
-    "Method: each lift = winner's conversion rate ÷ the iteration's control rate − 1, interval by the delta method; an iteration that kept its control counts as 0. Compounded lift = ∏(1 + lift) − 1, its interval combines the iterations' variances on the log scale (independent samples), so it is not symmetric; this assumes each iteration's control is the previous winner. All intervals are {level} fixed-horizon intervals.",
+    "Method: each lift = winner's conversion rate ÷ the iteration's control rate − 1, interval on the log scale (the delta method on the log of that ratio), so it never falls under −100 %; an iteration that kept its control counts as 0. Compounded lift = ∏(1 + lift) − 1, its interval combines the iterations' variances on the log scale (independent samples), so it is not symmetric; this assumes each iteration's control is the previous winner. All intervals are {level} fixed-horizon intervals.",
 };
