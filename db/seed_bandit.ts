@@ -14,6 +14,7 @@ import { createCampaign } from "./campaigns.ts";
 import { type AcceptedEvent, ingestEvents } from "./events.ts";
 import { createExperiment } from "./experiments.ts";
 import type { Database } from "./schema.ts";
+import { upsertCustomers } from "./sdk_experiments.ts";
 
 const HOUR_MS = 3_600_000;
 /** New customers per round: the first just past the burn-in of 100 per arm. */
@@ -82,6 +83,14 @@ export async function seedBanditCampaign(
         allocation_id: allocation?.id ?? null,
       };
     });
+    // The campaign is for active credit-card customers: the bank sent their attributes, so
+    // their later events pass the campaign's segment like any new customer's would.
+    await upsertCustomers(
+      trx,
+      bankId,
+      units.map((unit) => ({ unit, attributes: { stage: "active", tags: ["信用卡"] } })),
+      at,
+    );
     await trx.insertInto("assignments").values(assignments).execute();
     await ingestEvents(trx, bankId, events, at);
     const outcome = await reweightIn(trx, id, {

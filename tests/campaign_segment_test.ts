@@ -131,6 +131,10 @@ testBothBackends(
       ["NOT_TARGETED", "NOT_TARGETED"],
     );
 
+    // The seeded bandit's customers carry the attributes its campaign's segment asks for.
+    assert.equal(await reasonOf(client, "installment-offers", "622200000000"), "assigned");
+    assert.equal(await reasonOf(client, "installment-offers", UNKNOWN[4]), "not_targeted");
+
     // An experiment may only narrow: a stage outside the campaign's segment is refused.
     const growth = await sessionCookie(database.db, DEMO_USERS.growth);
     const campaign = await database.db.selectFrom("campaigns").select("id")
