@@ -104,6 +104,44 @@ Deno.test("POST /api/stats/means returns Welch comparisons with Holm-adjusted p-
   assert.equal(gift.ci.length, 2);
 });
 
+Deno.test("POST /api/stats/proportions: relativeCi stays above -100 % and agrees with the words", async () => {
+  const body = await okJson(
+    await post("/api/stats/proportions", {
+      variants: [
+        { name: "control", users: 60, conversions: 6 },
+        { name: "sms_b", users: 95, conversions: 2 },
+        { name: "sms_c", users: 5000, conversions: 600 },
+        { name: "sms_d", users: 80, conversions: 9 },
+      ],
+    }),
+  );
+  for (const row of body.comparisons) {
+    const [lo, hi] = row.relativeCi;
+    assert.ok(lo >= -1, `${row.variant}: ${lo}`);
+    assert.equal(lo > 0 || hi < 0, row.significant, JSON.stringify(row));
+    assert.equal(row.ci[0] > 0 || row.ci[1] < 0, row.significant, JSON.stringify(row));
+    assert.ok(row.ciLevel >= 0.95 && row.ciLevel < 1);
+  }
+});
+
+Deno.test("POST /api/stats/means: a negative baseline keeps the sign of the change (net outflow)", async () => {
+  const body = await okJson(
+    await post("/api/stats/means", {
+      variants: [
+        { name: "control", n: 500, mean: -10, sd: 4 },
+        { name: "less_outflow", n: 500, mean: -5, sd: 4 },
+        { name: "more_outflow", n: 500, mean: -12, sd: 4 },
+      ],
+    }),
+  );
+  const [less, more] = body.comparisons;
+  // -10 -> -5 rises by half of |-10|: +50 %, not -50 %; -10 -> -12 falls by 20 %.
+  assert.equal(less.absoluteLift, 5);
+  assert.ok(Math.abs(less.relativeLift - 0.5) < 1e-12, String(less.relativeLift));
+  assert.ok(Math.abs(more.relativeLift + 0.2) < 1e-12, String(more.relativeLift));
+  assert.equal(Math.sign(less.relativeLift), Math.sign(less.absoluteLift));
+});
+
 Deno.test("POST /api/stats/sample-size matches R power.prop.test", async () => {
   const body = await okJson(
     await post("/api/stats/sample-size", {

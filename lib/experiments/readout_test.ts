@@ -99,6 +99,32 @@ Deno.test("readout() applies CUPED when covariate sums are present", () => {
   assert.ok(Number.isFinite(r.value.cuped.theta));
 });
 
+Deno.test("readout(): a value metric with negative means (net outflow) keeps the sign of the change", () => {
+  // Net outflow per customer: -10 in the control, -5 with the coupon (an improvement).
+  const arms = [arm("control", 3000, 100, -10), arm("coupon", 3000, 120, -5)];
+  const plain = readout({ ...config, primaryMetric: { type: "value" } }, arms, {
+    recentDailyUsers: null,
+  });
+  const [row] = plain.value!.comparisons;
+  assert.ok(row.absoluteLift > 0);
+  assert.ok(Math.abs(row.relativeLift! - 0.5) < 1e-9, String(row.relativeLift));
+  // The same through CUPED: the adjusted control mean is still negative.
+  const withCovariate = (a: ArmSums, x: number): ArmSums => ({
+    ...a,
+    covariateSum: x * a.users,
+    covariateSumSquares: x * x * a.users * 1.2,
+    covariateCross: a.valueSum * x * 1.1,
+  });
+  const cuped = readout(
+    { ...config, primaryMetric: { type: "value" } },
+    [withCovariate(arms[0], -8), withCovariate(arms[1], -8)],
+    { recentDailyUsers: null },
+  );
+  const [adjusted] = cuped.value!.comparisons;
+  assert.ok(cuped.value!.cuped && cuped.value!.controlMean < 0);
+  assert.ok(adjusted.absoluteLift > 0 && adjusted.relativeLift! > 0, JSON.stringify(adjusted));
+});
+
 Deno.test("readout() with sequential on widens the value interval", () => {
   const arms = [arm("control", 5000, 400, 100), arm("coupon", 5000, 520, 104)];
   const fixed = readout({ ...config, primaryMetric: { type: "value" } }, arms, {
