@@ -76,11 +76,21 @@ testBothBackends(
       }
     }
 
+    await sql`insert into experiments (bank_id, key, name) values ('CC2', 'never-started', 'draft')`
+      .execute(db);
+
     await migrateToLatest(db);
-    const versions = await db.selectFrom("experiments").select(["key", "hash_version"])
+    const versions = await db.selectFrom("experiments")
+      .select(["key", "hash_version", "status", "started_at"])
       .where("bank_id", "=", "CC2").execute();
-    assert.ok(versions.length >= 5);
-    for (const { key, hash_version } of versions) assert.equal(hash_version, 1, key);
+    assert.ok(versions.length >= 6);
+    for (const { key, hash_version, status, started_at } of versions) {
+      // A draft that never started has given nobody an arm: it moves to the balanced rule.
+      const expected = status === "draft" && started_at === null ? 2 : 1;
+      assert.equal(hash_version, expected, key);
+    }
+    assert.equal(versions.find((v) => v.key === "never-started")?.hash_version, 2);
+    assert.equal(versions.find((v) => v.key === "three-way")?.hash_version, 1);
     const [{ id: fresh }] = (await sql<{ id: string }>`insert into experiments
       (bank_id, key, name) values ('CC2', 'after-upgrade', 'after') returning id`.execute(db)).rows;
     const made = await db.selectFrom("experiments").select("hash_version")
