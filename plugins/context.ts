@@ -7,6 +7,7 @@ import type { Locale, Translate } from "../lib/i18n/mod.ts";
 import type { Scope } from "../lib/scope.ts";
 import type { Assets } from "./assets.ts";
 import type { Limits, Throttles } from "./rate_limit.ts";
+import type { SimulationPool } from "./simulations.ts";
 
 /** What every handler can reach: the database, the configuration and the built assets. */
 export interface AppDeps {
@@ -19,6 +20,8 @@ export interface AppDeps {
   limits?: Partial<Limits>;
   /** SDK configuration in memory (`main.ts` opens one); without it SDK requests read the database. */
   configCache?: ConfigCache;
+  /** Where bandit simulations run (tests pass small limits); default the process's pool. */
+  simulations?: SimulationPool;
 }
 
 /** The signed-in user, as the session plugin resolves it. */

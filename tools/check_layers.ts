@@ -8,6 +8,7 @@
  *   components → lib, components, islands
  *   db         → lib (types and pure helpers), migrations
  *   lib        → lib only; no Hono, Kysely, database drivers
+ *   workers    → lib (worker threads: pure computations off the request thread)
  *   migrations → kysely only
  */
 import { join, relative, resolve } from "node:path";
@@ -21,10 +22,12 @@ const ALLOWED: Record<string, string[]> = {
   components: ["components", "lib", "islands", "plugins"],
   db: ["db", "lib", "migrations"],
   lib: ["lib"],
+  workers: ["workers", "lib"],
   migrations: ["migrations"],
 };
 const FORBIDDEN_PACKAGES: Record<string, RegExp> = {
   lib: /^(hono|kysely|postgres|@electric-sql\/pglite|kysely-postgres-js|npm:)/,
+  workers: /^(hono|kysely|postgres|@electric-sql\/pglite|kysely-postgres-js|npm:)/,
   islands: /^(hono|kysely|postgres|@electric-sql\/pglite|kysely-postgres-js|zod|npm:)/,
   migrations: /^(?!kysely)/,
 };

@@ -55,6 +55,8 @@ export const banditZh = {
   "promote.confirm": "以 A/B 测试确认（胜出版本对原对照组）",
   "promote.done": "已推广至下一轮：",
   "promote.next": "下一轮迭代",
+  "simulate.busy": "模拟任务已满，请稍后再试（见 Retry-After）。",
+  "simulate.overBudget": "模拟运行超过 {seconds} 秒，已停止；请减少轮数或缩短时长。",
 } as const;
 
 export const banditEn: Record<keyof typeof banditZh, string> = {
@@ -112,4 +114,7 @@ export const banditEn: Record<keyof typeof banditZh, string> = {
   "promote.confirm": "Confirm with an A/B test (winner against the former control)",
   "promote.done": "Promoted to the next iteration:",
   "promote.next": "Next iteration",
+  "simulate.busy": "Every simulation slot is taken; try again later (see Retry-After).",
+  "simulate.overBudget":
+    "The simulation ran longer than {seconds} s and was stopped; use fewer runs or a shorter horizon.",
 };

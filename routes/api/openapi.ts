@@ -139,6 +139,18 @@ const ROUTES: RouteConfig[] = [
       responses: {
         200: { description: "The result", content: json(anyObject) },
         ...CALCULATOR_ERRORS,
+        ...(path === "/api/bandits/simulate"
+          ? {
+            429: fail(
+              "Too many calculator requests from this address (`RATE_LIMITED`), or every " +
+                "simulation worker busy and the queue full (`SIMULATIONS_BUSY`); see Retry-After",
+            ),
+            503: fail(
+              "The simulation ran past its time budget and was stopped " +
+                "(`SIMULATION_OVER_BUDGET`)",
+            ),
+          }
+          : {}),
       },
     })
   ),
