@@ -169,7 +169,7 @@ export interface PeriodView extends PeriodSrm {
   conversions: number[];
   /**
    * The period's share of all customers: its weight in the arms' rates (a period in which some
-   * arm has no customer is merged into the one before, lib/stats/stratified.ts).
+   * arm has fewer than 30 customers is merged into the one before, lib/stats/stratified.ts).
    */
   share: number;
 }

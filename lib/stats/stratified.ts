@@ -4,7 +4,8 @@
  * arms (Simpson's paradox).
  *
  * Pooled totals mislead when the weights move while the base rate drifts: two identical arms
- * moved from 50/50 to 10/90 while the rate fell from 10 % to 2 % pool to 8.3 % against 3.3 %.
+ * moved from 50/50 to 10/90 while the rate fell from 10 % to 2 % (5,000 + 5,000 customers, then
+ * 2,000 + 18,000) pool to 7.7 % against 3.7 %.
  * As GrowthBook's bandits do (packages/back-end/src/integrations/sql/ctes/bandit-statistics-cte.ts,
  * read by gbstats/bayesian/bandits.py; `weight_by_period`), every arm's rate is the mean of its
  * per-period rates weighted by each period's share of all customers, w_p = N_p / N:
@@ -15,12 +16,17 @@
  * unpooled Wald variance of ./proportions.ts.) This is direct standardisation: each arm's rate on
  * the same traffic mix.
  *
- * - Periods in which some arm has no customer cannot compare that arm; such a period is merged
- *   into the stratum before it (into the next one when it comes first), so no customer is lost.
- * - Posterior of r_a for probabilities of being best: per period Beta(1 + c, 1 + n − c), the
- *   weighted sum moment-matched by a Beta (mean Σ w_p·μ_p, variance Σ w_p²·σ_p²), handed to the
- *   exact integration of ./bayes.ts as effective counts. With one period it is exactly the
- *   Beta(1 + c, 1 + n − c) of the unweighted rule, so nothing changes until weights move.
+ * - A period in which some arm has fewer than `minUsers` (30) customers says too little about
+ *   that arm (a cut arm at the 1 % floor, a period that just began): it is merged into the
+ *   stratum before it (into the next one when it comes first), so no customer is lost and each
+ *   stratum's rates rest on enough customers. With no such stratum at all, one stratum of
+ *   everything: the pooled totals.
+ * - Posterior of r_a for probabilities of being best: the uniform prior once, with the weighted
+ *   estimate as effective counts (its design effect): n* = r̂(1 − r̂)/Var(r̂), at most the arm's
+ *   customers, c* = r̂·n*, Beta(1 + c*, 1 + n* − c*), integrated exactly by ./bayes.ts. With one
+ *   stratum it is exactly the Beta(1 + c, 1 + n − c) of the unweighted rule, so nothing changes
+ *   until the weights move. (GrowthBook takes a normal posterior N(r̂, Var) and Monte Carlo;
+ *   tools/gen_stratified_fixtures.py checks the two agree.)
  * - Comparisons with the control: Wald z on r̂₁ − r̂₀ with se √(Var₀ + Var₁), its interval
  *   r̂₁ − r̂₀ ± z·se, and Fieller's interval of r̂₁/r̂₀ (./intervals.ts) for the relative lift,
  *   which agrees with that z-test and never falls under −100 %; sequential mode swaps in the
@@ -55,7 +61,7 @@ export interface StratifiedArm {
   rate: number;
   /** Its variance Σ w_p²·r_p(1 − r_p)/n_p. */
   variance: number;
-  /** The moment-matched Beta posterior as counts: Beta(1 + conversions, 1 + users − conversions). */
+  /** The posterior as effective counts: Beta(1 + conversions, 1 + users − conversions). */
   posterior: ConversionStats;
 }
 
@@ -68,11 +74,14 @@ export interface Stratification {
   arms: StratifiedArm[];
 }
 
+/** Customers every arm needs in a period for it to stand as its own stratum. */
+export const STRATUM_MIN_USERS = 30;
+
 /**
- * Merges periods lacking an arm into their neighbour (see the module comment). Returns one
- * stratum of all customers when no period has every arm.
+ * Merges periods thin in some arm into their neighbour (see the module comment). Returns one
+ * stratum of all customers when no period has enough of every arm.
  */
-function strataOf(periods: readonly PeriodCounts[], k: number): PeriodCounts[] {
+function strataOf(periods: readonly PeriodCounts[], k: number, minUsers: number): PeriodCounts[] {
   const strata: { users: number[]; conversions: number[] }[] = [];
   let carry = { users: new Array<number>(k).fill(0), conversions: new Array<number>(k).fill(0) };
   const add = (into: typeof carry, p: PeriodCounts) => {
@@ -82,7 +91,7 @@ function strataOf(periods: readonly PeriodCounts[], k: number): PeriodCounts[] {
     }
   };
   for (const period of periods) {
-    const complete = period.users.length === k && period.users.every((n) => n > 0);
+    const complete = period.users.length === k && period.users.every((n) => n >= minUsers);
     if (complete) {
       const stratum = { users: [...carry.users], conversions: [...carry.conversions] };
       add(stratum, period);
@@ -98,9 +107,15 @@ function strataOf(periods: readonly PeriodCounts[], k: number): PeriodCounts[] {
 /**
  * Period-weighted rates of k arms. Counts must be integers with 0 ≤ conversions ≤ users
  * (RangeError otherwise). An arm without any customer has rate 0, variance 0 and the uniform
- * posterior.
+ * posterior. `minUsers` (default {@link STRATUM_MIN_USERS}, at least 1) is the customers every
+ * arm needs for a period to stand as its own stratum.
  */
-export function stratify(periods: readonly PeriodCounts[], k: number): Stratification {
+export function stratify(
+  periods: readonly PeriodCounts[],
+  k: number,
+  options: { minUsers?: number } = {},
+): Stratification {
+  const minUsers = Math.max(1, options.minUsers ?? STRATUM_MIN_USERS);
   for (const p of periods) {
     p.users.forEach((n, i) => {
       const c = p.conversions[i] ?? 0;
@@ -109,18 +124,16 @@ export function stratify(periods: readonly PeriodCounts[], k: number): Stratific
       }
     });
   }
-  const strata = strataOf(periods, k);
+  const strata = strataOf(periods, k, minUsers);
   const sizes = strata.map((s) => s.users.reduce((a, b) => a + b, 0));
   const total = sizes.reduce((a, b) => a + b, 0);
   const weights = sizes.map((n) => total > 0 ? n / total : 1 / strata.length);
   const arms = Array.from({ length: k }, (_, i) => {
-    let rate = 0, variance = 0, mean = 0, spread = 0, users = 0;
+    let rate = 0, variance = 0, users = 0, conversions = 0;
     strata.forEach((s, p) => {
       const n = s.users[i], c = s.conversions[i], w = weights[p];
       users += n;
-      const mu = (1 + c) / (2 + n);
-      mean += w * mu;
-      spread += w * w * mu * (1 - mu) / (3 + n);
+      conversions += c;
       if (n > 0) {
         const r = c / n;
         rate += w * r;
@@ -128,10 +141,10 @@ export function stratify(periods: readonly PeriodCounts[], k: number): Stratific
       }
     });
     if (users === 0) return { rate: 0, variance: 0, posterior: { users: 0, conversions: 0 } };
-    // Beta(a, b) with the same mean and variance; a, b ≥ 1 as the integration needs.
-    const size = mean * (1 - mean) / spread - 1;
-    const a = Math.max(1, mean * size), b = Math.max(1, (1 - mean) * size);
-    return { rate, variance, posterior: { users: a + b - 2, conversions: a - 1 } };
+    if (strata.length === 1) return { rate, variance, posterior: { users, conversions } };
+    // The design effect: as many customers as a simple sample with this variance would need.
+    const effective = variance > 0 ? Math.min(users, rate * (1 - rate) / variance) : users;
+    return { rate, variance, posterior: { users: effective, conversions: rate * effective } };
   });
   return { strata, weights, arms };
 }
