@@ -254,6 +254,16 @@ export interface AuditLogTable {
   details: Json<Record<string, unknown>>;
 }
 
+/** Failed sign-ins per (account, client address), shared by every instance (migration 0008). */
+export interface LoginAttemptsTable {
+  /** The normalised email tried (also emails with no account). */
+  account: string;
+  address: string;
+  window_start: Timestamp;
+  failures: Generated<number>;
+  last_success_at: NullableTimestamp;
+}
+
 export interface Database {
   banks: BanksTable;
   users: UsersTable;
@@ -274,4 +284,5 @@ export interface Database {
   sdk_keys: SdkKeysTable;
   allocations: AllocationsTable;
   audit_log: AuditLogTable;
+  login_attempts: LoginAttemptsTable;
 }

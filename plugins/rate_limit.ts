@@ -1,13 +1,15 @@
 /**
- * Abuse limits, in memory and per process: a fixed-window counter keyed by client address or
- * account. Used for the public calculators (per address) and for failed sign-ins (per account
- * and per address). Limits and the clock are injectable so tests use small numbers and no
- * sleeps. The client address comes from the connection, or from the first hop of
- * `X-Forwarded-For` only when `TRUST_PROXY` is set.
+ * Abuse limits. The public calculators: a fixed-window counter per client address, in memory
+ * and per process. Failed sign-ins: counted in the database so every instance shares them
+ * (`db/login_attempts.ts`, rules in `lib/security/login_throttle.ts`, applied by
+ * `plugins/sign_in.ts`); their limits are configured here with the others. Limits and the
+ * clock are injectable so tests use small numbers and no sleeps. The client address comes from
+ * the connection, or from the first hop of `X-Forwarded-For` only when `TRUST_PROXY` is set.
  */
 import type { Context, MiddlewareHandler } from "hono";
 import { getConnInfo } from "hono/deno";
 import { AppError } from "../lib/errors.ts";
+import { DEFAULT_LOGIN_LIMITS, type LoginLimits } from "../lib/security/login_throttle.ts";
 import type { AppEnv } from "./context.ts";
 
 export interface WindowLimit {
@@ -16,18 +18,14 @@ export interface WindowLimit {
   windowMs: number;
 }
 
-export interface Limits {
-  /** Failed sign-ins per account before it is slowed down. */
-  loginPerAccount: WindowLimit;
-  /** Failed sign-ins per client address (higher: offices share an address). */
-  loginPerAddress: WindowLimit;
+/** Failed sign-ins (per pair, address and account; see `LoginLimits`) and the calculators. */
+export interface Limits extends LoginLimits {
   /** Requests to the public calculators per client address. */
   calculators: WindowLimit;
 }
 
 export const DEFAULT_LIMITS: Limits = {
-  loginPerAccount: { limit: 5, windowMs: 15 * 60_000 },
-  loginPerAddress: { limit: 20, windowMs: 15 * 60_000 },
+  ...DEFAULT_LOGIN_LIMITS,
   calculators: { limit: 120, windowMs: 60_000 },
 };
 
@@ -86,21 +84,21 @@ export class FixedWindowLimiter {
   }
 }
 
-/** The limiters of one app instance. */
+/** The in-memory limiters of one app instance (sign-ins are counted in the database). */
 export interface Throttles {
-  loginPerAccount: FixedWindowLimiter;
-  loginPerAddress: FixedWindowLimiter;
   calculators: FixedWindowLimiter;
 }
 
 export function createThrottles(limits: Partial<Limits>, now: () => Date): Throttles {
   const all = { ...DEFAULT_LIMITS, ...limits };
   const clock = () => now().getTime();
-  return {
-    loginPerAccount: new FixedWindowLimiter({ ...all.loginPerAccount, now: clock }),
-    loginPerAddress: new FixedWindowLimiter({ ...all.loginPerAddress, now: clock }),
-    calculators: new FixedWindowLimiter({ ...all.calculators, now: clock }),
-  };
+  return { calculators: new FixedWindowLimiter({ ...all.calculators, now: clock }) };
+}
+
+/** The sign-in limits of an app: the defaults with the deployment's (or a test's) overrides. */
+export function loginLimits(limits: Partial<Limits> | undefined): LoginLimits {
+  const { calculators: _, ...login } = { ...DEFAULT_LIMITS, ...limits };
+  return login;
 }
 
 /**
