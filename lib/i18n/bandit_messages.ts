@@ -8,7 +8,7 @@ export const banditZh = {
   "bandit.intro":
     "汤普森采样按各版本“为最优”的概率分配流量；每个版本至少保留 {floor} 的流量，每 {minutes} 分钟重算一次。",
   "bandit.adaptiveNote":
-    "流量随数据调整，上方各组的 p 值与置信区间按固定分流计算，仅供参考；决策以“为最优的概率”为准。",
+    "流量随数据调整；上方的转化率、p 值与置信区间按分配时段加权，仍仅供参考；决策以“为最优的概率”为准。",
   "bandit.burnIn": "每个版本需先有 {n} 位已触达客户，之后才开始调整权重。",
   "bandit.col.arm": "版本",
   "bandit.col.users": "已触达客户",
@@ -65,7 +65,7 @@ export const banditEn: Record<keyof typeof banditZh, string> = {
   "bandit.intro":
     "Thompson sampling gives each arm traffic by its probability of being best; every arm keeps at least {floor}, and the weights are recomputed every {minutes} minutes.",
   "bandit.adaptiveNote":
-    "Traffic follows the data, so the p-values and intervals above (computed as for a fixed split) are indicative only; the decision rests on the probability of being best.",
+    "Traffic follows the data; the rates, p-values and intervals above are weighted by allocation period, yet indicative only; the decision rests on the probability of being best.",
   "bandit.burnIn": "Every arm needs {n} exposed customers before the weights move.",
   "bandit.col.arm": "Arm",
   "bandit.col.users": "Exposed customers",
