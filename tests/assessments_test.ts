@@ -16,6 +16,15 @@ import {
   TEST_ADMIN,
 } from "./helpers/app.ts";
 import { testBothBackends } from "./helpers/db.ts";
+import demoBanks from "../lib/lens/demo-banks.json" with { type: "json" };
+
+/** A demo bank's complete figures (every capability scorable), as a submission needs them. */
+function completeValues(bankId: string): Record<string, number> {
+  const bank = demoBanks.find((b) => b.id === bankId)!;
+  return Object.fromEntries(
+    Object.entries(bank.values).filter((e): e is [string, number] => e[1] !== null),
+  );
+}
 
 async function addUser(db: Kysely<Database>, email: string, role: Role, bankId: string) {
   const passwordHash = await hashPassword("unused-password-1", 1000);
@@ -119,7 +128,9 @@ testBothBackends("assessment API: save, submit, history and coded 400s", async (
     assert.equal(draft.status, 200, JSON.stringify(draft.body));
     assert.equal(draft.body.assessment.revision, 1);
     assert.equal(draft.body.assessment.modelVersion, "1.0.0");
-    const submitted = await save("2025H1", { values: { tag_system: 4 }, status: "submitted" });
+    // A submission needs every capability scorable (issue 13): the demo figures, with a change.
+    const values = { ...completeValues("CC2"), tag_system: 4 };
+    const submitted = await save("2025H1", { values, status: "submitted" });
     assert.equal(submitted.body.assessment.revision, 2);
     assert.equal(submitted.body.assessment.status, "submitted");
     const history = await call("consultant", "/api/assessments/CC2/2025H1/revisions");
@@ -173,7 +184,7 @@ testBothBackends(
         "SOE1,2025H1,30,3,95",
         "CC2,2025H1,30,3,NA:no",
       ].join("\n");
-      const res = await call("consultant", "/api/assessments/import", csvRequest(csv));
+      const res = await call("consultant", "/api/assessments/import?status=draft", csvRequest(csv));
       assert.equal(res.status, 400);
       assert.match(res.type, /application\/json/);
       assert.equal(res.body.error.code, "CSV_INVALID");
@@ -207,7 +218,7 @@ testBothBackends(
     await t.step("a good file imports every row in one go, audited", async () => {
       const before = await countAssessments(db);
       const csv = `${header}\nCC2,2025H1,30,3,95\nCC1,2025H1,25,NA:outsourced to a vendor,90\n`;
-      const res = await call("consultant", "/api/assessments/import", csvRequest(csv));
+      const res = await call("consultant", "/api/assessments/import?status=draft", csvRequest(csv));
       assert.equal(res.status, 200, JSON.stringify(res.body));
       assert.equal(res.body.imported.length, 2);
       assert.equal(await countAssessments(db), before + 2);
@@ -249,11 +260,11 @@ testBothBackends(
       const [head, first] = (csv.body as string).split("\r\n");
       assert.equal(
         head,
-        "kind,id,requested_group,group,reason,n,q1,median,q3,p10,p90,bank_id,bank_value,bank_percentile",
+        "kind,id,requested_group,group,reason,n,q1,median,q3,p10,p90,direction,leaders,bank_id,bank_value,bank_percentile",
       );
       assert.match(
         first,
-        /^overall,overall,city_commercial,city_commercial,OWN_GROUP,5,[\d.]+,[\d.]+,[\d.]+,,,CC2,/,
+        /^overall,overall,city_commercial,city_commercial,OWN_GROUP,5,[\d.]+,[\d.]+,[\d.]+,,,higher_better,[\d.]+,CC2,/,
       );
       assert.doesNotMatch(csv.body as string, /CC1|CC3|CC4|CC5/);
     });

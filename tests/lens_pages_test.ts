@@ -138,7 +138,7 @@ testBothBackends(
       assert.equal(res.status, 400);
       assert.match(res.html, /data-testid="form-errors"/);
       assert.match(res.html, /NOT_A_NUMBER|is not a number/);
-      assert.match(res.html, /maturity level must be 1–5/);
+      assert.match(res.html, /成熟度须为 1～5 的整数，填的是 9/);
       assert.match(res.html, /N\/A needs a justification/);
       assert.match(res.html, /value="lots"/, "the form comes back as typed");
       const none = await db.selectFrom("assessments").select("id").where("period", "=", "2025H1")

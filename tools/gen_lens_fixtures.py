@@ -196,7 +196,7 @@ def scoring_cases():
         case(f"{p} regulatory penalties deduct {min(15, 5 * p)} points", "JS1", {"data_penalties_24m": p})
     case("values beyond the bands clamp on both sides", "CC2",
          {"app_mau_penetration": 2, "digital_sales_share": 95, "journey_coverage": 100,
-          "tech_spend_ratio": 0, "model_coverage": 120, "ab_test_share": 3})
+          "tech_spend_ratio": 0, "model_coverage": 99.5, "ab_test_share": 3})
     case("lower-is-better indicators inside and beyond the band", "RC2",
          {"churn_rate": 17.5, "release_lead_time": 200, "partner_onboarding_days": 3,
           "marketing_complaint_rate": 0.5})

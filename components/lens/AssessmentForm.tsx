@@ -1,5 +1,6 @@
 import type { Locale, Translate } from "../../lib/i18n/mod.ts";
 import { type Indicator, MODEL } from "../../lib/lens/model.ts";
+import { indicatorRange } from "../../lib/lens/input.ts";
 import { nameOf } from "./names.ts";
 
 export interface FormState {
@@ -53,6 +54,13 @@ function MaturityField({ ind, value, disabled, t }: {
   );
 }
 
+/** "0–100", "≥ 0" or "≥ −100", and "whole number" where only whole numbers are valid. */
+function rangeText(ind: Indicator, t: Translate): string {
+  const { min, max, integer } = indicatorRange(ind);
+  const span = max === null ? `≥ ${String(min).replace("-", "−")}` : `${min}–${max}`;
+  return integer ? `${span}, ${t("lens.wholeNumber")}` : span;
+}
+
 function MetricField({ ind, value, disabled, t }: {
   ind: Indicator & { type: "metric" };
   value: string;
@@ -75,7 +83,9 @@ function MetricField({ ind, value, disabled, t }: {
       </label>
       <p class="small muted">
         {t(ind.direction === "higher_better" ? "lens.higherBetter" : "lens.lowerBetter")} ·{" "}
-        {t("lens.band", { floor: ind.normalisation.floor, target: ind.normalisation.target })}
+        {t("lens.band", { floor: ind.normalisation.floor, target: ind.normalisation.target })} ·
+        {" "}
+        <span data-testid="valid-range">{t("lens.validRange", { range: rangeText(ind, t) })}</span>
       </p>
     </div>
   );

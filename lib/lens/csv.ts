@@ -6,7 +6,7 @@
  * import can be refused as a whole. Pure.
  */
 import { indicatorById, INDICATORS } from "./model.ts";
-import { validateLensInput } from "./input.ts";
+import { type LensInputIssue, validateLensInput } from "./input.ts";
 import { PERIOD_PATTERN } from "./period.ts";
 /** Bank ids as the banks table allows them. */
 export const BANK_ID_PATTERN = /^[A-Za-z0-9_-]{1,32}$/;
@@ -28,12 +28,16 @@ export type CsvErrorCode =
   | "UNKNOWN_BANK"
   | string;
 
-/** One problem: `line` is 1-based (the header is line 1); `column` a header name or null. */
+/**
+ * One problem: `line` is 1-based (the header is line 1); `column` a header name or null. A lens
+ * input rule's problem carries that rule's issue (`issue`) so it can be said in another language.
+ */
 export interface CsvError {
   line: number;
   column: string | null;
   code: CsvErrorCode;
   message: string;
+  issue?: LensInputIssue;
 }
 
 /** One parsed data row. */
@@ -120,7 +124,13 @@ function headerErrors(header: string[]): CsvError[] {
   return errors;
 }
 
-function parseRow(line: number, header: string[], cells: string[], errors: CsvError[]) {
+function parseRow(
+  line: number,
+  header: string[],
+  cells: string[],
+  errors: CsvError[],
+  submit: boolean,
+) {
   const err = (column: string | null, code: CsvErrorCode, message: string) =>
     errors.push({ line, column, code, message });
   if (cells.length !== header.length) {
@@ -146,15 +156,24 @@ function parseRow(line: number, header: string[], cells: string[], errors: CsvEr
     if (value === null) err(id, "NOT_A_NUMBER", `"${cell}" is not a number`);
     else row.values[id] = value;
   });
-  for (const issue of validateLensInput(row)) err(issue.indicatorId, issue.code, issue.message);
+  for (const issue of validateLensInput(row, { submit })) {
+    errors.push({
+      line,
+      column: issue.indicatorId,
+      code: issue.code,
+      message: issue.message,
+      issue,
+    });
+  }
   return row;
 }
 
 /**
  * Parses an assessment CSV. Returns the rows and every error; callers import only when
- * `errors` is empty. Bank existence and access are for the caller to check.
+ * `errors` is empty. Rows to be submitted (`submit`) must leave no capability insufficient, as
+ * `validateLensInput` says. Bank existence and access are for the caller to check.
  */
-export function parseAssessmentCsv(text: string): {
+export function parseAssessmentCsv(text: string, options: { submit?: boolean } = {}): {
   rows: AssessmentCsvRow[];
   errors: CsvError[];
 } {
@@ -176,7 +195,7 @@ export function parseAssessmentCsv(text: string): {
   const rows: AssessmentCsvRow[] = [];
   const seen = new Map<string, number>();
   for (const { line, cells } of records.slice(1)) {
-    const row = parseRow(line, header, cells, errors);
+    const row = parseRow(line, header, cells, errors, options.submit ?? false);
     if (!row) continue;
     const key = `${row.bankId}\u0000${row.period}`;
     const first = seen.get(key);

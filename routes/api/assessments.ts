@@ -97,7 +97,7 @@ app.put("/:bankId/:period", async (c) => {
     evidence: body.evidence ?? {},
     status: body.status,
   };
-  const issues = draftIssues(draft);
+  const issues = draftIssues(draft, { t: c.var.t, locale: c.var.locale });
   if (issues.length) {
     throw badRequest(issues[0].code, issues.slice(0, 5).map((i) => i.message).join("; "));
   }

@@ -3,7 +3,7 @@ import type { FormState } from "../../components/lens/AssessmentForm.tsx";
 import type { Assessment } from "../../db/assessments.ts";
 import { indicatorById } from "../../lib/lens/model.ts";
 import { printable } from "../../lib/text.ts";
-import { type AssessmentDraft, type DraftIssue, draftIssues } from "./_save.ts";
+import { type AssessmentDraft, type DraftIssue, draftIssues, type Reader } from "./_save.ts";
 
 type Body = Record<string, string | File | (string | File)[]>;
 
@@ -28,6 +28,7 @@ export function stateOf(a: Pick<Assessment, "values" | "notApplicable" | "eviden
  */
 export function readForm(
   body: Body,
+  reader?: Reader,
 ): { draft: AssessmentDraft; state: FormState; issues: DraftIssue[] } {
   const state: FormState = { values: {}, notApplicable: {}, evidence: {} };
   const draft: AssessmentDraft = {
@@ -65,6 +66,6 @@ export function readForm(
     }
     if (kind === "e" && value !== "") state.evidence[id] = draft.evidence[id] = value;
   }
-  issues.push(...draftIssues(draft));
+  issues.push(...draftIssues(draft, reader));
   return { draft, state, issues };
 }

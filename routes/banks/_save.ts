@@ -3,7 +3,10 @@ import type { Context } from "hono";
 import { type Assessment, evidenceOf, saveAssessment } from "../../db/assessments.ts";
 import { listBanks } from "../../db/banks.ts";
 import { type CsvError, parseAssessmentCsv } from "../../lib/lens/csv.ts";
-import { indicatorById, MODEL } from "../../lib/lens/model.ts";
+import { nameOf } from "../../components/lens/names.ts";
+import { formatNumber, type Locale, type Translate } from "../../lib/i18n/mod.ts";
+import type { LensInputIssue } from "../../lib/lens/input.ts";
+import { capabilityById, indicatorById, MODEL } from "../../lib/lens/model.ts";
 import { describeTextProblem, printable, textProblem } from "../../lib/text.ts";
 import { validateLensInput } from "../../lib/lens/scoring.ts";
 import { inScope } from "../../lib/scope.ts";
@@ -29,14 +32,53 @@ export interface DraftIssue {
   code: string;
   indicatorId: string;
   message: string;
+  capabilityId?: string;
+  params?: LensInputIssue["params"];
+}
+
+/** The reader's language, for messages that name indicators and capabilities by their labels. */
+export interface Reader {
+  t: Translate;
+  locale: Locale;
 }
 
 /**
- * Every problem with a draft: the lens input rules, then evidence notes (known ids, text the
- * database can store, length).
+ * A lens input issue said in the reader's language with the indicator's (or capability's) name
+ * and unit; issues without a translation keep their message.
  */
-export function draftIssues(draft: AssessmentDraft): DraftIssue[] {
-  const issues: DraftIssue[] = validateLensInput(draft);
+export function localizeIssue<T extends DraftIssue>(issue: T, { t, locale }: Reader): T {
+  const indicator = indicatorById(issue.indicatorId);
+  const p = issue.params;
+  if (!indicator || !p) return issue;
+  const n = (v: number | null | undefined) => formatNumber(locale, v ?? null);
+  const unit = indicator.type === "metric" ? indicator.unit : "1–5";
+  const base = { name: nameOf(locale, indicator), unit, value: n(p.value), min: n(p.min) };
+  const separator = locale === "zh-CN" ? "、" : ", ";
+  const message = issue.code === "CAPABILITY_INSUFFICIENT"
+    ? t("lens.err.insufficient", {
+      name: nameOf(locale, capabilityById(issue.capabilityId ?? "")),
+      missing: (p.missing ?? []).map((id) => nameOf(locale, indicatorById(id))).join(separator),
+    })
+    : issue.code === "MATURITY_OUT_OF_RANGE"
+    ? t("lens.err.maturity", base)
+    : issue.code === "VALUE_NOT_INTEGER"
+    ? t("lens.err.integer", base)
+    : issue.code === "VALUE_NEGATIVE" || issue.code === "VALUE_OUT_OF_RANGE"
+    ? (p.max === null || p.max === undefined
+      ? t("lens.err.min", base)
+      : t("lens.err.range", { ...base, max: n(p.max) }))
+    : issue.message;
+  return { ...issue, message };
+}
+
+/**
+ * Every problem with a draft: the lens input rules (a submission must leave no capability
+ * insufficient), then evidence notes (known ids, text the database can store, length); the
+ * lens rules' problems in the reader's language when given.
+ */
+export function draftIssues(draft: AssessmentDraft, reader?: Reader): DraftIssue[] {
+  const issues: DraftIssue[] = validateLensInput(draft, { submit: draft.status === "submitted" })
+    .map((issue) => reader ? localizeIssue(issue, reader) : issue);
   for (const [id, note] of Object.entries(draft.evidence)) {
     const problem = textProblem(note);
     if (!indicatorById(id)) {
@@ -100,7 +142,11 @@ export async function importCsv(
 ): Promise<
   { imported: { bankId: string; period: string; revision: number }[] } | { errors: CsvError[] }
 > {
-  const { rows, errors } = parseAssessmentCsv(text);
+  const { rows, errors } = parseAssessmentCsv(text, { submit: status === "submitted" });
+  const reader = { t: c.var.t, locale: c.var.locale };
+  errors.forEach(({ issue, ...error }, i) => {
+    errors[i] = issue ? { ...error, message: localizeIssue(issue, reader).message } : error;
+  });
   const known = new Set((await listBanks(c.var.db)).map((b) => b.id));
   for (const row of rows) {
     if (!known.has(row.bankId) || !inScope(c.var.scope, row.bankId)) {

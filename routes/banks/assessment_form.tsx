@@ -111,7 +111,8 @@ app.get("/banks/:id/assessments/:period", async (c) => {
 app.post("/banks/:id/assessments/:period", async (c) => {
   const found = await target(c);
   if (!canEditAssessments(c.var.user)) throw forbidden("Your role may not edit assessments");
-  const { draft, state, issues } = readForm(await c.req.parseBody({ all: true }));
+  const { t, locale } = c.var;
+  const { draft, state, issues } = readForm(await c.req.parseBody({ all: true }), { t, locale });
   if (issues.length) return page(c, found, { state, issues });
   await saveDraft(c, found.bank.id, found.period, draft);
   return c.redirect(`/banks/${found.bank.id}/assessments/${found.period}?saved=1`, 303);
