@@ -88,7 +88,7 @@ async function checkLineage(browser: Browser, origin: string, locale: keyof type
   const [link] = await page.locator("tr[data-key=wake-push-2] a").evaluateAll((as) =>
     as.map((a) => a.getAttribute("href"))
   );
-  assert.equal(link, "/experiments/wake-push-2");
+  assert.equal(link, "/experiments/wake-push-2?bank=CC2");
   assert.deepEqual(errors, []);
   await page.context().close();
 }
