@@ -9,13 +9,14 @@ Method (GrowthBook's bandits, packages/back-end/src/integrations/sql/ctes/bandit
 feeding gbstats/bayesian/bandits.py with weight_by_period):
 - period weight w_p = N_p / N (the period's share of all customers);
 - arm rate sum_p w_p c_ap / n_ap, variance sum_p w_p^2 r_ap (1 - r_ap) / n_ap (n, not n - 1);
-- a period in which some arm has fewer than 30 customers is merged into the stratum before it (the
-  next one when it comes first).
+- per arm, consecutive periods grouped into blocks of at least 30 of its customers (a short tail
+  joins the last block); within a block the arm's rate is one, counted with the block's summed
+  weight. The weights stay common to all arms.
 Posterior of an arm's rate: the uniform prior once, on effective counts n* = r(1 - r)/Var (at most
 the arm's customers), c* = r n*; P(best) and the chance to beat control by scipy.integrate.quad of
 beta.pdf x beta.cdf. The script also computes P(best) GrowthBook's way (normal posteriors N(r, Var),
 Monte Carlo, 400,000 draws) and stops if the two differ by more than 0.02 where the normal
-approximation holds (at least 5 conversions and 5 non-conversions per arm and stratum).
+approximation holds (at least 5 conversions and 5 non-conversions per arm and block).
 Comparisons: Wald z on the difference (scipy.stats.norm), Fieller's interval of the ratio by
 numpy.roots, clipped at 0; Holm by its definition; each interval at its Holm step's level.
 Omnibus: Cochran's homogeneity statistic sum u_a (r_a - r_bar)^2, u_a = 1/Var_a, scipy.stats.chi2.sf.
@@ -38,32 +39,42 @@ RNG = np.random.default_rng(20261130)
 MIN_USERS = 30
 
 
-def strata(periods, k):
-    out, carry = [], [[0] * k, [0] * k]
-    for p in periods:
-        users, conv = p["users"], p["conversions"]
-        if all(n >= MIN_USERS for n in users):
-            out.append([[carry[0][i] + users[i] for i in range(k)], [carry[1][i] + conv[i] for i in range(k)]])
-            carry = [[0] * k, [0] * k]
-        elif out:
-            out[-1] = [[out[-1][0][i] + users[i] for i in range(k)], [out[-1][1][i] + conv[i] for i in range(k)]]
+def blocks_of(users):
+    """Consecutive periods with >= MIN_USERS of the arm's customers; a short tail joins the last."""
+    blocks, current, count = [], [], 0
+    for p, n in enumerate(users):
+        current.append(p)
+        count += n
+        if count >= MIN_USERS:
+            blocks.append(current)
+            current, count = [], 0
+    if current:
+        if blocks:
+            blocks[-1] = blocks[-1] + current
         else:
-            carry = [[carry[0][i] + users[i] for i in range(k)], [carry[1][i] + conv[i] for i in range(k)]]
-    return out or [carry]
+            blocks.append(current)
+    return blocks
 
 
-def arm_stats(s, w, i):
-    """Weighted rate, its variance, and the Beta posterior of the effective counts."""
-    rate = sum(wp * st[1][i] / st[0][i] for wp, st in zip(w, s) if st[0][i] > 0)
-    var = sum(wp**2 * (st[1][i] / st[0][i]) * (1 - st[1][i] / st[0][i]) / st[0][i] for wp, st in zip(w, s) if st[0][i] > 0)
-    users = sum(st[0][i] for st in s)
-    conversions = sum(st[1][i] for st in s)
-    if len(s) == 1 or users == 0:
-        n_eff, c_eff = users, conversions
-    else:
-        n_eff = min(users, rate * (1 - rate) / var) if var > 0 else users
-        c_eff = rate * n_eff
-    return rate, var, (1 + c_eff, 1 + n_eff - c_eff)
+def arm_stats(periods, w, i):
+    """Blocks, weighted rate, its variance, and the Beta posterior of the effective counts."""
+    blocks = blocks_of([p["users"][i] for p in periods])
+    users = sum(p["users"][i] for p in periods)
+    conversions = sum(p["conversions"][i] for p in periods)
+    if users == 0:
+        return blocks, 0.0, 0.0, (1.0, 1.0), 0
+    if len(blocks) == 1:
+        r = conversions / users
+        return blocks, r, r * (1 - r) / users, (1 + conversions, 1 + users - conversions), users
+    rate = var = 0.0
+    for b in blocks:
+        wb = sum(w[p] for p in b)
+        nb = sum(periods[p]["users"][i] for p in b)
+        cb = sum(periods[p]["conversions"][i] for p in b)
+        rate += wb * cb / nb
+        var += wb**2 * (cb / nb) * (1 - cb / nb) / nb
+    n_eff = min(users, rate * (1 - rate) / var) if var > 0 else users
+    return blocks, rate, var, (1 + rate * n_eff, 1 + n_eff - rate * n_eff), users
 
 
 def integrate_pdf(a, b, g, shapes):
@@ -124,22 +135,26 @@ def holm(p, alpha):
 
 def case(name, names, periods, alpha=0.05):
     k = len(names)
-    s = strata(periods, k)
-    sizes = [sum(st[0]) for st in s]
-    w = [n / sum(sizes) for n in sizes]
-    arms = [arm_stats(s, w, i) for i in range(k)]
+    sizes = [sum(p["users"]) for p in periods]
+    w = [n / sum(sizes) if sum(sizes) else 1 / len(periods) for n in sizes]
+    stats_ = [arm_stats(periods, w, i) for i in range(k)]
+    blocks = [st[0] for st in stats_]
+    totals = [st[4] for st in stats_]
+    arms = [(st[1], st[2], st[3]) for st in stats_]
     shapes = [a[2] for a in arms]
     best = probability_best(shapes)
     if all(a[1] > 0 for a in arms):
         mc = growthbook_best(arms, k)
         gap = max(abs(x - y) for x, y in zip(best, mc))
         # Where the normal approximation holds (>= 5 conversions and non-conversions per arm and
-        # stratum) the two must agree; elsewhere (zero conversions in a stratum) the Beta is kept.
-        normal_ok = all(c >= 5 and n - c >= 5 for st in s for n, c in zip(st[0], st[1]))
+        # block) the two must agree; elsewhere (zero conversions in a block) the Beta is kept.
+        normal_ok = all(
+            sum(periods[p]["conversions"][i] for p in b) >= 5
+            and sum(periods[p]["users"][i] - periods[p]["conversions"][i] for p in b) >= 5
+            for i in range(k) for b in blocks[i])
         print(f"{name}: P(best) {[round(x, 4) for x in best]}, GrowthBook's normal Monte Carlo {mc}, "
               f"gap {gap:.4f}{'' if normal_ok else ' (normal approximation not applicable)'}")
         assert gap < 0.02 or not normal_ok, (name, best, mc)
-    totals = [sum(st[0][i] for st in s) for i in range(k)]
 
     def compare(j, level):
         (r0, v0, _), (r1, v1, _) = arms[0], arms[j]
@@ -172,7 +187,7 @@ def case(name, names, periods, alpha=0.05):
     else:
         omnibus = {"chiSquare": None, "df": k - 1, "pValue": None}
     return {"name": name, "input": {"names": names, "periods": periods, "alpha": alpha},
-            "expected": {"weights": w, "users": totals,
+            "expected": {"weights": w, "users": totals, "blocks": blocks,
                          "rates": [a[0] for a in arms], "variances": [a[1] for a in arms],
                          "posteriors": [{"users": a + b - 2, "conversions": a - 1} for a, b in shapes],
                          "probabilityBest": best, "omnibus": omnibus, "comparisons": comparisons},
@@ -201,13 +216,13 @@ def main():
         case("three arms, three periods, a real winner", ["control", "立减10元", "积分"],
              [period([3000, 3000, 3000], [150, 180, 150]), period([1500, 6000, 1500], [60, 300, 58]),
               period([400, 7200, 400], [12, 260, 11])]),
-        case("a period without one arm merges into the one before", ["control", "a", "b"],
+        case("an arm without customers in a period takes its block's rate there", ["control", "a", "b"],
              [period([2000, 2000, 2000], [100, 120, 90]), period([900, 1800, 0], [40, 95, 0]),
               period([300, 3000, 300], [9, 120, 10])]),
-        case("a thin period (an arm at the 1 % floor) merges into the one before", ["control", "a", "b"],
+        case("an arm at the 1 % floor: its thin periods form one block, the others keep theirs", ["control", "a", "b"],
              [period([3000, 3000, 3000], [90, 120, 60]), period([12, 2376, 12], [0, 100, 1]),
               period([600, 4800, 600], [15, 190, 10])]),
-        case("a first period without one arm merges forward", ["control", "a"],
+        case("a first period without one arm joins the next block", ["control", "a"],
              [period([40, 0], [3, 0]), period([3000, 3000], [90, 120]), period([500, 4500], [10, 120])]),
         case("zero conversions in a period", ["control", "push"],
              [period([1000, 1000], [0, 3]), period([800, 3200], [16, 80])]),

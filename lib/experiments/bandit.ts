@@ -168,8 +168,8 @@ export interface PeriodView extends PeriodSrm {
   /** Per arm: how many of the period's customers converted. */
   conversions: number[];
   /**
-   * The period's share of all customers: its weight in the arms' rates (a period in which some
-   * arm has fewer than 30 customers is merged into the one before, lib/stats/stratified.ts).
+   * The period's share of all customers: its weight in the arms' rates (lib/stats/stratified.ts;
+   * an arm with few customers in it is read there at the rate of its neighbouring periods).
    */
   share: number;
 }

@@ -16,15 +16,17 @@
  * unpooled Wald variance of ./proportions.ts.) This is direct standardisation: each arm's rate on
  * the same traffic mix.
  *
- * - A period in which some arm has fewer than `minUsers` (30) customers says too little about
- *   that arm (a cut arm at the 1 % floor, a period that just began): it is merged into the
- *   stratum before it (into the next one when it comes first), so no customer is lost and each
- *   stratum's rates rest on enough customers. With no such stratum at all, one stratum of
- *   everything: the pooled totals.
+ * - An arm with few customers in a period (a cut arm at the 1 % floor, a period that just began)
+ *   says little about its rate there. Per arm, consecutive periods are grouped into blocks of at
+ *   least `minUsers` (30) of its customers (a short last block joins the one before; with fewer
+ *   customers in all, one block); within a block the arm's rate is taken as constant, so the block
+ *   counts with the summed weight of its periods: r̂_a = Σ_b W_b·c_ab/n_ab, Var = Σ_b W_b²·r(1 − r)/n.
+ *   The weights stay common to all arms, so every arm is read on the same traffic mix, and an arm
+ *   with plenty of customers keeps the full correction. With one period it is the plain rate.
  * - Posterior of r_a for probabilities of being best: the uniform prior once, with the weighted
  *   estimate as effective counts (its design effect): n* = r̂(1 − r̂)/Var(r̂), at most the arm's
  *   customers, c* = r̂·n*, Beta(1 + c*, 1 + n* − c*), integrated exactly by ./bayes.ts. With one
- *   stratum it is exactly the Beta(1 + c, 1 + n − c) of the unweighted rule, so nothing changes
+ *   block it is exactly the Beta(1 + c, 1 + n − c) of the unweighted rule, so nothing changes
  *   until the weights move. (GrowthBook takes a normal posterior N(r̂, Var) and Monte Carlo;
  *   tools/gen_stratified_fixtures.py checks the two agree.)
  * - Comparisons with the control: Wald z on r̂₁ − r̂₀ with se √(Var₀ + Var₁), its interval
@@ -65,50 +67,45 @@ export interface StratifiedArm {
   posterior: ConversionStats;
 }
 
-/** The strata used and every arm's weighted rate. */
+/** The period weights and every arm's weighted rate. */
 export interface Stratification {
-  /** Per stratum (periods after merging): per arm users and conversions. */
-  strata: PeriodCounts[];
-  /** Each stratum's share of all customers, summing to 1. */
+  /** Each period's share of all customers (summing to 1; equal shares when there are none). */
   weights: number[];
+  /** Per arm, the periods (indices, in order) of each of its blocks. */
+  blocks: number[][][];
+  /** Per arm, its customers over all periods. */
+  users: number[];
   arms: StratifiedArm[];
 }
 
-/** Customers every arm needs in a period for it to stand as its own stratum. */
+/** Customers an arm needs in a block of consecutive periods (module comment). */
 export const STRATUM_MIN_USERS = 30;
 
-/**
- * Merges periods thin in some arm into their neighbour (see the module comment). Returns one
- * stratum of all customers when no period has enough of every arm.
- */
-function strataOf(periods: readonly PeriodCounts[], k: number, minUsers: number): PeriodCounts[] {
-  const strata: { users: number[]; conversions: number[] }[] = [];
-  let carry = { users: new Array<number>(k).fill(0), conversions: new Array<number>(k).fill(0) };
-  const add = (into: typeof carry, p: PeriodCounts) => {
-    for (let i = 0; i < k; i++) {
-      into.users[i] += p.users[i] ?? 0;
-      into.conversions[i] += p.conversions[i] ?? 0;
+/** One arm's blocks: consecutive periods with at least `minUsers` of its customers each. */
+function blocksOf(users: readonly number[], minUsers: number): number[][] {
+  const blocks: number[][] = [];
+  let open: number[] = [], inOpen = 0;
+  users.forEach((n, p) => {
+    open.push(p);
+    inOpen += n;
+    if (inOpen >= minUsers) {
+      blocks.push(open);
+      open = [];
+      inOpen = 0;
     }
-  };
-  for (const period of periods) {
-    const complete = period.users.length === k && period.users.every((n) => n >= minUsers);
-    if (complete) {
-      const stratum = { users: [...carry.users], conversions: [...carry.conversions] };
-      add(stratum, period);
-      strata.push(stratum);
-      carry = { users: new Array<number>(k).fill(0), conversions: new Array<number>(k).fill(0) };
-    } else if (strata.length > 0) add(strata[strata.length - 1], period);
-    else add(carry, period);
+  });
+  if (open.length > 0) {
+    if (blocks.length > 0) blocks[blocks.length - 1].push(...open);
+    else blocks.push(open);
   }
-  if (strata.length === 0) return [carry];
-  return strata;
+  return blocks;
 }
 
 /**
  * Period-weighted rates of k arms. Counts must be integers with 0 ≤ conversions ≤ users
  * (RangeError otherwise). An arm without any customer has rate 0, variance 0 and the uniform
- * posterior. `minUsers` (default {@link STRATUM_MIN_USERS}, at least 1) is the customers every
- * arm needs for a period to stand as its own stratum.
+ * posterior. `minUsers` (default {@link STRATUM_MIN_USERS}, at least 1) is the customers an arm
+ * needs in a block of periods.
  */
 export function stratify(
   periods: readonly PeriodCounts[],
@@ -117,36 +114,47 @@ export function stratify(
 ): Stratification {
   const minUsers = Math.max(1, options.minUsers ?? STRATUM_MIN_USERS);
   for (const p of periods) {
+    if (p.users.length !== k || p.conversions.length !== k) {
+      throw new RangeError("Every period needs counts for every arm");
+    }
     p.users.forEach((n, i) => {
-      const c = p.conversions[i] ?? 0;
+      const c = p.conversions[i];
       if (!(Number.isInteger(n) && Number.isInteger(c) && n >= 0 && c >= 0 && c <= n)) {
         throw new RangeError("Period counts must be integers with 0 ≤ conversions ≤ users");
       }
     });
   }
-  const strata = strataOf(periods, k, minUsers);
-  const sizes = strata.map((s) => s.users.reduce((a, b) => a + b, 0));
+  const sizes = periods.map((p) => p.users.reduce((a, b) => a + b, 0));
   const total = sizes.reduce((a, b) => a + b, 0);
-  const weights = sizes.map((n) => total > 0 ? n / total : 1 / strata.length);
+  const weights = sizes.map((n) => total > 0 ? n / total : 1 / periods.length);
+  const blocks: number[][][] = [], users: number[] = [];
   const arms = Array.from({ length: k }, (_, i) => {
-    let rate = 0, variance = 0, users = 0, conversions = 0;
-    strata.forEach((s, p) => {
-      const n = s.users[i], c = s.conversions[i], w = weights[p];
-      users += n;
-      conversions += c;
-      if (n > 0) {
-        const r = c / n;
+    const own = blocksOf(periods.map((p) => p.users[i]), minUsers);
+    blocks.push(own);
+    let rate = 0, variance = 0, n = 0, c = 0;
+    for (const block of own) {
+      const w = block.reduce((sum, p) => sum + weights[p], 0);
+      const nb = block.reduce((sum, p) => sum + periods[p].users[i], 0);
+      const cb = block.reduce((sum, p) => sum + periods[p].conversions[i], 0);
+      n += nb;
+      c += cb;
+      if (nb > 0) {
+        const r = cb / nb;
         rate += w * r;
-        variance += w * w * r * (1 - r) / n;
+        variance += w * w * r * (1 - r) / nb;
       }
-    });
-    if (users === 0) return { rate: 0, variance: 0, posterior: { users: 0, conversions: 0 } };
-    if (strata.length === 1) return { rate, variance, posterior: { users, conversions } };
+    }
+    users.push(n);
+    if (n === 0) return { rate: 0, variance: 0, posterior: { users: 0, conversions: 0 } };
+    if (own.length === 1) {
+      const r = c / n;
+      return { rate: r, variance: r * (1 - r) / n, posterior: { users: n, conversions: c } };
+    }
     // The design effect: as many customers as a simple sample with this variance would need.
-    const effective = variance > 0 ? Math.min(users, rate * (1 - rate) / variance) : users;
+    const effective = variance > 0 ? Math.min(n, rate * (1 - rate) / variance) : n;
     return { rate, variance, posterior: { users: effective, conversions: rate * effective } };
   });
-  return { strata, weights, arms };
+  return { weights, blocks, users, arms };
 }
 
 /** P(arm is best) on the period-weighted posteriors, exact integration (./bayes.ts). */
@@ -258,10 +266,7 @@ export function analyzeStratified(
   const { alpha = 0.05 } = options;
   const stratification = stratify(periods, k);
   const [control, ...challengers] = stratification.arms;
-  const totals = stratification.strata.reduce(
-    (t, s) => t.map((n, i) => n + s.users[i]),
-    new Array<number>(k).fill(0),
-  );
+  const totals = stratification.users;
   const run = (i: number, intervalAlpha: number) =>
     compareStratified(control, challengers[i], totals[0] + totals[i + 1], {
       ...options,
