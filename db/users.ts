@@ -1,6 +1,8 @@
 /** Users and their roles. Passwords are stored only as PBKDF2 hashes (lib/security/password.ts). */
 import type { Kysely, Transaction } from "kysely";
+import { appendAudit } from "./audit.ts";
 import type { Database, Role } from "./schema.ts";
+import { revokeUserSessions } from "./sessions.ts";
 
 export interface User {
   id: string;
@@ -143,4 +145,37 @@ export async function updateUser(
 export async function setConsultantBanks(db: Db, userId: string, bankIds: string[]): Promise<void> {
   await db.deleteFrom("consultant_banks").where("user_id", "=", userId).execute();
   await assignConsultant(db, userId, [...new Set(bankIds)]);
+}
+
+/**
+ * Sets the password of the user with this email (case-insensitive), signs out their sessions and
+ * audits it as `user.update` by `actor` (`cli:<name>` from the command line), in one transaction.
+ * Returns null, and changes nothing, when no user has the email.
+ */
+export async function resetPassword(
+  db: Kysely<Database>,
+  actor: string,
+  input: { email: string; passwordHash: string; now: Date },
+): Promise<{ user: User; sessionsRevoked: number } | null> {
+  return await db.transaction().execute(async (trx) => {
+    const found = await findUserByEmail(trx, input.email);
+    if (!found) return null;
+    const user = await updateUser(
+      trx,
+      found.user.id,
+      { passwordHash: input.passwordHash },
+      input.now,
+    );
+    if (!user) return null;
+    const sessionsRevoked = await revokeUserSessions(trx, user.id, input.now);
+    await appendAudit(trx, {
+      actorUserId: null,
+      actor,
+      bankId: user.bankId,
+      action: "user.update",
+      target: user.email,
+      details: { passwordChanged: true, sessionsRevoked, via: "command line" },
+    });
+    return { user, sessionsRevoked };
+  });
 }
