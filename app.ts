@@ -14,7 +14,13 @@ import { AppError } from "./lib/errors.ts";
 import type { AppDeps, AppEnv } from "./plugins/context.ts";
 import { notFoundHandler, onError } from "./plugins/errors.ts";
 import { locale } from "./plugins/locale.ts";
-import { requestLine, requestLogger } from "./plugins/logger.ts";
+import {
+  logRequest,
+  pathOf,
+  REQUEST_ID_HEADER,
+  requestId,
+  requestLogger,
+} from "./plugins/logger.ts";
 import { securityHeaders } from "./plugins/security_headers.ts";
 import { csrfProtection } from "./plugins/csrf.ts";
 import { calculatorRateLimit, createThrottles } from "./plugins/rate_limit.ts";
@@ -68,7 +74,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
 /**
  * The server's request handler: with a config cache, the assignment fast path first
  * (`routes/api/v1/fast_assignment.ts`: it answers only what it can answer in full from memory),
- * then the app. Logged like the app's own requests when request logging is on.
+ * then the app. Logged like the app's own requests (with a request id) when request logging is on.
  */
 export function createHandler(
   deps: AppDeps,
@@ -78,12 +84,13 @@ export function createHandler(
   if (!deps.configCache) return fetch;
   const fast = fastAssignment(deps.configCache, { now: deps.now ?? (() => new Date()) });
   if (!deps.config.logRequests) return (request, info) => fast(request) ?? fetch(request, info);
-  const log = requestLine();
   return (request, info) => {
     const started = performance.now();
     const response = fast(request);
     if (!response) return fetch(request, info);
-    log("GET", new URL(request.url).pathname, response.status, performance.now() - started);
+    const id = requestId(request.headers.get(REQUEST_ID_HEADER));
+    response.headers.set(REQUEST_ID_HEADER, id);
+    logRequest(id, "GET", pathOf(request.url), response.status, performance.now() - started);
     return response;
   };
 }

@@ -12,11 +12,14 @@ import { migrateToLatest } from "./db/migrate.ts";
 import { seedIfEmpty, type SeedResult } from "./db/seed.ts";
 import { readConfig } from "./fresh.config.ts";
 import { loadAssets } from "./plugins/assets.ts";
+import { setUpLogging } from "./plugins/logger.ts";
 import { ensureIslandsBuilt } from "./tools/build_islands.ts";
 import { ensureSdkBuilt } from "./tools/build_sdk.ts";
 
 const started = performance.now();
 const config = readConfig();
+// One JSON line per request on stdout, buffered (plugins/logger.ts); LOG_REQUESTS=0 turns it off.
+const closeLog = config.logRequests ? await setUpLogging() : async () => {};
 const database = await openDatabase(config.databaseUrl, { dataDir: config.dataDir });
 const applied = await migrateToLatest(database.db);
 const seed = await seedIfEmpty(database.db, {
@@ -57,6 +60,7 @@ async function shutdown(signal: string) {
   stopping = true;
   console.log(`${signal} received: finishing in-flight requests…`);
   await server.shutdown();
+  await closeLog();
   await configCache.close();
   await stopScheduler();
   await database.close();

@@ -24,7 +24,10 @@ export function pinned(core: number, args: string[]): [string, string[]] {
 export interface Server {
   pid: number;
   url: string;
+  /** What it printed until it listened, then the last 64 KiB. */
   output: () => string;
+  /** Lines it has printed on stdout and stderr (request logs included). */
+  lines: () => number;
   stop: () => Promise<void>;
 }
 
@@ -39,9 +42,15 @@ export async function startServer(script: string, env: Record<string, string>): 
     stderr: "piped",
   }).spawn();
   let text = "";
+  let lines = 0;
   const decoder = new TextDecoder();
+  // Read as a log pipeline would; only the tail is kept (request logs run to gigabytes).
   const pump = async (stream: ReadableStream<Uint8Array>) => {
-    for await (const chunk of stream) text += decoder.decode(chunk);
+    for await (const chunk of stream) {
+      for (let at = chunk.indexOf(10); at >= 0; at = chunk.indexOf(10, at + 1)) lines++;
+      text += decoder.decode(chunk);
+      if (text.length > 1 << 17) text = text.slice(-(1 << 16));
+    }
   };
   const pumps = Promise.all([pump(child.stdout), pump(child.stderr)]);
   let exited = false;
@@ -59,6 +68,7 @@ export async function startServer(script: string, env: Record<string, string>): 
     pid: child.pid,
     url: `http://127.0.0.1:${env.PORT}`,
     output: () => text,
+    lines: () => lines,
     async stop() {
       child.kill("SIGTERM");
       await child.status;

@@ -61,6 +61,7 @@ export async function assignmentBenchmarks(ctx: BenchContext): Promise<Row[]> {
         serverPid: ctx.bare.pid,
       }),
     );
+    const linesBefore = ctx.app.lines();
     app.push(
       await wrk(ctx.app.url, {
         connections: ctx.connections,
@@ -70,10 +71,13 @@ export async function assignmentBenchmarks(ctx: BenchContext): Promise<Row[]> {
         serverPid: ctx.app.pid,
       }),
     );
+    await new Promise((resolve) => setTimeout(resolve, 300)); // the log's last flush
+    const logged = ctx.app.lines() - linesBefore;
     const [b, a] = [bare[round], app[round]];
     console.log(
       `  round ${round + 1}: app ${formatNumber(a.rps)} req/s p99 ${a.p99ms.toFixed(2)} ms ` +
-        `(${a.cpuMicrosPerRequest.toFixed(1)} µs CPU/req, ${a.non2xx} non-2xx); bare ` +
+        `(${a.cpuMicrosPerRequest.toFixed(1)} µs CPU/req, ${a.non2xx} non-2xx, ` +
+        `${formatNumber(logged)} log lines for ${formatNumber(a.requests)} requests); bare ` +
         `${formatNumber(b.rps)} req/s p99 ${b.p99ms.toFixed(2)} ms ` +
         `(${b.cpuMicrosPerRequest.toFixed(1)} µs CPU/req)`,
     );

@@ -52,7 +52,8 @@ try {
     SDK_KEY: sdkKey,
     ADMIN_EMAIL: "admin@bench.local",
     ADMIN_PASSWORD: adminPassword,
-    LOG_REQUESTS: "0",
+    // The default configuration, request logging included (BENCH_LOG_REQUESTS=0 to compare).
+    LOG_REQUESTS: Deno.env.get("BENCH_LOG_REQUESTS") ?? "1",
   };
   // First start: migrations and the demo data; then the benchmark data; then a fresh process,
   // so no notification of that bulk load is still on its way when measuring starts.

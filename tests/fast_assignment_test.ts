@@ -10,6 +10,7 @@ import { ConfigCache } from "../db/config_cache.ts";
 import { readConfig } from "../fresh.config.ts";
 import { sha256Hex } from "../lib/security/password.ts";
 import { loadAssets } from "../plugins/assets.ts";
+import { setUpLogging } from "../plugins/logger.ts";
 import { fastAssignment } from "../routes/api/v1/fast_assignment.ts";
 import { createTestApp, TEST_SDK_KEY } from "./helpers/app.ts";
 import { testBothBackends, type TestDatabase } from "./helpers/db.ts";
@@ -231,22 +232,26 @@ testBothBackends("revocations, stops and opt-outs reach the fast path", async (t
 });
 
 testBothBackends("a fast answer is logged like any other request", async (_t, d) => {
-  const lines: string[] = [];
-  const log = console.log;
-  console.log = (line: string) => lines.push(line);
+  const { cache, fast, get, serve } = await setUp(d, { log: true });
+  let text = "";
+  const decoder = new TextDecoder();
+  const closeLog = await setUpLogging({
+    stream: new WritableStream({ write: (chunk) => void (text += decoder.decode(chunk)) }),
+  });
   try {
-    const { cache, fast, get, serve } = await setUp(d, { log: true });
-    try {
-      const path = "/api/v1/experiments/welcome-sms/assignment?unit=L1";
-      assert.ok(fast(get(path)));
-      lines.length = 0;
-      assert.equal((await serve(get(path))).status, 200);
-      assert.equal(lines.length, 1);
-      assert.match(lines[0], /^GET \/api\/v1\/experiments\/welcome-sms\/assignment 200 \d+\.\dms$/);
-    } finally {
-      await cache.close();
-    }
+    const path = "/api/v1/experiments/welcome-sms/assignment?unit=L1";
+    assert.ok(fast(get(path)));
+    const res = await serve(get(path, { ...SDK_AUTH, "x-request-id": "L1-call" }));
+    assert.equal(res.status, 200);
+    assert.equal(res.headers.get("x-request-id"), "L1-call");
+    await closeLog();
+    const lines = text.trim().split("\n").map((line) => JSON.parse(line));
+    assert.equal(lines.length, 1);
+    assert.equal(lines[0].requestId, "L1-call");
+    assert.equal(lines[0].path, "/api/v1/experiments/welcome-sms/assignment");
+    assert.equal(lines[0].status, 200);
   } finally {
-    console.log = log;
+    await closeLog();
+    await cache.close();
   }
 });
