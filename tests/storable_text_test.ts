@@ -341,6 +341,36 @@ testBothBackends(
       });
     }
 
+    await t.step("a CSV import with an unstorable N/A justification imports nothing", async () => {
+      // NUL only: a CSV is UTF-8 bytes, where a lone surrogate cannot be written.
+      for (const bad of [BAD.nul]) {
+        const csv = `bank_id,period,${METRIC_ID},${NA_ID}\nCC2,2025Q4,12,NA:${bad}\n`;
+        const before = await rowCounts(db);
+        const res = await app.request("/api/assessments/import", {
+          method: "POST",
+          headers: { cookie: consultant, "content-type": "text/csv" },
+          body: csv,
+        });
+        const body = await expectJson(res, 400);
+        assert.equal(body.error.code, "CSV_INVALID");
+        const codes = body.error.errors.map((e: { code: string }) => e.code);
+        assert.ok(codes.includes("INVALID_TEXT"), codes.join());
+        assert.deepEqual(await rowCounts(db), before);
+      }
+      const form = new FormData();
+      const csv = `bank_id,period,${METRIC_ID},${NA_ID}\nCC2,2025Q4,12,NA:a\u0000b\n`;
+      form.set("file", new File([csv], "import.csv", { type: "text/csv" }));
+      const before = await rowCounts(db);
+      const page = await app.request("/banks/CC2/assessments/import", {
+        method: "POST",
+        headers: { cookie: consultant },
+        body: form,
+      });
+      assert.ok(page.status < 500, String(page.status));
+      assert.match(await page.text(), /INVALID_TEXT|NUL/);
+      assert.deepEqual(await rowCounts(db), before);
+    });
+
     await t.step("look-ups by a NUL never answer 500", async () => {
       for (const { path, cookie } of LOOKUPS) {
         const headers = path.startsWith("/api/v1/") ? SDK_AUTH : { cookie: cookies[cookie] };
@@ -350,7 +380,7 @@ testBothBackends(
       }
     });
 
-    await t.step("the assessment form names INVALID_TEXT in the reader's language", async () => {
+    await t.step("the experiment form names INVALID_TEXT in the reader's language", async () => {
       const res = await app.request("/experiments", {
         method: "POST",
         headers: {

@@ -1,6 +1,6 @@
 /**
- * Refused input: text the database cannot store (lib/text.ts), and sign-ins slowed down for an
- * account. `{field}` is the field's path as the request names it.
+ * Refused input: text the database cannot store (lib/text.ts). `{field}` is the field's path as
+ * the request names it.
  */
 export const inputZh = {
   "input.field.NUL": "“{field}”不能包含空字符（U+0000）",
