@@ -371,6 +371,18 @@ testBothBackends(
       assert.deepEqual(await rowCounts(db), before);
     });
 
+    await t.step("the session API says it in the reader's language", async () => {
+      const campaign = (cookie: string) =>
+        app.request(
+          "/api/campaigns",
+          jsonRequest("POST", { name: BAD.nul, channel: "sms" }, { cookie }),
+        );
+      const zh = await expectJson(await campaign(growth), 400);
+      assert.equal(zh.error.message, "“name”不能包含空字符（U+0000）");
+      const en = await expectJson(await campaign(`${growth}; lang=en`), 400);
+      assert.equal(en.error.message, '"name" must not contain the NUL character (U+0000)');
+    });
+
     await t.step("look-ups by a NUL never answer 500", async () => {
       for (const { path, cookie } of LOOKUPS) {
         const headers = path.startsWith("/api/v1/") ? SDK_AUTH : { cookie: cookies[cookie] };
