@@ -47,7 +47,9 @@ export async function seedWelcomeTraffic(
       const base = { experimentId: experiment.id, unit, variant, value: null, covariate: null };
       events.push({ ...base, id: `welcome-x-${unit}`, type: "exposure", at: exposed });
       if (rng() < RATES[variant]) {
-        const converted = new Date(exposed.getTime() + (0.2 + rng() * 40) * HOUR_MS);
+        // Most bind a card within hours of the SMS: exponential delay, mean 6 hours.
+        const delay = Math.min(-6 * Math.log(1 - rng()), 48);
+        const converted = new Date(exposed.getTime() + (0.1 + delay) * HOUR_MS);
         if (converted <= options.now) {
           events.push({ ...base, id: `welcome-c-${unit}`, type: "conversion", at: converted });
         }

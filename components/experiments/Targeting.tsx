@@ -3,7 +3,7 @@ import { type Locale, type MessageKey, translator } from "../../lib/i18n/mod.ts"
 
 function conditions(locale: Locale, targeting: Targeting): string {
   const t = translator(locale);
-  const list = (items: string[]) => items.join(locale === "en" ? ", " : "、");
+  const list = (items: string[]) => items.join(locale === "en" ? " or " : "或");
   const parts = [];
   if (targeting.stages?.length) {
     const stages = targeting.stages.map((s) => t(`loop.stage.${s}` as MessageKey));
@@ -21,7 +21,9 @@ export function AppliedTargetingNote(
   const wrap = (text: string) => locale === "en" ? `(${text})` : `（${text}）`;
   return (
     <p class="small" data-testid="targeting" data-source={applied.source}>
-      {t("targeting.title")}: {t(`targeting.${applied.source}`, {
+      {t("targeting.title")}
+      {locale === "en" ? ": " : "："}
+      {t(`targeting.${applied.source}`, {
         segment: wrap(conditions(locale, applied.segment)),
         own: wrap(conditions(locale, applied.own)),
       })}

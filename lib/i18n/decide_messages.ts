@@ -29,8 +29,8 @@ export const decideZh = {
   "targeting.campaign": "沿用营销活动的目标客群：{segment}",
   "targeting.experiment": "本实验自己的定向：{own}",
   "targeting.narrowed": "营销活动的目标客群 {segment}，本实验收窄为其中同时符合 {own} 的客户。",
-  "targeting.stages": "阶段为 {list} 之一",
-  "targeting.tags": "带有标签 {list} 之一",
+  "targeting.stages": "阶段为{list}",
+  "targeting.tags": "带有标签{list}",
 } as const;
 
 export const decideEn: Record<keyof typeof decideZh, string> = {
@@ -65,6 +65,6 @@ export const decideEn: Record<keyof typeof decideZh, string> = {
   "targeting.experiment": "This experiment's own targeting: {own}",
   "targeting.narrowed":
     "The campaign's segment {segment}, narrowed by this experiment to the customers who also match {own}.",
-  "targeting.stages": "stage one of {list}",
-  "targeting.tags": "tagged with one of {list}",
+  "targeting.stages": "at stage {list}",
+  "targeting.tags": "tagged {list}",
 } as const;

@@ -79,7 +79,7 @@ function Actions(
       {what && (
         <p class="muted small" data-testid="action-what">
           {t(`act.what.${what}` as MessageKey)}
-          {what === "decide" && <>{" "}{t("act.defaultNote")}</>}
+          {what === "decide" && <>{c.var.locale === "en" && " "}{t("act.defaultNote")}</>}
         </p>
       )}
     </>
