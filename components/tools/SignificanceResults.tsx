@@ -81,7 +81,7 @@ export function SignificanceResults(
                 <td>
                   {interval(figure?.ci, figure?.relative ?? true)}
                   {row.ciLevel !== 1 - analysis.alpha && (
-                    <span class="muted small">({levelText(locale, row.ciLevel)})</span>
+                    <span class="muted small">{` (${levelText(locale, row.ciLevel)})`}</span>
                   )}
                 </td>
                 <td class="num">{formatPValue(locale, row.pValue)}</td>
