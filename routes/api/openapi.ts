@@ -110,8 +110,9 @@ const ROUTES: RouteConfig[] = [
     path: "/api/v1/customers",
     tags: ["SDK"],
     summary: "Upsert customers' attributes and marketing consent",
-    description: "Attributes (lifecycle `stage`, `tags`) are matched against an experiment's " +
-      "targeting: the stage must be listed and at least one tag must match. A customer never " +
+    description: "Attributes (lifecycle `stage`, `tags`) are matched against the targeting that " +
+      "applies to an experiment, its campaign's segment and its own (both must match): the " +
+      "stage must be listed and at least one tag must match. A customer never " +
       "sent is taken as consenting and without attributes (so not targeted by a targeted " +
       "experiment). `marketingConsent: false` suppresses like an opt-out.",
     ...sdk,
