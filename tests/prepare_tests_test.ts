@@ -226,3 +226,16 @@ Deno.test("prepare: probe reads CHROMIUM_PATH, CI and TEST_DATABASE_URL", async 
     { host: "::1", port: 6543, local: true },
   );
 });
+
+Deno.test("prepare: deno task test prepares first, and .ci/run only wraps deno task test", async () => {
+  const root = new URL("..", import.meta.url);
+  const { tasks } = JSON.parse(await Deno.readTextFile(new URL("deno.json", root)));
+  assert.match(
+    tasks.test,
+    /^deno run -A tools\/prepare_tests\.ts && deno run -A tools\/build_islands\.ts && deno test /,
+  );
+  const ci = await Deno.readTextFile(new URL(".ci/run", root));
+  assert.match(ci, /"\$\{DENO\[@\]\}" task test/);
+  assert.doesNotMatch(ci, /apt-get|pg_ctlcluster|pg_isready/, "the preparing lives in one place");
+  assert.match(ci, /echo "\$\{passed:-0\} passed, \$\{failed:-0\} failed"/);
+});
