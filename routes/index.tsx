@@ -1,5 +1,6 @@
 import { Hono } from "hono";
 import { Island } from "../components/Island.tsx";
+import { experimentHref } from "../components/experiments/links.ts";
 import { latestAssessments } from "../db/assessments.ts";
 import { getBank, listBanks } from "../db/banks.ts";
 import { listExperiments } from "../db/experiments.ts";
@@ -99,7 +100,7 @@ app.get("/", async (c) => {
                 <ul class="plain">
                   {experiments.map((e) => (
                     <li>
-                      <a href={`/experiments/${e.key}`}>{e.name}</a>{" "}
+                      <a href={experimentHref(e)}>{e.name}</a>{" "}
                       <span class="badge">{t(`status.${e.status}` as MessageKey)}</span>
                       <div class="muted small">{e.variants.map((v) => v.name).join(" / ")}</div>
                     </li>

@@ -109,6 +109,10 @@ testBothBackends(
     const own = await get("/experiments/b-draft", growth);
     assert.equal(own.status, 200);
     assert.match(await own.text(), /CC2 草稿/);
+    assert.match(
+      await (await get("/", growth)).text(),
+      /href="\/experiments\/welcome-sms\?bank=CC2"/,
+    );
     const other = await get("/experiments/b-draft?bank=JS1", growth);
     assert.equal(other.status, 404);
     await other.body?.cancel();
