@@ -6,7 +6,7 @@
  */
 import { createHandler } from "./app.ts";
 import { startBanditScheduler } from "./db/bandits.ts";
-import { openDatabase } from "./db/client.ts";
+import { isDatabaseConnectionFault, openDatabase } from "./db/client.ts";
 import { ConfigCache } from "./db/config_cache.ts";
 import { migrateToLatest } from "./db/migrate.ts";
 import { seedIfEmpty, type SeedResult } from "./db/seed.ts";
@@ -17,6 +17,19 @@ import { ensureIslandsBuilt } from "./tools/build_islands.ts";
 import { ensureSdkBuilt } from "./tools/build_sdk.ts";
 
 const started = performance.now();
+// Last resort: a database connection failing outside any request (a driver timer, a background
+// query) is logged and the process keeps serving; db/client.ts works around the known causes.
+// Any other uncaught error still ends the process.
+for (const type of ["error", "unhandledrejection"] as const) {
+  globalThis.addEventListener(type, (event) => {
+    const error = event instanceof ErrorEvent
+      ? event.error
+      : (event as PromiseRejectionEvent).reason;
+    if (!isDatabaseConnectionFault(error)) return;
+    event.preventDefault();
+    console.error(`Database connection error outside a request (kept running): ${error}`);
+  });
+}
 const config = readConfig();
 // One JSON line per request on stdout, buffered (plugins/logger.ts); LOG_REQUESTS=0 turns it off.
 const closeLog = config.logRequests ? await setUpLogging() : async () => {};

@@ -48,37 +48,33 @@ export function renderPage(
   return c.html(`<!doctype html>${html}`, page.status ?? 200);
 }
 
-/** The 404 and 500 pages (and any other error status shown to a browser). */
+/** The 404, 500 and 503 pages (and any other error status shown to a browser). */
 export function renderErrorPage(c: Context<AppEnv>, status: number) {
   const t = c.var.t;
+  const unavailable = status === 503;
   if (!t || !c.var.deps) {
-    return c.text(status === 404 ? "Not found" : "Error", status === 404 ? 404 : 500);
+    const shown = status === 404 || unavailable ? status : 500;
+    return c.text(status === 404 ? "Not found" : unavailable ? "Unavailable" : "Error", shown);
   }
   const notFound = status === 404;
   const denied = status === 403;
-  const title = notFound
-    ? t("error.notFound.title")
+  const [title, body] = notFound
+    ? [t("error.notFound.title"), t("error.notFound.body")]
     : denied
-    ? t("error.forbidden.title")
+    ? [t("error.forbidden.title"), t("error.forbidden.body")]
     : status < 500
-    ? t("error.badRequest.title")
-    : t("error.server.title");
+    ? [t("error.badRequest.title"), t("error.badRequest.body")]
+    : unavailable
+    ? [t("error.unavailable.title"), t("error.unavailable.body")]
+    : [t("error.server.title"), t("error.server.body")];
   return renderPage(c, {
     title,
-    status: (status >= 500 ? 500 : status) as ContentfulStatusCode,
+    status: (unavailable ? 503 : status >= 500 ? 500 : status) as ContentfulStatusCode,
     body: (
       <section class="error-page">
         <p class="error-code">{status}</p>
         <h1>{title}</h1>
-        <p>
-          {notFound
-            ? t("error.notFound.body")
-            : denied
-            ? t("error.forbidden.body")
-            : status < 500
-            ? t("error.badRequest.body")
-            : t("error.server.body")}
-        </p>
+        <p>{body}</p>
         <p>
           <a href="/">{t("error.backHome")}</a>
         </p>

@@ -8,21 +8,32 @@
  * notification on channel `lensloop_config` inside every transaction that changes a watched
  * row, delivered when it commits; each instance LISTENs and drops what the notification names.
  *
- * The window: an instance sees a change when the notification reaches it, typically well under
- * a millisecond after the commit on one network. Until then it may still answer from what it
- * had. The instance that made a change (an opt-out, a consent change, a revoked key, a stopped
- * experiment) waits with `sync()` until its own cache has seen it before it answers, so its
- * own later answers honour the change. `sync()` sends a notification of its own and waits for
- * it: PostgreSQL delivers notifications in commit order, so everything committed earlier has
- * arrived by then. A heartbeat does the same every second; when one is not back within the
- * deadline (listening connection lost, notifications lagging) the instance stops trusting its
- * memory and asks the database on every call until a heartbeat comes back, then starts afresh.
- * So a lost connection leaves stale answers for at most about heartbeat + deadline.
+ * No window (PostgreSQL; docs/SCALING.md "Step 1"): once a change acknowledged through any
+ * instance (an opt-out, a consent change, a revoked key, a stopped experiment) has been answered,
+ * no instance answers from memory that has not seen it. Two mechanisms:
+ *
+ * - A lease. Every second each instance writes a lease in `app_instances` (`leaseMs`, 3 s, from
+ *   now), then sends a notification of its own and waits for it (a round trip): PostgreSQL
+ *   delivers notifications in commit order, so everything committed before the round trip
+ *   started has arrived when it returns. Only then may the instance answer from memory, and only
+ *   until `leaseMs` after the lease write started. An instance that cannot renew (database
+ *   unreachable, listening connection lost, notifications lagging) reads the database on every
+ *   call once its lease runs out, and says so in `/healthz`.
+ * - An acknowledgement. `sync()` after a write sends `q:<writer>:<token>`; every other instance
+ *   answers `r:<token>:<id>` when it receives it, which is after it has applied every change
+ *   committed before. The writer waits for the answers of the instances holding a live lease,
+ *   and for an instance that does not answer, until its lease has run out. Normally that takes
+ *   one round trip (about a millisecond); an instance that hangs or lost the database costs the
+ *   writer at most `leaseMs`.
+ *
+ * A lost listening connection is re-established (`db/client.ts`); memory is dropped then, since
+ * notifications sent in between are lost.
  */
 import { type Kysely, sql } from "kysely";
 import type { CustomerFacts } from "../lib/experiments/eligibility.ts";
 import type { OpenedDatabase } from "./client.ts";
 import { BankCustomers } from "./customer_cache.ts";
+import { dropLease, forgetOldInstances, liveLeases, renewLease } from "./instances.ts";
 import type { Database } from "./schema.ts";
 import {
   directSource,
@@ -44,6 +55,11 @@ export interface ConfigCacheOptions {
   deadlineMs?: number;
   /** Changed units of a bank not read again yet, beyond which the bank reloads in background. */
   maxChangedUnits?: number;
+  /**
+   * How long (ms) after a renewal memory may be used; 0: always (PGlite, one process). Must be
+   * longer than `heartbeatMs` plus a round trip. Default 3000 on PostgreSQL.
+   */
+  leaseMs?: number;
 }
 
 /** Counters for tests and benchmarks. */
@@ -109,7 +125,13 @@ export class ConfigCache implements SdkSource {
   readonly #db: Kysely<Database>;
   readonly #direct: SdkSource;
   readonly #options: Required<ConfigCacheOptions>;
+  /** This instance in `app_instances` and in acknowledgements. */
+  readonly #id = crypto.randomUUID();
   #trusted = false;
+  /** `performance.now()` until which the lease lets memory answer (with `leaseMs` > 0). */
+  #leaseUntil = 0;
+  /** Writers' `sync()` waiting for other instances' acknowledgements, by token. */
+  #acks = new Map<string, (instance: string) => void>();
   #keys = new Map<string, Cached<SdkKey | null>>();
   #experiments = new Map<string, Map<string, Cached<SdkExperiment | null>>>();
   #customers = new Map<string, BankCustomers>();
@@ -127,7 +149,13 @@ export class ConfigCache implements SdkSource {
   private constructor(db: Kysely<Database>, options: ConfigCacheOptions) {
     this.#db = db;
     this.#direct = directSource(db);
-    this.#options = { heartbeatMs: 0, deadlineMs: 1000, maxChangedUnits: 50_000, ...options };
+    this.#options = {
+      heartbeatMs: 0,
+      deadlineMs: 1000,
+      maxChangedUnits: 50_000,
+      leaseMs: 0,
+      ...options,
+    };
   }
 
   /**
@@ -139,12 +167,18 @@ export class ConfigCache implements SdkSource {
     options: ConfigCacheOptions = {},
   ): Promise<ConfigCache> {
     const heartbeatMs = options.heartbeatMs ?? (database.kind === "postgres" ? 1000 : 0);
-    const cache = new ConfigCache(database.db, { ...options, heartbeatMs });
+    const leaseMs = options.leaseMs ??
+      (heartbeatMs > 0 ? Math.max(3000, heartbeatMs + 2 * (options.deadlineMs ?? 1000)) : 0);
+    const cache = new ConfigCache(database.db, { ...options, heartbeatMs, leaseMs });
     cache.#unlisten = await database.listen(
       CONFIG_CHANNEL,
       (payload) => cache.#onNotify(payload),
-      () => cache.#trust(),
+      () => cache.#listening(),
     );
+    if (leaseMs > 0) {
+      await forgetOldInstances(database.db).catch(() => {});
+      await cache.#beat(); // memory answers from the start
+    }
     if (heartbeatMs > 0) {
       const heartbeat = setInterval(() => cache.#beat(), heartbeatMs);
       Deno.unrefTimer(heartbeat);
@@ -153,9 +187,17 @@ export class ConfigCache implements SdkSource {
     return cache;
   }
 
-  /** Whether answers come from memory (false: from the database, until trust is regained). */
+  /**
+   * Whether answers come from memory now (false: from the database, until a heartbeat renews
+   * the lease, or while listening is being re-established).
+   */
   get trusted(): boolean {
-    return this.#trusted;
+    return this.#fresh();
+  }
+
+  /** Listening, and within the lease (PostgreSQL) — the one check before memory answers. */
+  #fresh(): boolean {
+    return this.#trusted && (this.#options.leaseMs === 0 || performance.now() < this.#leaseUntil);
   }
 
   /**
@@ -165,6 +207,9 @@ export class ConfigCache implements SdkSource {
   async close(): Promise<void> {
     clearInterval(this.#heartbeat);
     this.#trusted = false;
+    if (this.#options.leaseMs > 0) {
+      await this.#track(dropLease(this.#db, this.#id)).catch(() => {});
+    }
     const unlisten = this.#unlisten;
     this.#unlisten = null;
     while (this.#inflight.size || this.#flushing) {
@@ -172,10 +217,11 @@ export class ConfigCache implements SdkSource {
     }
     await unlisten?.();
     for (const resolve of this.#waiters.values()) resolve();
+    this.#acks.clear();
   }
 
   sdkKey(keyHash: string): Promise<SdkKey | null> {
-    if (!this.#trusted) return this.#count(() => this.#direct.sdkKey(keyHash));
+    if (!this.#fresh()) return this.#count(() => this.#direct.sdkKey(keyHash));
     if (this.#keys.size >= MAX_KEYS) this.#keys = new Map();
     return remember(
       this.#keys,
@@ -185,15 +231,15 @@ export class ConfigCache implements SdkSource {
   }
 
   peekSdkKey(keyHash: string): SdkKey | null | undefined {
-    return this.#trusted ? settled(this.#keys.get(keyHash)) : undefined;
+    return this.#fresh() ? settled(this.#keys.get(keyHash)) : undefined;
   }
 
   peekExperiment(bankId: string, key: string): SdkExperiment | null | undefined {
-    return this.#trusted ? settled(this.#experiments.get(bankId)?.get(key)) : undefined;
+    return this.#fresh() ? settled(this.#experiments.get(bankId)?.get(key)) : undefined;
   }
 
   peekFacts(bankId: string, unit: string, channel: string | null): CustomerFacts | undefined {
-    return this.#trusted ? this.#customers.get(bankId)?.peek(unit, channel) : undefined;
+    return this.#fresh() ? this.#customers.get(bankId)?.peek(unit, channel) : undefined;
   }
 
   /** Marks the cached key used now before writing it, so one request writes, not all. */
@@ -206,7 +252,7 @@ export class ConfigCache implements SdkSource {
     bankId: string,
     keys: readonly string[],
   ): Promise<Map<string, SdkExperiment>> {
-    if (!this.#trusted) return await this.#count(() => this.#direct.experiments(bankId, keys));
+    if (!this.#fresh()) return await this.#count(() => this.#direct.experiments(bankId, keys));
     let bank = this.#experiments.get(bankId);
     if (!bank || bank.size >= MAX_EXPERIMENT_KEYS) {
       bank = new Map();
@@ -231,7 +277,7 @@ export class ConfigCache implements SdkSource {
     units: readonly string[],
     channel: string | null,
   ): Promise<Map<string, CustomerFacts>> {
-    if (!this.#trusted) {
+    if (!this.#fresh()) {
       return await this.#count(() => this.#direct.customerFacts(bankId, units, channel));
     }
     let bank = this.#customers.get(bankId);
@@ -252,7 +298,7 @@ export class ConfigCache implements SdkSource {
     experiment: SdkExperiment,
     units: readonly string[],
   ): Promise<Map<string, string>> {
-    if (!this.#trusted) return await this.#count(() => this.#direct.storedArms(experiment, units));
+    if (!this.#fresh()) return await this.#count(() => this.#direct.storedArms(experiment, units));
     const known = this.#arms;
     const arms = new Map<string, string>();
     const unknown: ArmLookup[] = [];
@@ -280,7 +326,7 @@ export class ConfigCache implements SdkSource {
     picks: ReadonlyMap<string, string | null>,
     now: Date,
   ): Promise<Map<string, string>> {
-    if (!this.#trusted) {
+    if (!this.#fresh()) {
       return await this.#count(() => this.#direct.stickArms(experiment, picks, now));
     }
     const known = this.#arms;
@@ -301,10 +347,59 @@ export class ConfigCache implements SdkSource {
     return arms;
   }
 
-  /** Returns once this instance has seen every change committed before the call. */
+  /**
+   * Returns once every instance has seen every change committed before the call, or can no
+   * longer answer from memory: this one by a round trip, the others holding a live lease by
+   * their acknowledgement or the end of their lease (see the module comment). Without a lease
+   * (PGlite, one process) only this instance.
+   */
   async sync(): Promise<void> {
     if (!this.#unlisten) return;
-    if (!(await this.#roundTrip())) this.#distrust();
+    if (this.#options.leaseMs === 0) {
+      if (!(await this.#roundTrip())) this.#distrust();
+      return;
+    }
+    const started = performance.now();
+    // Leases written before the change committed end within leaseMs of it; later ones were
+    // renewed after a round trip that saw it. So, without the list, waiting leaseMs is enough.
+    const others = await this.#track(liveLeases(this.#db, this.#id)).catch(() => null);
+    const token = crypto.randomUUID();
+    const acknowledged = this.#acknowledged(
+      token,
+      others ?? [],
+      others ? null : started + this.#options.leaseMs,
+    );
+    const [seen] = await Promise.all([this.#roundTrip(`q:${this.#id}:${token}`), acknowledged]);
+    if (!seen) this.#distrust();
+  }
+
+  /**
+   * Settles when each of `others` has acknowledged `token` or its lease has run out, and not
+   * before `until` (a `performance.now()` time; null: no floor).
+   */
+  #acknowledged(
+    token: string,
+    others: ReadonlyArray<{ id: string; remainingMs: number }>,
+    until: number | null,
+  ): Promise<void> {
+    const now = performance.now();
+    const waiting = new Map(others.map((o) => [o.id, now + o.remainingMs]));
+    return new Promise<void>((resolve) => {
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const check = () => {
+        clearTimeout(timer);
+        const at = performance.now();
+        for (const [id, end] of waiting) if (end <= at) waiting.delete(id);
+        const next = Math.max(until ?? 0, ...waiting.values());
+        if (next <= at) {
+          this.#acks.delete(token);
+          return resolve();
+        }
+        timer = setTimeout(check, Math.min(next, ...waiting.values()) - at + 1);
+      };
+      this.#acks.set(token, (instance) => waiting.delete(instance) && check());
+      check();
+    });
   }
 
   #knowArm(known: Map<string, string>, experimentId: string, unit: string, variant: string) {
@@ -353,9 +448,12 @@ export class ConfigCache implements SdkSource {
     return promise;
   }
 
-  /** Sends a notification and waits for it; false when it is not back within the deadline. */
-  async #roundTrip(): Promise<boolean> {
-    const token = crypto.randomUUID();
+  /**
+   * Sends a notification (`payload`, or `sync:<token>`) and waits for it; false when it is not
+   * back within the deadline.
+   */
+  async #roundTrip(payload?: string): Promise<boolean> {
+    const token = payload ?? `sync:${crypto.randomUUID()}`;
     let timer: ReturnType<typeof setTimeout> | undefined;
     const arrived = new Promise<boolean>((resolve) => {
       this.#waiters.set(token, () => resolve(true));
@@ -363,7 +461,7 @@ export class ConfigCache implements SdkSource {
     });
     try {
       await this.#track(
-        sql`select pg_notify(${CONFIG_CHANNEL}, ${`sync:${token}`})`.execute(this.#db),
+        sql`select pg_notify(${CONFIG_CHANNEL}, ${token})`.execute(this.#db),
       );
       return await arrived;
     } catch {
@@ -374,12 +472,25 @@ export class ConfigCache implements SdkSource {
     }
   }
 
+  /**
+   * The heartbeat: renews the lease (when there is one), then a round trip; memory answers
+   * until `leaseMs` after the renewal started only when both succeed.
+   */
   async #beat() {
     if (this.#beating || !this.#unlisten) return;
     this.#beating = true;
     try {
+      const started = performance.now();
+      if (this.#options.leaseMs > 0) {
+        try {
+          await this.#track(renewLease(this.#db, this.#id, this.#options.leaseMs));
+        } catch {
+          return; // the database does not answer: the lease runs out
+        }
+      }
       if (await this.#roundTrip()) {
         if (!this.#trusted) this.#trust();
+        this.#leaseUntil = started + this.#options.leaseMs;
       } else this.#distrust();
     } finally {
       this.#beating = false;
@@ -389,7 +500,19 @@ export class ConfigCache implements SdkSource {
   #onNotify(payload: string) {
     this.stats.notifications++;
     if (payload.startsWith("sync:")) {
-      this.#waiters.get(payload.slice(5))?.();
+      this.#waiters.get(payload)?.();
+    } else if (payload.startsWith("q:")) {
+      // q:<writer>:<token>, a writer's sync(): everything committed before it has been applied.
+      this.#waiters.get(payload)?.();
+      const writer = payload.slice(2, payload.indexOf(":", 2));
+      if (writer !== this.#id && this.#unlisten) {
+        this.#acknowledge(payload.slice(3 + writer.length));
+      }
+    } else if (payload.startsWith("r:")) {
+      // r:<token>:<instance>, an acknowledgement of one of this instance's sync() calls.
+      const rest = payload.slice(2);
+      const colon = rest.indexOf(":");
+      this.#acks.get(rest.slice(0, colon))?.(rest.slice(colon + 1));
     } else if (payload.startsWith("e:")) {
       this.#experiments.delete(payload.slice(2));
     } else if (payload.startsWith("c:")) {
@@ -435,6 +558,18 @@ export class ConfigCache implements SdkSource {
     this.#customers = new Map();
     this.#reloading = new Map();
     this.#arms = new Map();
+  }
+
+  /** Answers a writer's `q:` notification (a failure only costs the writer its wait). */
+  #acknowledge(token: string) {
+    const reply = sql`select pg_notify(${CONFIG_CHANNEL}, ${`r:${token}:${this.#id}`})`;
+    this.#track(reply.execute(this.#db)).catch(() => {});
+  }
+
+  /** Listening (again, after a lost connection): drop memory, renew the lease at once. */
+  #listening() {
+    this.#trust();
+    if (this.#heartbeat !== undefined) void this.#beat();
   }
 
   /** Listening (again): whatever was missed meanwhile is dropped. */

@@ -254,6 +254,13 @@ export interface AuditLogTable {
   details: Json<Record<string, unknown>>;
 }
 
+/** App instances and their memory leases (migration 0010, db/instances.ts). */
+export interface AppInstancesTable {
+  id: string;
+  started_at: Generated<Date>;
+  lease_until: Date;
+}
+
 /** Failed sign-ins per (account, client address), shared by every instance (migration 0008). */
 export interface LoginAttemptsTable {
   /** The normalised email tried (also emails with no account). */
@@ -285,4 +292,5 @@ export interface Database {
   allocations: AllocationsTable;
   audit_log: AuditLogTable;
   login_attempts: LoginAttemptsTable;
+  app_instances: AppInstancesTable;
 }

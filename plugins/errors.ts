@@ -6,6 +6,7 @@
 import type { Context, ErrorHandler, NotFoundHandler } from "hono";
 import { HTTPException } from "hono/http-exception";
 import { AppError, invalidText, messageIn } from "../lib/errors.ts";
+import { isDatabaseUnavailable } from "../db/client.ts";
 import type { AppEnv } from "./context.ts";
 import { renderErrorPage } from "../components/render.tsx";
 
@@ -22,7 +23,7 @@ export const onError: ErrorHandler<AppEnv> = (err, c) => {
     ? err
     : err instanceof HTTPException
     ? fromHttpException(err)
-    : fromUnstorableText(err);
+    : fromUnstorableText(err) ?? fromDatabaseOutage(err);
   if (!appError) {
     console.error(`Unhandled error on ${c.req.method} ${c.req.path}:`, err);
     if (wantsJson(c)) return c.json(errorBody("INTERNAL", "Internal server error"), 500);
@@ -50,6 +51,26 @@ function fromUnstorableText(err: unknown): AppError | null {
   }
   if (code === "22P02" && surrogate) return invalidText(null, "LONE_SURROGATE");
   return null;
+}
+
+/** Seconds a client is asked to wait when the database cannot be reached. */
+export const RETRY_AFTER_SECONDS = 5;
+
+/**
+ * The database unreachable (stopped, restarting, connection lost: `isDatabaseUnavailable`) is
+ * no bug and no bad input: 503 `DATABASE_UNAVAILABLE` with `Retry-After`, a page saying so.
+ */
+function fromDatabaseOutage(err: unknown): AppError | null {
+  if (!isDatabaseUnavailable(err)) return null;
+  console.error(`Database unavailable: ${err instanceof Error ? err.message : String(err)}`);
+  const error = new AppError(
+    503,
+    "DATABASE_UNAVAILABLE",
+    "The database cannot be reached; try again shortly",
+    { "Retry-After": String(RETRY_AFTER_SECONDS) },
+  );
+  error.translation = { key: "error.unavailable.message" };
+  return error;
 }
 
 function fromHttpException(err: HTTPException): AppError | null {

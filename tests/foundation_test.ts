@@ -8,7 +8,7 @@ testBothBackends("GET /healthz answers ok when the database answers", async (_t,
   const res = await app.request("/healthz");
   assert.equal(res.status, 200);
   assert.match(res.headers.get("content-type") ?? "", /application\/json/);
-  assert.deepEqual(await res.json(), { status: "ok" });
+  assert.deepEqual(await res.json(), { status: "ok", memory: "none" });
 });
 
 testBothBackends("GET /healthz answers 503 when the database is gone", async (_t, database) => {

@@ -10,7 +10,7 @@ import { start, withoutDatabaseUrl } from "./helpers/process.ts";
 async function checkServes(url: string) {
   const health = await fetch(new URL("/healthz", url));
   assert.equal(health.status, 200);
-  assert.deepEqual(await health.json(), { status: "ok" });
+  assert.deepEqual(await health.json(), { status: "ok", memory: "live" });
   const page = await fetch(url);
   assert.equal(page.status, 200);
   const html = await page.text();

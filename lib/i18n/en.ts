@@ -6,6 +6,7 @@ import { statsEn } from "./stats_messages.ts";
 import { loopEn } from "./loop_messages.ts";
 import { toolsEn } from "./tools_messages.ts";
 import { inputEn } from "./input_messages.ts";
+import { outageEn } from "./outage_messages.ts";
 import type { Messages } from "./zh-CN.ts";
 
 /** English, on the language toggle. */
@@ -145,6 +146,7 @@ export const en: Messages = {
   ...banditEn,
   ...lineageEn,
   ...inputEn,
+  ...outageEn,
   ...decideEn,
   ...statsEn,
 };

@@ -6,6 +6,7 @@ import { statsZh } from "./stats_messages.ts";
 import { loopZh } from "./loop_messages.ts";
 import { toolsZh } from "./tools_messages.ts";
 import { inputZh } from "./input_messages.ts";
+import { outageZh } from "./outage_messages.ts";
 
 /** Simplified Chinese: the default language. Keys are shared with `en.ts`. */
 export const zhCN = {
@@ -144,6 +145,7 @@ export const zhCN = {
   ...banditZh,
   ...lineageZh,
   ...inputZh,
+  ...outageZh,
   ...decideZh,
   ...statsZh,
 } as const;
