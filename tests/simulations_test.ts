@@ -176,3 +176,33 @@ Deno.test("POST /api/bandits/simulate: over budget is a coded 503, too much work
     await database.close();
   }
 });
+
+Deno.test("a caller that hangs up frees its worker", async () => {
+  const database = await openTestDatabase("pglite");
+  const simulations = new SimulationPool({ workers: 1, queue: 1, budgetMs: 60_000 });
+  const { config } = await createTestApp(database.db);
+  const app = createApp({ db: database.db, config, assets: await loadAssets(null), simulations });
+  const server = Deno.serve({ port: 0, hostname: "127.0.0.1", onListen() {} }, app.fetch);
+  try {
+    const hangUp = new AbortController();
+    const call = fetch(`http://127.0.0.1:${server.addr.port}/api/bandits/simulate`, {
+      ...jsonRequest("POST", HEAVY),
+      signal: hangUp.signal,
+    }).catch(() => "aborted");
+    for (let i = 0; i < 100 && simulations.load.running === 0; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    assert.equal(simulations.load.running, 1);
+    hangUp.abort();
+    assert.equal(await call, "aborted");
+    const started = performance.now();
+    while (simulations.load.running > 0 && performance.now() - started < 1_500) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    assert.deepEqual(simulations.load, { running: 0, queued: 0 }, "the worker is stopped");
+  } finally {
+    simulations.close();
+    await server.shutdown();
+    await database.close();
+  }
+});

@@ -73,6 +73,10 @@ bandits.post("/simulate", async (c) => {
         "Retry-After": String(error.retryAfterSeconds),
       });
     }
+    if (c.req.raw.signal.aborted) {
+      // The caller went away and its simulation was dropped: nobody reads this answer.
+      throw new AppError(503, "SIMULATION_CANCELLED", "The caller closed the connection");
+    }
     if (error instanceof SimulationOverBudget) {
       throw new AppError(
         503,
