@@ -21,7 +21,9 @@ import { startSession } from "./session.ts";
 let dummyHash: Promise<string> | undefined;
 
 export function invalidCredentials(): AppError {
-  return new AppError(401, "INVALID_CREDENTIALS", "Email or password is wrong");
+  const error = new AppError(401, "INVALID_CREDENTIALS", "Email or password is wrong");
+  error.translation = { key: "login.failed" };
+  return error;
 }
 
 /** Signs in or throws 401 `INVALID_CREDENTIALS` / 429 `RATE_LIMITED` / 400 `INVALID_TEXT`. */
@@ -39,7 +41,11 @@ export async function signIn(c: Context<AppEnv>, email: string, password: string
     knownSince: new Date(now.getTime() - limits.loginKnownAddressMs),
   };
   const block = loginBlock(await loginCounts(c.var.db, key, window), limits, now);
-  if (block) throw tooManyRequests(block.retryAfter, "Too many failed sign-ins; try again later");
+  if (block) {
+    const error = tooManyRequests(block.retryAfter, "Too many failed sign-ins; try again later");
+    error.translation = { key: "login.tooMany", params: { seconds: block.retryAfter } };
+    throw error;
+  }
 
   const found = await findUserByEmail(c.var.db, normalised);
   dummyHash ??= hashPassword("not-a-real-password-0");
