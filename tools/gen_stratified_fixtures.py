@@ -9,7 +9,7 @@ Method (GrowthBook's bandits, packages/back-end/src/integrations/sql/ctes/bandit
 feeding gbstats/bayesian/bandits.py with weight_by_period):
 - period weight w_p = N_p / N (the period's share of all customers);
 - arm rate sum_p w_p c_ap / n_ap, variance sum_p w_p^2 r_ap (1 - r_ap) / n_ap (n, not n - 1);
-- per arm, consecutive periods grouped into blocks of at least 30 of its customers (a short tail
+- per arm, consecutive periods grouped into blocks of at least 100 of its customers (a short tail
   joins the last block); within a block the arm's rate is one, counted with the block's summed
   weight. The weights stay common to all arms.
 Posterior of an arm's rate: the uniform prior once, on effective counts n* = r(1 - r)/Var (at most
@@ -36,7 +36,7 @@ SOURCE = f"tools/gen_stratified_fixtures.py (scipy {scipy.__version__}, numpy {n
 RNG = np.random.default_rng(20261130)
 
 
-MIN_USERS = 30
+MIN_USERS = 100
 
 
 def blocks_of(users):

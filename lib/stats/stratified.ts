@@ -18,7 +18,8 @@
  *
  * - An arm with few customers in a period (a cut arm at the 1 % floor, a period that just began)
  *   says little about its rate there. Per arm, consecutive periods are grouped into blocks of at
- *   least `minUsers` (30) of its customers (a short last block joins the one before; with fewer
+ *   least `minUsers` (100, the customers the bandit's burn-in asks of an arm before its rate
+ *   counts) of its customers (a short last block joins the one before; with fewer
  *   customers in all, one block); within a block the arm's rate is taken as constant, so the block
  *   counts with the summed weight of its periods: r̂_a = Σ_b W_b·c_ab/n_ab, Var = Σ_b W_b²·r(1 − r)/n.
  *   The weights stay common to all arms, so every arm is read on the same traffic mix, and an arm
@@ -79,7 +80,7 @@ export interface Stratification {
 }
 
 /** Customers an arm needs in a block of consecutive periods (module comment). */
-export const STRATUM_MIN_USERS = 30;
+export const STRATUM_MIN_USERS = 100;
 
 /** One arm's blocks: consecutive periods with at least `minUsers` of its customers each. */
 function blocksOf(users: readonly number[], minUsers: number): number[][] {
