@@ -109,3 +109,13 @@ export async function recordLoginSuccess(db: Db, key: LoginKey, now: Date): Prom
     )
     .execute();
 }
+
+/**
+ * Forgets the account's failures from every address (a password reset: the owner must be able
+ * to sign in with the new password at once). Known addresses stay known.
+ */
+export async function clearLoginFailures(db: Db, account: string): Promise<void> {
+  await db.updateTable("login_attempts").set({ failures: 0 })
+    .where("account", "=", account.trim().toLowerCase())
+    .execute();
+}

@@ -1,6 +1,7 @@
 /** Users and their roles. Passwords are stored only as PBKDF2 hashes (lib/security/password.ts). */
 import type { Kysely, Transaction } from "kysely";
 import { appendAudit } from "./audit.ts";
+import { clearLoginFailures } from "./login_attempts.ts";
 import type { Database, Role } from "./schema.ts";
 import { revokeUserSessions } from "./sessions.ts";
 
@@ -168,6 +169,7 @@ export async function resetPassword(
     );
     if (!user) return null;
     const sessionsRevoked = await revokeUserSessions(trx, user.id, input.now);
+    await clearLoginFailures(trx, user.email);
     await appendAudit(trx, {
       actorUserId: null,
       actor,
