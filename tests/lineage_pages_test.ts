@@ -50,7 +50,7 @@ testBothBackends(
     assert.equal(cell(zh, "wake-push-3", "lift"), "未决策");
     assert.equal(cell(zh, "wake-push-3", "winner"), "—");
     assert.match(zh, /由第 1 轮晋级/);
-    assert.match(zh, /<a href="\/experiments\/wake-push-2">/);
+    assert.match(zh, /<a href="\/experiments\/wake-push-2\?bank=CC2">/);
     assert.match(zh, /2 轮已决策迭代累计提升 \+53\.8%/);
     assert.match(zh, /95%区间 \+30\.1% ～ \+81\.7%/);
     assert.match(zh, /data-testid="winners-curse"[^>]*>[\s\S]*?赢家诅咒/);
