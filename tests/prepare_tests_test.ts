@@ -12,6 +12,7 @@ function machine(changes: {
   chromium?: boolean;
   chromiumFromEnv?: boolean;
   cjkFonts?: boolean | null;
+  poppler?: boolean;
   aptGet?: boolean;
   root?: boolean;
   sudo?: boolean;
@@ -31,6 +32,7 @@ function machine(changes: {
       present: changes.chromium ?? true,
     },
     cjkFonts: changes.cjkFonts === undefined ? true : changes.cjkFonts,
+    ...(changes.poppler === undefined ? {} : { poppler: changes.poppler }),
     aptGet: changes.aptGet ?? true,
     root: changes.root ?? true,
     sudo: changes.sudo ?? false,
@@ -238,4 +240,15 @@ Deno.test("prepare: deno task test prepares first, and .ci/run only wraps deno t
   assert.match(ci, /"\$\{DENO\[@\]\}" task test/);
   assert.doesNotMatch(ci, /apt-get|pg_ctlcluster|pg_isready/, "the preparing lives in one place");
   assert.match(ci, /echo "\$\{passed:-0\} passed, \$\{failed:-0\} failed"/);
+});
+
+Deno.test("prepare: poppler-utils (the report's PDF test) joins the one apt-get, or is named", () => {
+  assert.deepEqual(decide(machine({ poppler: false, cjkFonts: false })).steps, [
+    { kind: "install", packages: ["fonts-noto-cjk", "poppler-utils"], sudo: false },
+  ]);
+  const refused = decide(machine({ poppler: false, root: false, sudo: false }));
+  assert.deepEqual(refused.steps, []);
+  assert.equal(refused.problems.length, 1);
+  assert.match(refused.problems[0], /Install them: sudo apt-get install -y poppler-utils$/);
+  assert.deepEqual(decide(machine({ poppler: true })).steps, []);
 });

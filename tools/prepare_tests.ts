@@ -3,8 +3,9 @@
  * newcomer's `npx deno task test` works on a fresh Debian machine and CI (`.ci/run`) runs the same
  * command.
  *
- * - Debian's `chromium` (the browser tests) and `fonts-noto-cjk` (Chinese rendered as text, not
- *   boxes) are installed with apt-get when missing and allowed: as root, or with passwordless sudo.
+ * - Debian's `chromium` (the browser tests), `fonts-noto-cjk` (Chinese rendered as text, not
+ *   boxes) and `poppler-utils` (pdftotext/pdfinfo: the board report's PDF test) are installed
+ *   with apt-get when missing and allowed: as root, or with passwordless sudo.
  * - A Debian PostgreSQL cluster that is installed but down is started
  *   (`pg_ctlcluster --skip-systemctl-redirect <version> main start`, or the cluster on the
  *   tests' port when it is not `main`), as root or with sudo.
@@ -32,6 +33,8 @@ export interface Probe {
   chromium: { path: string; fromEnv: boolean; present: boolean };
   /** A font with Chinese glyphs; `null` when this system cannot tell (no fontconfig). */
   cjkFonts: boolean | null;
+  /** poppler-utils' `pdftotext` and `pdfinfo` (the board report's PDF test); absent = present. */
+  poppler?: boolean;
   aptGet: boolean;
   root: boolean;
   /** sudo without a password (only asked when something needs doing and the user is not root). */
@@ -111,6 +114,17 @@ export function decide(p: Probe): Decision {
         `screenshots show boxes instead of Chinese. Install them: ` +
         (p.aptGet ? `${sudoPrefix}apt-get install -y fonts-noto-cjk` : "Noto Sans CJK");
       (p.ci ? problems : notes).push(message);
+    }
+  }
+  if (p.poppler === false) {
+    if (mayInstall) {
+      packages.push("poppler-utils");
+    } else {
+      problems.push(
+        `pdftotext and pdfinfo are missing (poppler-utils: the board report's PDF test reads ` +
+          `its pages and text)${why}. Install them: ` +
+          (p.aptGet ? `${sudoPrefix}apt-get install -y poppler-utils` : "poppler-utils"),
+      );
     }
   }
   if (packages.length) steps.push({ kind: "install", packages, sudo: !p.root });
@@ -325,12 +339,14 @@ export async function probe(
   ]);
   const chromiumPresent = isFile(chromiumPath);
   const root = Deno.uid() === 0;
-  const needsHands = !chromiumPresent || cjkFonts === false || reachable === false;
+  const poppler = onPath("pdftotext", env) && onPath("pdfinfo", env);
+  const needsHands = !chromiumPresent || cjkFonts === false || !poppler || reachable === false;
   return {
     ci,
     skipPostgres,
     chromium: { path: chromiumPath, fromEnv: chromiumEnv !== undefined, present: chromiumPresent },
     cjkFonts,
+    poppler,
     aptGet: onPath("apt-get", env),
     root,
     sudo: !root && needsHands && onPath("sudo", env) && (await succeeds(["sudo", "-n", "true"])).ok,

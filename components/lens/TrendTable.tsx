@@ -8,14 +8,16 @@ interface Props {
   bankId: string;
   locale: Locale;
   t: Translate;
+  /** False where the section around the table already has the heading (the board report). */
+  heading?: boolean;
 }
 
 /** Overall and dimension scores of every period, with the change since the previous one. */
-export function TrendTable({ trend, bankId, locale, t }: Props) {
+export function TrendTable({ trend, bankId, locale, t, heading = true }: Props) {
   const signed = { maximumFractionDigits: 1, signDisplay: "exceptZero" } as const;
   return (
     <section class="card trend" data-testid="trend">
-      <h2>{t("lens.trend")}</h2>
+      {heading && <h2>{t("lens.trend")}</h2>}
       <table class="data">
         <thead>
           <tr>

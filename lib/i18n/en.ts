@@ -7,6 +7,7 @@ import { loopEn } from "./loop_messages.ts";
 import { toolsEn } from "./tools_messages.ts";
 import { inputEn } from "./input_messages.ts";
 import { outageEn } from "./outage_messages.ts";
+import { reportEn } from "./report_messages.ts";
 import type { Messages } from "./zh-CN.ts";
 
 /** English, on the language toggle. */
@@ -141,6 +142,7 @@ export const en: Messages = {
   "dashboard.show": "Show",
   "dashboard.pickBank": "Switch bank",
   ...lensEn,
+  ...reportEn,
   ...toolsEn,
   ...loopEn,
   ...banditEn,

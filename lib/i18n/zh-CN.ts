@@ -7,6 +7,7 @@ import { loopZh } from "./loop_messages.ts";
 import { toolsZh } from "./tools_messages.ts";
 import { inputZh } from "./input_messages.ts";
 import { outageZh } from "./outage_messages.ts";
+import { reportZh } from "./report_messages.ts";
 
 /** Simplified Chinese: the default language. Keys are shared with `en.ts`. */
 export const zhCN = {
@@ -140,6 +141,7 @@ export const zhCN = {
   "dashboard.show": "查看",
   "dashboard.pickBank": "切换银行",
   ...lensZh,
+  ...reportZh,
   ...toolsZh,
   ...loopZh,
   ...banditZh,

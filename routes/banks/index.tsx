@@ -5,6 +5,7 @@ import { renderPage } from "../../components/render.tsx";
 import { inScope } from "../../lib/scope.ts";
 import type { AppEnv } from "../../plugins/context.ts";
 import assessments from "./assessments.tsx";
+import report from "./report.tsx";
 import scorecard from "./scorecard.tsx";
 
 const app = new Hono<AppEnv>();
@@ -55,6 +56,7 @@ app.get("/banks", async (c) => {
 });
 
 app.route("/", scorecard);
+app.route("/", report);
 app.route("/", assessments);
 
 export default app;

@@ -4,10 +4,12 @@ import { IndicatorTable } from "../../components/lens/IndicatorTable.tsx";
 import { Magnifier, Telescope } from "../../components/lens/Insights.tsx";
 import { OverallCard } from "../../components/lens/OverallCard.tsx";
 import { radarProps } from "../../components/lens/radar.ts";
+import { trendProps } from "../../components/lens/trend.ts";
 import { TrendTable } from "../../components/lens/TrendTable.tsx";
 import { renderPage } from "../../components/render.tsx";
 import { getBank } from "../../db/banks.ts";
 import LensRadar from "../../islands/LensRadar.tsx";
+import TrendChart from "../../islands/TrendChart.tsx";
 import WhatIf from "../../islands/WhatIf.tsx";
 import { notFound } from "../../lib/errors.ts";
 import type { MessageKey } from "../../lib/i18n/mod.ts";
@@ -59,6 +61,17 @@ app.get("/banks/:id", async (c) => {
             <a href={`/banks/${bank.id}/assessments`}>{t("lens.assessments")}</a>
             {" · "}
             <a href={`/peers?group=${bank.peerGroup}&bank=${bank.id}`}>{t("lens.peers")}</a>
+            {current && (
+              <>
+                {" · "}
+                <a
+                  href={`/banks/${bank.id}/report?period=${current.period}`}
+                  data-testid="report-link"
+                >
+                  {t("report.open")}
+                </a>
+              </>
+            )}
           </p>
         </header>
         {!score || !current ? <p class="muted">{t("lens.noAssessment")}</p> : (
@@ -83,6 +96,7 @@ app.get("/banks/:id", async (c) => {
               <Magnifier score={score} locale={locale} t={t} />
               <Telescope score={score} locale={locale} t={t} />
             </div>
+            <Island component={TrendChart} props={trendProps(card.trend, { locale, t })} />
             <TrendTable trend={card.trend} bankId={bank.id} locale={locale} t={t} />
             <IndicatorTable {...{ score, benchmarks, locale, t }} measured={card.measured} />
             <Island
