@@ -192,19 +192,19 @@ class RollbackDriver extends PostgresJSDriver {
 }
 
 /** The part of a postgres.js pool the guard uses. */
-interface PoolSql {
+export interface PoolSql {
   reserve(): Promise<ReservedSql>;
   end(options?: { timeout?: number }): Promise<void>;
   close(): Promise<void>;
 }
 
-interface ReservedSql {
+export interface ReservedSql {
   unsafe(text: string, parameters?: unknown[], options?: unknown): PendingQuery;
   release(): void;
 }
 
 /** A postgres.js query: a promise with `cancel`, `cursor` and `state`. */
-type PendingQuery = PromiseLike<unknown> & {
+export type PendingQuery = PromiseLike<unknown> & {
   cancel(): unknown;
   cursor(...args: unknown[]): unknown;
   state?: unknown;
@@ -226,7 +226,10 @@ const FAIL_FAST_MS = 500;
  * A postgres.js-shaped pool (what `kysely-postgres-js` calls: `reserve()` and `end()`) over
  * generations of real pools; see `openPostgres`.
  */
-export function guardedPool(create: (onclose: () => void) => PoolSql): {
+export function guardedPool(
+  create: (onclose: () => void) => PoolSql,
+  options: { reserveTimeoutMs?: number } = {},
+): {
   sql: Pick<PoolSql, "reserve" | "end">;
   /** Generations retired so far (tests). */
   retirements: () => number;
@@ -235,6 +238,7 @@ export function guardedPool(create: (onclose: () => void) => PoolSql): {
   let retired = 0;
   let ending = false;
   let failingUntil = 0;
+  const reserveTimeoutMs = options.reserveTimeoutMs ?? RESERVE_TIMEOUT_MS;
   const ends = new Set<Promise<void>>();
   const sweeps = new Map<ReturnType<typeof setTimeout>, Generation>();
 
@@ -305,7 +309,7 @@ export function guardedPool(create: (onclose: () => void) => PoolSql): {
           const made = generation();
           let reserved: ReservedSql;
           try {
-            reserved = await granted(made.sql.reserve());
+            reserved = await granted(made.sql.reserve(), reserveTimeoutMs);
           } catch (error) {
             // The server refuses or is gone: the next requests answer 503 without waiting in
             // postgres.js's queue for a connection attempt each; one probes after FAIL_FAST_MS.
@@ -344,14 +348,14 @@ export function guardedPool(create: (onclose: () => void) => PoolSql): {
  * dropped when array types are fetched after connecting), so it would wait forever. A connection
  * granted after the timeout goes straight back to the pool.
  */
-function granted(reservation: Promise<ReservedSql>): Promise<ReservedSql> {
+function granted(reservation: Promise<ReservedSql>, timeoutMs: number): Promise<ReservedSql> {
   let timer: ReturnType<typeof setTimeout> | undefined;
   let late = false;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => {
       late = true;
       reject(databaseUnavailable());
-    }, RESERVE_TIMEOUT_MS);
+    }, timeoutMs);
   });
   reservation.then((reserved) => late && reserved.release(), () => {});
   return Promise.race([reservation, timeout]).finally(() => clearTimeout(timer));
