@@ -98,7 +98,7 @@ Deno.test({
       assert.equal(said.tone, "win");
       assert.match(
         said.text,
-        /^优惠券版本的转化率比对照高 30\.0%（95% 置信区间 .*），差异显著：可以上线。$/,
+        /^优惠券版本的转化率比对照高 30\.0%（95% 置信区间 .*），差异显著。$/,
       );
       assert.equal(win.analysis.srm.mismatch, false);
 

@@ -58,14 +58,12 @@ export const toolsZh = {
   "tools.err.conversions": "转化数须为不超过用户数的非负整数",
   "tools.err.armCount": "至少需要 2 组，最多 20 组",
   "tools.err.compute": "无法计算：{message}",
-  "tools.verdict.win":
-    "{name}的转化率比对照高 {lift}（{level} 置信区间 {lo}～{hi}），差异显著：可以上线。",
-  "tools.verdict.lose":
-    "{name}的转化率比对照低 {lift}（{level} 置信区间 {lo}～{hi}），显著更差：不要上线。",
+  "tools.verdict.win": "{name}的转化率比对照高 {lift}（{level} 置信区间 {lo}～{hi}），差异显著。",
+  "tools.verdict.lose": "{name}的转化率比对照低 {lift}（{level} 置信区间 {lo}～{hi}），显著更差。",
   "tools.verdict.unsureUp":
-    "{name}的转化率比对照高 {lift}（{level} 置信区间 {lo}～{hi}），尚不能确定：继续收集数据。",
+    "{name}的转化率比对照高 {lift}（{level} 置信区间 {lo}～{hi}），差异尚不显著。",
   "tools.verdict.unsureDown":
-    "{name}的转化率比对照低 {lift}（{level} 置信区间 {lo}～{hi}），尚不能确定：继续收集数据。",
+    "{name}的转化率比对照低 {lift}（{level} 置信区间 {lo}～{hi}），差异尚不显著。",
   "tools.verdict.noData": "{name}：数据不足（两组都没有转化或对照转化率为 0），无法判断。",
   "tools.verdict.points": "{value} 个百分点",
   "tools.bandit.intro":
@@ -165,13 +163,13 @@ export const toolsEn: Record<keyof typeof toolsZh, string> = {
   "tools.err.armCount": "Give at least 2 and at most 20 arms",
   "tools.err.compute": "Could not compute: {message}",
   "tools.verdict.win":
-    "{name} converts {lift} better than the control ({level} CI {lo} to {hi}): significant, ship it.",
+    "{name} converts {lift} better than the control ({level} CI {lo} to {hi}): significantly better.",
   "tools.verdict.lose":
-    "{name} converts {lift} worse than the control ({level} CI {lo} to {hi}): significantly worse, do not ship.",
+    "{name} converts {lift} worse than the control ({level} CI {lo} to {hi}): significantly worse.",
   "tools.verdict.unsureUp":
-    "{name} converts {lift} better than the control ({level} CI {lo} to {hi}): not conclusive yet, keep collecting data.",
+    "{name} converts {lift} better than the control ({level} CI {lo} to {hi}): not significant.",
   "tools.verdict.unsureDown":
-    "{name} converts {lift} worse than the control ({level} CI {lo} to {hi}): not conclusive yet, keep collecting data.",
+    "{name} converts {lift} worse than the control ({level} CI {lo} to {hi}): not significant.",
   "tools.verdict.noData":
     "{name}: not enough data (no conversions in either arm, or a control rate of 0) to judge.",
   "tools.verdict.points": "{value} percentage points",

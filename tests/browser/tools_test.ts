@@ -47,7 +47,7 @@ Deno.test({
       await page.waitForSelector("[data-testid=verdicts] li[data-tone=win]");
       assert.match(
         (await textOf(page, "[data-testid=verdicts] li")) ?? "",
-        /^优惠券版本的转化率比对照高 30\.0%.*可以上线/,
+        /^优惠券版本的转化率比对照高 30\.0%.*差异显著。/,
       );
       assert.equal(await page.locator("[data-testid=srm-warning]").count(), 0);
 
