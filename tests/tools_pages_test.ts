@@ -44,7 +44,7 @@ Deno.test({
           );
           assert.ok(html.includes(`data-testid="total">${grouped(total)}<`), "total users");
           assert.ok(html.includes(lang === "en" ? "33 days" : "33 天"), "days at 5,000 a day");
-          assert.ok(html.includes(lang === "en" ? "not conclusive yet" : "尚不能确定"), "verdict");
+          assert.ok(html.includes(lang === "en" ? "not significant" : "差异尚不显著"), "verdict");
           assert.match(html, /data-testid="lift-chart"/);
         }
         assert.equal(perVariant, 80_682);

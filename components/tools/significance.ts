@@ -79,7 +79,7 @@ export function liftOf(
   return null;
 }
 
-/** A challenger's verdict in plain words, e.g. "版本 1的转化率比对照高 12.0%（95% 置信区间 …），尚不能确定". */
+/** A challenger's verdict in plain words, e.g. "版本 1的转化率比对照高 12.0%（95% 置信区间 …），差异尚不显著". */
 export function verdict(
   row: ProportionsRow,
   analysis: ProportionsAnalysis,
