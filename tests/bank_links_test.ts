@@ -93,7 +93,9 @@ testBothBackends(
     // The JSON API: the same rule.
     const api = await call(app, admin, "GET", "/api/experiments/b-draft");
     assert.equal(api.status, 409);
-    assert.equal((await api.json()).error.code, "BANK_REQUIRED");
+    const refused = (await api.json()).error;
+    assert.equal(refused.code, "BANK_REQUIRED");
+    assert.equal(refused.message, "多家银行（CC2, JS1）都有实验“b-draft”：请用 ?bank= 指明银行");
     const apiJs1 = await call(app, admin, "GET", "/api/experiments/b-draft?bank=JS1");
     assert.equal(apiJs1.status, 200);
     assert.equal((await apiJs1.json()).experiment.bankId, "JS1");

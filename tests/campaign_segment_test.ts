@@ -147,7 +147,9 @@ testBothBackends(
       targeting: { stages: ["active", "new"] },
     });
     assert.equal(wider.status, 400);
-    assert.equal((await wider.json()).error.code, "TARGETING_OUTSIDE_SEGMENT");
+    const refused = (await wider.json()).error;
+    assert.equal(refused.code, "TARGETING_OUTSIDE_SEGMENT");
+    assert.match(refused.message, /实验只能收窄营销活动的目标客群：阶段“new”不在其中/);
     const narrower = await call(app, growth, "POST", "/api/experiments", {
       key: "card-narrower",
       name: "Narrower",

@@ -77,7 +77,7 @@ testBothBackends(
     assert.equal((await statusOf(db, "pay-sms")).status, "running");
     const askEn = await (await app.request("/experiments/pay-sms/stop", form(growth, {}, "en")))
       .text();
-    assert.match(askEn, /Stop “还款提醒 &lt;script&gt;”\?/);
+    assert.match(askEn, /Stop “还款提醒 &lt;script>”\?/);
     assert.match(askEn, /This cannot be undone/);
 
     const stop = await app.request("/experiments/pay-sms/stop", form(growth, { confirmed: "yes" }));

@@ -24,6 +24,7 @@ export const decideZh = {
   "act.confirm.cancel": "取消，返回实验",
   "act.bank.title": "多家银行都有实验“{key}”",
   "act.bank.intro": "请选择银行：",
+  "act.bank.required": "多家银行（{banks}）都有实验“{key}”：请用 ?bank= 指明银行",
   "targeting.title": "适用的目标客群",
   "targeting.everyone": "所有客户：营销活动和本实验都未限定客群。",
   "targeting.campaign": "沿用营销活动的目标客群：{segment}",
@@ -31,6 +32,7 @@ export const decideZh = {
   "targeting.narrowed": "营销活动的目标客群 {segment}，本实验收窄为其中同时符合 {own} 的客户。",
   "targeting.stages": "阶段为{list}",
   "targeting.tags": "带有标签{list}",
+  "targeting.outside": "实验只能收窄营销活动的目标客群：阶段“{stage}”不在其中",
 } as const;
 
 export const decideEn: Record<keyof typeof decideZh, string> = {
@@ -59,6 +61,7 @@ export const decideEn: Record<keyof typeof decideZh, string> = {
   "act.confirm.cancel": "Cancel and go back",
   "act.bank.title": "Several banks have an experiment “{key}”",
   "act.bank.intro": "Choose the bank:",
+  "act.bank.required": "Banks {banks} each have an experiment “{key}”: say which with ?bank=",
   "targeting.title": "Targeting that applies",
   "targeting.everyone": "Every customer: neither the campaign nor this experiment sets a segment.",
   "targeting.campaign": "The campaign's segment applies: {segment}",
@@ -67,4 +70,6 @@ export const decideEn: Record<keyof typeof decideZh, string> = {
     "The campaign's segment {segment}, narrowed by this experiment to the customers who also match {own}.",
   "targeting.stages": "at stage {list}",
   "targeting.tags": "tagged {list}",
+  "targeting.outside":
+    "An experiment may only narrow its campaign's segment: stage “{stage}” is not in it",
 } as const;

@@ -128,13 +128,15 @@ export async function experimentOf(c: Ctx, key = c.req.param("key") ?? ""): Prom
   if (!bank && (scope.all || scope.bankIds.length > 1)) {
     const banks = await banksWithKey(c.var.db, scope, key);
     if (banks.length > 1) {
-      throw new AppError(
+      const error = new AppError(
         409,
         "BANK_REQUIRED",
         `Banks ${
           banks.map((b) => `"${b}"`).join(", ")
         } each have an experiment "${key}": say which with ?bank=`,
       );
+      error.translation = { key: "act.bank.required", params: { banks: banks.join(", "), key } };
+      throw error;
     }
   }
   return found;
@@ -248,10 +250,12 @@ async function checkCampaign(c: Ctx, bankId: string, settings: ExperimentSetting
   }
   const outside = stagesOutside(campaign.segment, targeting);
   if (outside.length > 0) {
-    throw badRequest(
+    const error = badRequest(
       "TARGETING_OUTSIDE_SEGMENT",
       `An experiment may only narrow its campaign's segment: stage "${outside[0]}" is not in it`,
     );
+    error.translation = { key: "targeting.outside", params: { stage: outside[0] } };
+    throw error;
   }
 }
 

@@ -7,7 +7,7 @@ import { AppliedTargetingNote } from "../../components/experiments/Targeting.tsx
 import { experimentHref } from "../../components/experiments/links.ts";
 import { getCampaign, listCampaigns } from "../../db/campaigns.ts";
 import { banksWithKey, type Experiment, promotedTo, TRANSITIONS } from "../../db/experiments.ts";
-import { AppError, badRequest } from "../../lib/errors.ts";
+import { AppError, badRequest, messageIn } from "../../lib/errors.ts";
 import { defaultWinner } from "../../lib/experiments/decisions.ts";
 import { appliedTargeting, type Targeting } from "../../lib/experiments/eligibility.ts";
 import { formatNumber, formatPercent, type MessageKey } from "../../lib/i18n/mod.ts";
@@ -230,7 +230,7 @@ async function orPage(c: Context<AppEnv>, e: Experiment, action: () => Promise<R
     return await action();
   } catch (error) {
     if (error instanceof AppError && error.status === 409) {
-      return detailPage(c, e, error.message);
+      return detailPage(c, e, messageIn(error, c.var.t));
     }
     throw error;
   }
