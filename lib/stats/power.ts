@@ -45,6 +45,22 @@ export function targetRate(
     : baselineRate + minimumDetectableEffect;
 }
 
+/**
+ * The relative effect a default plan can always aim for from `baselineRate` in (0, 1): the
+ * smaller of `preferred` (e.g. a 10 % relative lift) and half the distance to 100 %, i.e.
+ * (1 − p)/(2p), so the variant rate p·(1 + effect) stays below 1 (at p = 0.95: 2.63 %, a
+ * variant rate of 97.5 %). `capped` says the distance to 100 % decided it.
+ */
+export function feasibleRelativeEffect(
+  baselineRate: number,
+  preferred: number,
+): { effect: number; capped: boolean } {
+  const halfWay = (1 - baselineRate) / (2 * baselineRate);
+  return halfWay < preferred
+    ? { effect: halfWay, capped: true }
+    : { effect: preferred, capped: false };
+}
+
 function critical({ alpha = 0.05, power = 0.8, variants = 2 }: PowerOptions) {
   checkAlpha(alpha);
   checkOpenUnit("power", power);

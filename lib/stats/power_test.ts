@@ -1,5 +1,11 @@
 import assert from "node:assert/strict";
-import { powerForSampleSize, sampleSizeMeans, sampleSizeProportions, targetRate } from "./power.ts";
+import {
+  feasibleRelativeEffect,
+  powerForSampleSize,
+  sampleSizeMeans,
+  sampleSizeProportions,
+  targetRate,
+} from "./power.ts";
 import { assertClose, loadFixture } from "./_testing.ts";
 
 interface Input {
@@ -78,4 +84,17 @@ Deno.test("powerForSampleSize() at the planned n reaches the planned power", () 
   const short = powerForSampleSize(rates, perVariant - 1, { variants: 3 });
   assert.ok(reached >= 0.9 && short < 0.9, `${short} < 0.9 ≤ ${reached}`);
   assert.throws(() => powerForSampleSize(rates, 0), RangeError);
+});
+
+Deno.test("feasibleRelativeEffect() keeps the preferred lift unless it passes half-way to 100 %", () => {
+  assert.deepEqual(feasibleRelativeEffect(0.1, 0.1), { effect: 0.1, capped: false });
+  // 10 % of 0.95 would plan 104.5 %: half the distance to 100 % is 0.025, i.e. 0.05 / 1.9.
+  const high = feasibleRelativeEffect(0.95, 0.1);
+  assert.equal(high.capped, true);
+  assert.ok(Math.abs(high.effect - 0.05 / 1.9) < 1e-15);
+  assert.ok(Math.abs(0.95 * (1 + high.effect) - 0.975) < 1e-15);
+  for (const p of [0.5, 0.9, 0.99, 0.999999]) {
+    const rate = p * (1 + feasibleRelativeEffect(p, 0.1).effect);
+    assert.ok(rate > p && rate < 1, `${p} → ${rate}`);
+  }
 });

@@ -18,6 +18,7 @@ import {
 import { chainDepth, takenKeys } from "../../db/lineage.ts";
 import type { Database } from "../../db/schema.ts";
 import { badRequest, conflict, notFound } from "../../lib/errors.ts";
+import { feasibleRelativeEffect, planProportions } from "../../lib/stats/power.ts";
 import { storableText } from "../../lib/text_schema.ts";
 import { promotionKeys } from "../../lib/experiments/lineage.ts";
 import type { Translate } from "../../lib/i18n/mod.ts";
@@ -57,6 +58,12 @@ export interface NextPlan {
   baselineRate: number | null;
   minimumDetectableEffect: number;
   effectType: "absolute" | "relative";
+  /**
+   * Where the effect came from: the request's `plan` ("request"), the default 10 % relative lift
+   * ("default"), or half the distance from the winner's rate to 100 % ("capped": the default
+   * would have planned a rate above 100 %).
+   */
+  effectSource: "request" | "default" | "capped";
   power: number;
   alpha: number;
   perVariant: number | null;
@@ -103,26 +110,63 @@ function chooseWinner(e: Experiment, readout: Readout, asked: string | undefined
   return winner;
 }
 
-/** Next-iteration plan from the winner's observed rate (lib/stats/power.ts, two arms). */
+/**
+ * Next-iteration plan from the winner's observed rate (lib/stats/power.ts, two arms). A plan in
+ * the request is validated as the calculator does (400 `BAD_PLAN`). The default plan is always
+ * feasible: a 10 % relative lift, capped at half the distance to 100 % for a winner whose rate
+ * is that high (`feasibleRelativeEffect`); should even that have no sample size (a rate so
+ * close to 0 or 1 that it needs more users than any bank has), the draft has no planned size.
+ */
 export function planNext(
   baselineRate: number | null,
   alpha: number,
   plan: PromoteRequest["plan"],
   t?: Translate,
 ): NextPlan {
-  const minimumDetectableEffect = plan?.minimumDetectableEffect ??
-    DEFAULT_NEXT_PLAN.minimumDetectableEffect;
-  const effectType = plan?.effectType ?? DEFAULT_NEXT_PLAN.effectType;
   const power = plan?.power ?? DEFAULT_NEXT_PLAN.power;
-  const base = { baselineRate, minimumDetectableEffect, effectType, power, alpha };
-  if (baselineRate === null || !(baselineRate > 0 && baselineRate < 1)) {
-    return { ...base, perVariant: null, total: null };
+  const usable = baselineRate !== null && baselineRate > 0 && baselineRate < 1;
+  if (plan) {
+    const effectType = plan.effectType ?? DEFAULT_NEXT_PLAN.effectType;
+    const { minimumDetectableEffect } = plan;
+    const base = {
+      baselineRate,
+      minimumDetectableEffect,
+      effectType,
+      effectSource: "request" as const,
+      power,
+      alpha,
+    };
+    if (!usable) return { ...base, perVariant: null, total: null };
+    const size = planSampleSize(
+      { baselineRate, minimumDetectableEffect, effectType, power },
+      { alpha, t },
+    );
+    return { ...base, perVariant: size.perVariant, total: size.total };
   }
-  const size = planSampleSize(
-    { baselineRate, minimumDetectableEffect, effectType, power },
-    { alpha, t },
+  const effectType = DEFAULT_NEXT_PLAN.effectType;
+  if (!usable) {
+    const minimumDetectableEffect = DEFAULT_NEXT_PLAN.minimumDetectableEffect;
+    const base = { baselineRate, minimumDetectableEffect, effectType, power, alpha };
+    return { ...base, effectSource: "default", perVariant: null, total: null };
+  }
+  const { effect, capped } = feasibleRelativeEffect(
+    baselineRate,
+    DEFAULT_NEXT_PLAN.minimumDetectableEffect,
   );
-  return { ...base, perVariant: size.perVariant, total: size.total };
+  const size = planProportions(
+    { baselineRate, minimumDetectableEffect: effect, effectType },
+    { alpha, power },
+  );
+  return {
+    baselineRate,
+    minimumDetectableEffect: effect,
+    effectType,
+    effectSource: capped ? "capped" : "default",
+    power,
+    alpha,
+    perVariant: size.ok ? size.perVariant : null,
+    total: size.ok ? size.total : null,
+  };
 }
 
 /**
