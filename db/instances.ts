@@ -1,5 +1,5 @@
 /**
- * App instances and their memory leases (migration 0010): the bookkeeping behind "an acknowledged
+ * App instances and their memory leases (migration 0009): the bookkeeping behind "an acknowledged
  * opt-out holds on every instance" (`db/config_cache.ts`). Lease times are the database's clock;
  * callers only compare durations, so instances need no synchronised clocks.
  */

@@ -254,7 +254,7 @@ export interface AuditLogTable {
   details: Json<Record<string, unknown>>;
 }
 
-/** App instances and their memory leases (migration 0010, db/instances.ts). */
+/** App instances and their memory leases (migration 0009, db/instances.ts). */
 export interface AppInstancesTable {
   id: string;
   started_at: Generated<Date>;
