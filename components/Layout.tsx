@@ -7,6 +7,8 @@ export interface LayoutProps {
   locale: Locale;
   t: Translate;
   path: string;
+  /** The page's path with its query (e.g. `?bank=`): where the language switch returns to. */
+  here?: string;
   cssUrl: string;
   printCssUrl: string;
   faviconUrl: string;
@@ -70,7 +72,7 @@ export function Layout(props: LayoutProps) {
           <div class="top-actions">
             <a
               class="lang-toggle"
-              href={`/lang/${other}?next=${encodeURIComponent(path)}`}
+              href={`/lang/${other}?next=${encodeURIComponent(props.here ?? path)}`}
               hreflang={other}
               lang={other}
               data-testid="lang-toggle"

@@ -34,6 +34,7 @@ export function renderPage(
       locale={c.var.locale}
       t={c.var.t}
       path={c.req.path}
+      here={c.req.method === "GET" ? c.req.path + new URL(c.req.url).search : c.req.path}
       cssUrl={assets.url("app.css")}
       printCssUrl={assets.url("print.css")}
       faviconUrl={assets.url("favicon.svg")}
