@@ -1,7 +1,7 @@
 import { useSignal } from "@preact/signals";
 import { formatNumber, type Locale, type MessageKey, translator } from "../lib/i18n/mod.ts";
 import { indicatorById, MODEL } from "../lib/lens/model.ts";
-import { type LensScore, scoreAssessment, validateLensInput } from "../lib/lens/scoring.ts";
+import { type LensScore, scoreStoredAssessment, validateLensInput } from "../lib/lens/scoring.ts";
 
 export interface WhatIfProps {
   [key: string]: unknown;
@@ -25,11 +25,13 @@ export default function WhatIf({ locale, values, notApplicable, initialId }: Wha
   const na = Object.fromEntries(
     Object.entries(notApplicable).filter(([id]) => !(id in overrides.value)),
   );
-  const invalid = validateLensInput({ values: merged, notApplicable: na }).length > 0;
-  const before = scoreAssessment({ values, notApplicable });
+  // Only the values typed here are checked: stored ones outside their range (saved before the
+  // range rule) are left out of both scores, as on the scorecard.
+  const invalid = validateLensInput({ values: overrides.value }).length > 0;
+  const before = scoreStoredAssessment({ values, notApplicable });
   const after: LensScore = invalid
     ? before
-    : scoreAssessment({ values: merged, notApplicable: na });
+    : scoreStoredAssessment({ values: merged, notApplicable: na });
   const n = (v: number | null) => formatNumber(locale, v);
   const level = (l: number | null) => l === null ? "—" : `L${l} ${t(`level.${l}` as MessageKey)}`;
   const rows = [

@@ -7,7 +7,7 @@ import { listExperiments } from "../db/experiments.ts";
 import { formatNumber } from "../lib/i18n/mod.ts";
 import type { MessageKey } from "../lib/i18n/mod.ts";
 import { capabilityById, dimensionById } from "../lib/lens/model.ts";
-import { scoreAssessment } from "../lib/lens/scoring.ts";
+import { invalidIndicators, scoreStoredAssessment } from "../lib/lens/scoring.ts";
 import { notFound } from "../lib/errors.ts";
 import { bankScope, EVERY_BANK, inScope } from "../lib/scope.ts";
 import DimensionExplorer from "../islands/DimensionExplorer.tsx";
@@ -35,7 +35,10 @@ app.get("/", async (c) => {
   ]);
   const assessment = own[0];
   const score = assessment
-    ? scoreAssessment({ values: assessment.values, notApplicable: assessment.notApplicable })
+    ? scoreStoredAssessment({
+      values: assessment.values,
+      notApplicable: assessment.notApplicable,
+    })
     : null;
   const name = (o: { name_zh: string; name_en: string } | undefined) =>
     o ? (locale === "zh-CN" ? o.name_zh : o.name_en) : "";
@@ -87,6 +90,13 @@ app.get("/", async (c) => {
                     {level ? `L${level} ${t(`level.${level}` as MessageKey)}` : "—"}
                   </p>
                   {score.overall.capped && <p class="warning">{t("dashboard.capped")}</p>}
+                  {invalidIndicators(score).length > 0 && (
+                    <p class="warning" data-testid="invalid-values">
+                      <a href={`/banks/${assessment.bankId}?period=${assessment.period}`}>
+                        {t("lens.invalidCount", { count: invalidIndicators(score).length })}
+                      </a>
+                    </p>
+                  )}
                   <p class="muted">{t("dashboard.period")}: {assessment.period}</p>
                 </>
               )

@@ -18,6 +18,7 @@ function StatusCell({ result, t }: { result: IndicatorResult; t: Translate }) {
   if (result.status === "missing_critical") {
     return <span class="badge warn">{t("lens.missingCritical")}</span>;
   }
+  if (result.status === "invalid") return <span class="badge warn">{t("lens.invalid")}</span>;
   return null;
 }
 

@@ -49,6 +49,12 @@ export const lensZh = {
   "lens.na": "不适用",
   "lens.missing": "缺失",
   "lens.missingCritical": "关键指标缺失（按 0 分计）",
+  "lens.invalid": "值无效（按缺失计）",
+  "lens.invalidTitle": "以下已存的值超出有效范围，评分时按缺失处理（关键指标按 0 分计）：",
+  "lens.invalidValue": "{name}：已存的值 {value} 超出有效范围 {range}，请更正",
+  "lens.invalidNotNumber": "{name}：已存的值不是数字，有效范围 {range}，请更正",
+  "lens.invalidCount": "有 {count} 个已存的值超出有效范围，评分时按缺失处理，请更正",
+  "lens.invalidFix": "更正",
   "lens.critical": "关键",
   "lens.measured": "平台实测",
   "lens.selfReported": "自报",
@@ -174,6 +180,16 @@ export const lensEn: Record<keyof typeof lensZh, string> = {
   "lens.na": "N/A",
   "lens.missing": "Missing",
   "lens.missingCritical": "Critical indicator missing (scores 0)",
+  "lens.invalid": "Invalid value (scored as missing)",
+  "lens.invalidTitle":
+    "These stored values are outside their valid range and are scored as missing (a critical indicator scores 0):",
+  "lens.invalidValue":
+    "{name}: the stored value {value} is outside the valid range {range}: correct it",
+  "lens.invalidNotNumber":
+    "{name}: the stored value is not a number, valid range {range}: correct it",
+  "lens.invalidCount":
+    "{count} stored value(s) are outside their valid range and are scored as missing: correct them",
+  "lens.invalidFix": "Correct it",
   "lens.critical": "Critical",
   "lens.measured": "Measured",
   "lens.selfReported": "Self-reported",

@@ -176,6 +176,32 @@ export function validateLensInput(
 }
 
 /**
+ * What scoring a STORED assessment leaves out, since stored data may predate today's rules
+ * (e.g. a digital sales share of 150 % saved before `indicatorRange`): `invalid` holds the
+ * model indicators whose stored value `validateLensInput` would refuse (scored as missing, with
+ * status `invalid`); `notApplicable` keeps only the N/A entries it would accept. Unknown ids are
+ * never scored and need nothing. Never throws, whatever the stored JSON holds.
+ */
+export function storedInputProblems(input: LensInput): {
+  invalid: Set<string>;
+  notApplicable: Record<string, string>;
+} {
+  const isObject = (o: unknown): o is Record<string, unknown> =>
+    typeof o === "object" && o !== null && !Array.isArray(o);
+  const values = isObject(input.values) ? input.values : {};
+  const invalid = new Set(
+    Object.entries(values).flatMap(([id, value]) =>
+      indicatorById(id) && valueIssue(id, value) ? [id] : []
+    ),
+  );
+  const na = isObject(input.notApplicable) ? input.notApplicable : {};
+  const notApplicable = Object.fromEntries(
+    Object.entries(na).filter(([id, why]) => !naIssue(id, why, values)),
+  ) as Record<string, string>;
+  return { invalid, notApplicable };
+}
+
+/**
  * The capabilities a submission cannot have: one `CAPABILITY_INSUFFICIENT` issue per capability
  * the scoring rules would mark `insufficient`, in model order, naming its missing indicators
  * (neither a value nor N/A), the first of them as `indicatorId`.

@@ -13,14 +13,27 @@ const WEIGHT_EPSILON = 1e-9;
 /** Scores closer than this rank as ties (then model order decides). */
 export const TIE_TOLERANCE = 1e-9;
 
-export type IndicatorStatus = "scored" | "missing" | "not_applicable" | "missing_critical";
+/**
+ * `invalid`: a stored value outside the indicator's valid range (`indicatorRange`), stored before
+ * the range rule existed; it is left out and scored as missing (a critical one scores 0).
+ */
+export type IndicatorStatus =
+  | "scored"
+  | "missing"
+  | "not_applicable"
+  | "missing_critical"
+  | "invalid";
 
-/** `value` is the input value (null when missing or N/A); `score` 0–100 or null. */
+/**
+ * `value` is the input value (null when missing, N/A or invalid); `score` 0–100 or null.
+ * `invalidValue`: only for `invalid`, the value as stored (null when it is not a number).
+ */
 export interface IndicatorResult {
   id: string;
   value: number | null;
   score: number | null;
   status: IndicatorStatus;
+  invalidValue?: number | null;
 }
 
 /** `score` is null exactly when `status` is "insufficient". */
@@ -76,11 +89,25 @@ export function weightedMean(pairs: { weight: number; score: number }[]): number
   return pairs.reduce((sum, p) => sum + p.weight * p.score, 0) / total;
 }
 
-function scoreIndicator(indicator: Indicator, input: LensInput): IndicatorResult {
+function scoreIndicator(
+  indicator: Indicator,
+  input: LensInput,
+  invalid: ReadonlySet<string>,
+): IndicatorResult {
   const { id } = indicator;
   const value = Object.hasOwn(input.values, id) ? input.values[id] : null;
   if (input.notApplicable && Object.hasOwn(input.notApplicable, id)) {
     return { id, value: null, score: null, status: "not_applicable" };
+  }
+  if (invalid.has(id)) {
+    const invalidValue = typeof value === "number" && Number.isFinite(value) ? value : null;
+    return {
+      id,
+      value: null,
+      score: indicator.critical ? 0 : null,
+      status: "invalid",
+      invalidValue,
+    };
   }
   if (value === null) {
     return indicator.critical
@@ -92,10 +119,15 @@ function scoreIndicator(indicator: Indicator, input: LensInput): IndicatorResult
 
 /**
  * Rule 3: weighted mean of the indicators that have a score (missing critical ones count
- * as 0), weights renormalised; `insufficient` when their weight sums below 0.5.
+ * as 0), weights renormalised; `insufficient` when their weight sums below 0.5. Indicators in
+ * `invalid` (stored values outside their range) are scored as missing, with status `invalid`.
  */
-export function scoreCapability(capability: Capability, input: LensInput): CapabilityResult {
-  const indicators = capability.indicators.map((i) => scoreIndicator(i, input));
+export function scoreCapability(
+  capability: Capability,
+  input: LensInput,
+  invalid: ReadonlySet<string> = new Set(),
+): CapabilityResult {
+  const indicators = capability.indicators.map((i) => scoreIndicator(i, input, invalid));
   const present = capability.indicators.flatMap((ind, k) => {
     const score = indicators[k].score;
     return score === null ? [] : [{ weight: ind.weight, score }];

@@ -3,12 +3,13 @@
  * The shape returned is the `POST /api/lens/score` response. Pure and JSON-safe.
  */
 import { indicatorById, MODEL, PENALTY_INDICATOR_ID } from "./model.ts";
-import { type LensInput, LensInputError, validateLensInput } from "./input.ts";
+import { type LensInput, LensInputError, storedInputProblems, validateLensInput } from "./input.ts";
 import {
   cappedLevel,
   deductionFor,
   type DimensionResult,
   dimensionScore,
+  type IndicatorResult,
   type OverallResult,
   rawOverall,
   scoreCapability,
@@ -21,7 +22,7 @@ import {
 } from "./insights.ts";
 
 export type { LensInput, LensInputIssue, LensInputIssueCode } from "./input.ts";
-export { LensInputError, validateLensInput } from "./input.ts";
+export { LensInputError, storedInputProblems, validateLensInput } from "./input.ts";
 export type {
   CapabilityResult,
   DimensionResult,
@@ -58,13 +59,37 @@ function gateTriggered(dimensions: DimensionResult[]): boolean {
 
 /**
  * Scores one assessment. Throws `LensInputError` (with every issue) when
- * `validateLensInput` refuses the input; call that first at a boundary to report issues.
+ * `validateLensInput` refuses the input; call that first at a boundary to report issues. For
+ * assessments read from the database use `scoreStoredAssessment`, which never throws.
  */
 export function scoreAssessment(input: LensInput): LensScore {
   const issues = validateLensInput(input);
   if (issues.length) throw new LensInputError(issues);
+  return scoreChecked(input, new Set());
+}
+
+/**
+ * Scores an assessment as stored, which may predate today's input rules: a value outside its
+ * indicator's valid range is left out and scored as missing (a critical one scores 0, rule 3),
+ * with status `invalid` and the stored value as `invalidValue`, so pages can ask to correct it;
+ * an N/A entry the rules refuse is ignored. Equal to `scoreAssessment` on valid input.
+ */
+export function scoreStoredAssessment(input: LensInput): LensScore {
+  const { invalid, notApplicable } = storedInputProblems(input);
+  const values = typeof input.values === "object" && input.values !== null ? input.values : {};
+  return scoreChecked({ values, notApplicable }, invalid);
+}
+
+/** The stored indicators left out as invalid, in model order. */
+export function invalidIndicators(score: LensScore): IndicatorResult[] {
+  return score.dimensions.flatMap((d) =>
+    d.capabilities.flatMap((c) => c.indicators.filter((i) => i.status === "invalid"))
+  );
+}
+
+function scoreChecked(input: LensInput, invalid: ReadonlySet<string>): LensScore {
   const dimensions = MODEL.dimensions.map((dim): DimensionResult => {
-    const capabilities = dim.capabilities.map((cap) => scoreCapability(cap, input));
+    const capabilities = dim.capabilities.map((cap) => scoreCapability(cap, input, invalid));
     const weights = dim.capabilities.map((c) => c.weight);
     return {
       id: dim.id,
@@ -74,7 +99,7 @@ export function scoreAssessment(input: LensInput): LensScore {
   });
   const weights = MODEL.dimensions.map((d) => d.weight);
   const rawScore = rawOverall(weights, dimensions.map((d) => d.score));
-  const penalties = input.values[PENALTY_INDICATOR_ID];
+  const penalties = invalid.has(PENALTY_INDICATOR_ID) ? null : input.values[PENALTY_INDICATOR_ID];
   const deduction = deductionFor(typeof penalties === "number" ? penalties : null);
   const score = rawScore === null ? null : Math.max(0, rawScore - deduction);
   const capped = gateTriggered(dimensions);

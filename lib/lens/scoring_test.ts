@@ -1,5 +1,12 @@
 import assert from "node:assert/strict";
-import { type LensInput, LensInputError, type LensScore, scoreAssessment } from "./scoring.ts";
+import {
+  invalidIndicators,
+  type LensInput,
+  LensInputError,
+  type LensScore,
+  scoreAssessment,
+  scoreStoredAssessment,
+} from "./scoring.ts";
 import { assertDeepClose, loadFixture } from "./testdata/fixtures.ts";
 import banks from "./demo-banks.json" with { type: "json" };
 
@@ -147,4 +154,73 @@ Deno.test("scoreAssessment() refuses invalid input with LensInputError", () => {
     () => scoreAssessment({ values: { tag_system: 7 } }),
     (e) => e instanceof LensInputError && e.issues[0].code === "MATURITY_OUT_OF_RANGE",
   );
+});
+
+/** The score with every indicator's status and stored value dropped (to compare two scores). */
+function withoutStatus(score: LensScore) {
+  return JSON.parse(
+    JSON.stringify(
+      score,
+      (key, value) => key === "status" || key === "invalidValue" ? undefined : value,
+    ),
+  );
+}
+
+Deno.test("scoreStoredAssessment() equals scoreAssessment() on valid input", () => {
+  for (const bank of banks) {
+    assert.deepEqual(scoreStoredAssessment({ values: bank.values }), scoreAssessment(bank));
+  }
+});
+
+Deno.test("scoreStoredAssessment() leaves an out-of-range stored value out, as missing", () => {
+  const stored = { ...values("CC2"), digital_sales_share: 150 };
+  const missing = { ...values("CC2"), digital_sales_share: null };
+  const result = scoreStoredAssessment({ values: stored });
+  assert.deepEqual(withoutStatus(result), withoutStatus(scoreAssessment({ values: missing })));
+  const flagged = invalidIndicators(result);
+  assert.deepEqual(flagged, [
+    { id: "digital_sales_share", value: null, score: null, status: "invalid", invalidValue: 150 },
+  ]);
+  assert.throws(() => scoreAssessment({ values: stored }), LensInputError);
+});
+
+Deno.test("scoreStoredAssessment(): an invalid critical value scores 0 and caps the level", () => {
+  const stored = { ...values("CC2"), marketing_consent_coverage: -5, data_penalties_24m: 2.5 };
+  const result = scoreStoredAssessment({ values: stored });
+  const consent = invalidIndicators(result).find((i) => i.id === "marketing_consent_coverage");
+  assert.deepEqual(consent, {
+    id: "marketing_consent_coverage",
+    value: null,
+    score: 0,
+    status: "invalid",
+    invalidValue: -5,
+  });
+  assert.equal(result.overall.capped, true);
+  assert.ok(result.overall.level === null || result.overall.level <= 3);
+  // An invalid penalty count is missing: no deduction.
+  assert.equal(result.overall.deduction, 0);
+});
+
+Deno.test("scoreStoredAssessment() never throws on whatever the stored JSON holds", () => {
+  const hostile = {
+    values: {
+      tag_system: "<script>alert(1)</script>",
+      app_mau_penetration: { nested: true },
+      journey_coverage: 1e308 * 10,
+      "\u0000\ud800": 3,
+      C000000001: 6222021234567890123,
+    },
+    notApplicable: { marketing_consent_coverage: "critical", insight_modeling: "", x: "y" },
+  } as unknown as LensInput;
+  const result = scoreStoredAssessment(hostile);
+  assert.deepEqual(invalidIndicators(result).map((i) => [i.id, i.invalidValue]), [
+    ["app_mau_penetration", null],
+    ["journey_coverage", null],
+    ["tag_system", null],
+  ]); // model order
+  assert.deepEqual(JSON.parse(JSON.stringify(result)), result);
+  const nothing = scoreStoredAssessment(
+    { values: null, notApplicable: null } as unknown as LensInput,
+  );
+  assert.equal(nothing.overall.score, null);
 });

@@ -6,7 +6,7 @@ import { getBank } from "../../db/banks.ts";
 import { AppError, badRequest, forbidden, notFound } from "../../lib/errors.ts";
 import { assessmentsToCsv } from "../../lib/lens/csv.ts";
 import { isPeriod } from "../../lib/lens/period.ts";
-import { scoreAssessment } from "../../lib/lens/scoring.ts";
+import { scoreAssessment, scoreStoredAssessment } from "../../lib/lens/scoring.ts";
 import type { AppEnv } from "../../plugins/context.ts";
 import { readJson } from "../../plugins/validate.ts";
 import { storableText } from "../../lib/text_schema.ts";
@@ -41,7 +41,7 @@ app.get("/", async (c) => {
   return c.json({
     assessments: rows.map(({ values, notApplicable, evidence: _e, ...a }) => ({
       ...a,
-      overall: scoreAssessment({ values, notApplicable }).overall,
+      overall: scoreStoredAssessment({ values, notApplicable }).overall,
     })),
   });
 });
@@ -74,7 +74,7 @@ app.get("/:bankId/:period", async (c) => {
   const { bank, period } = await target(c);
   const assessment = await getAssessment(c.var.db, c.var.scope, bank.id, period);
   if (!assessment) throw notFound("No such assessment");
-  return c.json({ assessment, score: scoreAssessment(assessment) });
+  return c.json({ assessment, score: scoreStoredAssessment(assessment) });
 });
 
 app.get("/:bankId/:period/revisions", async (c) => {

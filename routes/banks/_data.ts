@@ -5,7 +5,7 @@ import type { Bank } from "../../db/banks.ts";
 import { measuredIndicators, type MeasuredValue } from "../../db/measured_indicators.ts";
 import type { Database } from "../../db/schema.ts";
 import { benchmarkAll, type FigureBenchmark, type ScoredBank } from "../../lib/lens/benchmark.ts";
-import { type LensScore, scoreAssessment } from "../../lib/lens/scoring.ts";
+import { type LensScore, scoreStoredAssessment } from "../../lib/lens/scoring.ts";
 import type { Scope } from "../../lib/scope.ts";
 
 /** Every bank's latest submitted assessment, scored (for aggregates only). */
@@ -13,7 +13,7 @@ export async function scoredPeers(db: Kysely<Database>): Promise<ScoredBank[]> {
   return (await peerInputs(db)).map((p) => ({
     bankId: p.bankId,
     peerGroup: p.peerGroup,
-    score: scoreAssessment({ values: p.values, notApplicable: p.notApplicable }),
+    score: scoreStoredAssessment({ values: p.values, notApplicable: p.notApplicable }),
   }));
 }
 
@@ -51,7 +51,7 @@ export async function loadScorecard(
   const current = assessments.find((a) => a.period === period) ?? submitted.at(-1) ??
     assessments.at(-1) ?? null;
   const scoreOf = (a: Assessment) =>
-    scoreAssessment({ values: a.values, notApplicable: a.notApplicable });
+    scoreStoredAssessment({ values: a.values, notApplicable: a.notApplicable });
   const score = current ? scoreOf(current) : null;
   const self = score ? { bankId: bank.id, peerGroup: bank.peerGroup, score } : undefined;
   const benchmarks = byFigure(benchmarkAll(peers, bank.peerGroup, self));

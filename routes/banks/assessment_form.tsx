@@ -1,6 +1,7 @@
 import { Hono } from "hono";
 import type { Context } from "hono";
 import { AssessmentForm, type FormState } from "../../components/lens/AssessmentForm.tsx";
+import { invalidMessage, InvalidValues } from "../../components/lens/InvalidValues.tsx";
 import { RevisionList } from "../../components/lens/RevisionList.tsx";
 import { renderPage } from "../../components/render.tsx";
 import { getAssessment, listRevisions } from "../../db/assessments.ts";
@@ -8,6 +9,7 @@ import { type Bank, getBank } from "../../db/banks.ts";
 import { forbidden, notFound } from "../../lib/errors.ts";
 import type { MessageKey } from "../../lib/i18n/mod.ts";
 import { isPeriod } from "../../lib/lens/period.ts";
+import { invalidIndicators, scoreStoredAssessment } from "../../lib/lens/scoring.ts";
 import type { AppEnv } from "../../plugins/context.ts";
 import { readForm, stateOf } from "./_form.ts";
 import { canEditAssessments, type DraftIssue, saveDraft } from "./_save.ts";
@@ -33,6 +35,13 @@ async function page(
   // No prototype: an issue may name any id a client sent (`v:constructor`).
   const errors: Record<string, string[]> = Object.create(null);
   for (const i of issues) (errors[i.indicatorId] ??= []).push(i.message);
+  // Values stored before the range rule: flagged at the top and at their fields, until corrected.
+  const stored = current && !issues.length && form.revision === undefined
+    ? scoreStoredAssessment(current)
+    : null;
+  for (const i of stored ? invalidIndicators(stored) : []) {
+    (errors[i.id] ??= []).push(invalidMessage(locale, t, i));
+  }
   const readOnly = !canEditAssessments(c.var.user) || form.revision !== undefined;
   const name = locale === "zh-CN" ? bank.nameZh : bank.nameEn;
   const title = `${name} · ${period}`;
@@ -62,6 +71,13 @@ async function page(
           </p>
         )}
         {!canEditAssessments(c.var.user) && <p class="muted">{t("lens.readOnly")}</p>}
+        {stored && (
+          <InvalidValues
+            score={stored}
+            editHref={`/banks/${bank.id}/assessments/${period}`}
+            {...{ locale, t }}
+          />
+        )}
         {issues.length > 0 && (
           <div class="errors" role="alert" data-testid="form-errors">
             <p>{t("lens.formErrors", { count: issues.length })}</p>

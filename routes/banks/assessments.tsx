@@ -1,5 +1,6 @@
 import { Hono } from "hono";
 import type { Context } from "hono";
+import { InvalidValues } from "../../components/lens/InvalidValues.tsx";
 import { renderPage } from "../../components/render.tsx";
 import { assessmentsOfBank } from "../../db/assessments.ts";
 import { type Bank, getBank } from "../../db/banks.ts";
@@ -7,7 +8,7 @@ import { forbidden, notFound } from "../../lib/errors.ts";
 import { formatDate, formatNumber, type MessageKey } from "../../lib/i18n/mod.ts";
 import type { CsvError } from "../../lib/lens/csv.ts";
 import { isPeriod } from "../../lib/lens/period.ts";
-import { scoreAssessment } from "../../lib/lens/scoring.ts";
+import { invalidIndicators, scoreStoredAssessment } from "../../lib/lens/scoring.ts";
 import type { AppEnv } from "../../plugins/context.ts";
 import { canEditAssessments, importCsv } from "./_save.ts";
 import form from "./assessment_form.tsx";
@@ -44,17 +45,38 @@ async function listPage(c: Context<AppEnv>, bank: Bank, csvErrors: CsvError[] = 
             </tr>
           </thead>
           <tbody>
-            {rows.map((a) => (
-              <tr data-period={a.period}>
-                <td>
-                  <a href={`${base}/${a.period}`}>{a.period}</a>{" "}
-                  <span class="badge muted">{t(`lens.status.${a.status}` as MessageKey)}</span>
-                </td>
-                <td>{a.revision}</td>
-                <td class="num">{formatNumber(locale, scoreAssessment(a).overall.score)}</td>
-                <td>{formatDate(locale, a.updatedAt, true)}</td>
-              </tr>
-            ))}
+            {rows.map((a) => {
+              const score = scoreStoredAssessment(a);
+              return (
+                <>
+                  <tr data-period={a.period}>
+                    <td>
+                      <a href={`${base}/${a.period}`}>{a.period}</a>{" "}
+                      <span class="badge muted">
+                        {t(`lens.status.${a.status}` as MessageKey)}
+                      </span>
+                      {invalidIndicators(score).length > 0 && (
+                        <span class="badge warn">{t("lens.invalid")}</span>
+                      )}
+                    </td>
+                    <td>{a.revision}</td>
+                    <td class="num">{formatNumber(locale, score.overall.score)}</td>
+                    <td>{formatDate(locale, a.updatedAt, true)}</td>
+                  </tr>
+                  {invalidIndicators(score).length > 0 && (
+                    <tr data-invalid-period={a.period}>
+                      <td colSpan={4}>
+                        <InvalidValues
+                          score={score}
+                          editHref={`${base}/${a.period}`}
+                          {...{ locale, t }}
+                        />
+                      </td>
+                    </tr>
+                  )}
+                </>
+              );
+            })}
           </tbody>
         </table>
         {editor && (

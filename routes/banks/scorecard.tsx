@@ -1,6 +1,7 @@
 import { Hono } from "hono";
 import { Island } from "../../components/Island.tsx";
 import { IndicatorTable } from "../../components/lens/IndicatorTable.tsx";
+import { InvalidValues } from "../../components/lens/InvalidValues.tsx";
 import { Magnifier, Telescope } from "../../components/lens/Insights.tsx";
 import { OverallCard } from "../../components/lens/OverallCard.tsx";
 import { radarProps } from "../../components/lens/radar.ts";
@@ -77,6 +78,11 @@ app.get("/banks/:id", async (c) => {
         {!score || !current ? <p class="muted">{t("lens.noAssessment")}</p> : (
           <>
             {current.status === "draft" && <p class="notice">{t("lens.draftNote")}</p>}
+            <InvalidValues
+              score={score}
+              editHref={`/banks/${bank.id}/assessments/${current.period}`}
+              {...{ locale, t }}
+            />
             <div class="grid top-grid">
               <OverallCard
                 score={score}
