@@ -155,27 +155,36 @@ export function requestLogger(): MiddlewareHandler {
 /**
  * A stream onto `write` that joins the chunks written in one turn of the event loop and hands
  * them over in one call: LogTape's stream sink writes each line on its own, which would cost a
- * system call per request.
+ * system call per request. A failed write (stdout closed: the log collector gone) loses those
+ * lines and is reported once through `onError`; it never fails a request or the process.
  */
 export function joiningStream(
   write: (bytes: Uint8Array) => Promise<unknown>,
+  onError: (error: unknown) => void = reportOnce,
 ): WritableStream<Uint8Array> {
   let chunks: Uint8Array[] = [];
   let size = 0;
   let pending: Promise<void> | null = null;
   const flush = async () => {
-    while (chunks.length) {
-      const joined = new Uint8Array(size);
-      let at = 0;
-      for (const chunk of chunks) {
-        joined.set(chunk, at);
-        at += chunk.length;
+    try {
+      while (chunks.length) {
+        const joined = new Uint8Array(size);
+        let at = 0;
+        for (const chunk of chunks) {
+          joined.set(chunk, at);
+          at += chunk.length;
+        }
+        chunks = [];
+        size = 0;
+        try {
+          await write(joined);
+        } catch (error) {
+          onError(error);
+        }
       }
-      chunks = [];
-      size = 0;
-      await write(joined);
+    } finally {
+      pending = null;
     }
-    pending = null;
   };
   return new WritableStream<Uint8Array>({
     write(chunk) {
@@ -183,12 +192,23 @@ export function joiningStream(
       size += chunk.length;
       pending ??= new Promise((resolve) => setTimeout(resolve, 0)).then(flush);
       // Past 1 MiB waiting, the sink waits for the write (and buffers, then drops, behind it).
-      return size > 1 << 20 ? pending! : undefined;
+      return size > 1 << 20 ? pending : undefined;
     },
     async close() {
       await (pending ?? flush());
     },
   });
+}
+
+let reported = false;
+function reportOnce(error: unknown) {
+  if (reported) return;
+  reported = true;
+  try {
+    console.error(`Request log: writing to stdout failed, lines are lost: ${error}`);
+  } catch {
+    // stderr gone too
+  }
 }
 
 /** Writes all of `bytes` to stdout. */

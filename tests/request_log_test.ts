@@ -11,7 +11,7 @@ import { createApp, createHandler } from "../app.ts";
 import { ConfigCache } from "../db/config_cache.ts";
 import { readConfig } from "../fresh.config.ts";
 import { loadAssets } from "../plugins/assets.ts";
-import { jsonLine, requestId, setUpLogging } from "../plugins/logger.ts";
+import { joiningStream, jsonLine, logRequest, requestId, setUpLogging } from "../plugins/logger.ts";
 import { SESSION_COOKIE } from "../plugins/session.ts";
 import { createTestApp, jsonRequest, TEST_ADMIN, TEST_SDK_KEY } from "./helpers/app.ts";
 import { openTestDatabase, testBothBackends, type TestDatabase } from "./helpers/db.ts";
@@ -260,4 +260,28 @@ Deno.test("request ids: plain tokens kept, anything else replaced", () => {
     assert.notEqual(id, replaced);
     assert.match(id, /^[0-9a-f]{16}-[0-9a-z]+$/);
   }
+});
+
+Deno.test("a closed stdout loses lines but never fails a request or the process", async () => {
+  const errors: unknown[] = [];
+  const written: string[] = [];
+  let broken = true;
+  const stream = joiningStream(async (bytes) => {
+    await Promise.resolve();
+    if (broken) throw new Deno.errors.BrokenPipe("Broken pipe (os error 32)");
+    written.push(new TextDecoder().decode(bytes));
+  }, (error) => errors.push(error));
+  const close = await setUpLogging({ stream, flushIntervalMs: 5 });
+  try {
+    logRequest(requestId(null), "GET", "/lost", 200, 1);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    assert.equal(errors.length, 1);
+    assert.ok(errors[0] instanceof Deno.errors.BrokenPipe);
+    broken = false;
+    logRequest("after-1", "GET", "/kept", 200, 1);
+  } finally {
+    await close();
+  }
+  const lines = written.join("").trim().split("\n").map((line) => JSON.parse(line));
+  assert.deepEqual(lines.map((line) => [line.requestId, line.path]), [["after-1", "/kept"]]);
 });
