@@ -242,6 +242,9 @@ app.post("/experiments/:key/promote", async (c) => {
   const form = await c.req.parseBody();
   const winner = typeof form.winner === "string" && form.winner ? form.winner : undefined;
   const abConfirm = form.confirm === "on";
+  if (winner !== undefined && !e.variants.some((v) => v.name === winner)) {
+    throw badRequest("UNKNOWN_VARIANT", `No variant "${winner}" in "${e.key}"`);
+  }
   if (!isConfirmed(form) && e.status !== "draft") {
     return confirmPage(c, e, "promote", { winner, abConfirm });
   }
