@@ -140,6 +140,16 @@ for (
         const width = await small.evaluate(() => document.documentElement.scrollWidth);
         assert.ok(width <= 390, `${path} is ${width} px wide at 390`);
       }
+      // A desktop window narrowed to a phone's width: the drawn charts shrink with it.
+      await page.goto(`${origin}/banks/CC2`);
+      await page.waitForSelector("[data-testid=radar-dimension] canvas[data-drawn=true]");
+      await page.setViewportSize({ width: 390, height: 800 });
+      const narrowed = await page.waitForFunction(
+        () => document.documentElement.scrollWidth <= 390,
+        null,
+        { timeout: 5000 },
+      ).then(() => true, () => false);
+      assert.ok(narrowed, "the scorecard narrows to 390 px after a resize");
       assert.deepEqual(errors, [], "no script errors (CSP violations show up here too)");
     },
   );
