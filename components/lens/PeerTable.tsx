@@ -1,6 +1,7 @@
 import { formatNumber, type Locale, type Translate } from "../../lib/i18n/mod.ts";
 import type { FigureBenchmark } from "../../lib/lens/benchmark.ts";
 import { capabilityById, dimensionById, indicatorById } from "../../lib/lens/model.ts";
+import { unitLabel } from "../../lib/i18n/unit_messages.ts";
 import { groupName, nameOf } from "./names.ts";
 
 interface Props {
@@ -17,7 +18,7 @@ function figureName(locale: Locale, f: FigureBenchmark, t: Translate): string {
   if (f.kind === "dimension") return nameOf(locale, dimensionById(f.id));
   if (f.kind === "capability") return nameOf(locale, capabilityById(f.id));
   const indicator = indicatorById(f.id);
-  const unit = indicator?.type === "metric" ? ` (${indicator.unit})` : " (1–5)";
+  const unit = indicator?.type === "metric" ? ` (${unitLabel(t, indicator.unit)})` : " (1–5)";
   return nameOf(locale, indicator) + unit;
 }
 

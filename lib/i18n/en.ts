@@ -8,6 +8,7 @@ import { toolsEn } from "./tools_messages.ts";
 import { inputEn } from "./input_messages.ts";
 import { outageEn } from "./outage_messages.ts";
 import { reportEn } from "./report_messages.ts";
+import { unitEn } from "./unit_messages.ts";
 import type { Messages } from "./zh-CN.ts";
 
 /** English, on the language toggle. */
@@ -143,6 +144,7 @@ export const en: Messages = {
   "dashboard.pickBank": "Switch bank",
   ...lensEn,
   ...reportEn,
+  ...unitEn,
   ...toolsEn,
   ...loopEn,
   ...banditEn,

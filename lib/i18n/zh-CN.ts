@@ -8,6 +8,7 @@ import { toolsZh } from "./tools_messages.ts";
 import { inputZh } from "./input_messages.ts";
 import { outageZh } from "./outage_messages.ts";
 import { reportZh } from "./report_messages.ts";
+import { unitZh } from "./unit_messages.ts";
 
 /** Simplified Chinese: the default language. Keys are shared with `en.ts`. */
 export const zhCN = {
@@ -142,6 +143,7 @@ export const zhCN = {
   "dashboard.pickBank": "切换银行",
   ...lensZh,
   ...reportZh,
+  ...unitZh,
   ...toolsZh,
   ...loopZh,
   ...banditZh,
