@@ -41,6 +41,9 @@ export function wrapLabel(label: string, max: number): string[] {
   const spaced = /\s/.test(label) && !/[\u3400-\u9fff]/.test(label);
   const words = spaced ? label.split(/\s+/) : label.match(/[A-Za-z0-9.+-]+|\s+|./gu) ?? [];
   const joiner = spaced ? " " : "";
+  // Balanced lines: 8 characters at 7 a line give 4 + 4, not 7 + 1.
+  const total = Array.from(label).length;
+  if (!spaced) max = Math.ceil(total / Math.ceil(total / max));
   const lines: string[] = [];
   let line = "";
   for (const word of words) {
@@ -151,7 +154,7 @@ export function RadarSvg({ title, testid, labels, series, locale }: LensRadarPro
           const lines = wrapLabel(label, maxChars);
           const lx = x + Math.cos(angle(k)) * 12;
           const above = y < cy - radius * 0.6;
-          const ly = above ? y - 10 - (lines.length - 1) * 14 : y + Math.sin(angle(k)) * 12 + 4;
+          const ly = above ? y - 18 - (lines.length - 1) * 14 : y + Math.sin(angle(k)) * 12 + 4;
           return (
             <text x={fmt(lx)} y={fmt(ly)} text-anchor={anchor} font-size="13" fill="#1d2733">
               {lines.map((line, i) => (
