@@ -8,8 +8,8 @@
  *   so a core is always left for answering requests;
  * - at most `queue` more wait (default 2 per worker); past that `run` refuses at once with
  *   `SimulationsBusy`, which says when to come back (`Retry-After`);
- * - a simulation that runs longer than `budgetMs` (default 10 s, from the moment it is handed to
- *   a worker) has its worker terminated and ends with `SimulationOverBudget`;
+ * - a simulation that runs longer than `budgetMs` (default 10 s, from the moment the worker
+ *   starts on it) has its worker terminated and ends with `SimulationOverBudget`;
  * - a caller that goes away (its `AbortSignal`) leaves the queue, or has its worker terminated.
  *
  * A worker is started for a job and kept while more jobs wait, then terminated: an idle server
@@ -50,6 +50,8 @@ interface Job {
 }
 
 const WORKER_URL = new URL("../workers/simulate_worker.ts", import.meta.url);
+/** Time a new worker may take to load before its budget starts. */
+const STARTUP_MS = 10_000;
 
 export function defaultWorkerCount(): number {
   return Math.max(1, (navigator.hardwareConcurrency || 1) - 1);
@@ -114,7 +116,12 @@ export class SimulationPool {
     let worker: Worker | null = null;
     try {
       for (let job: Job | undefined = first; job; job = this.#queue.shift()) {
-        worker ??= this.#spawn();
+        try {
+          worker ??= this.#spawn();
+        } catch (error) {
+          job.reject(error); // no worker could start: this job fails, the next one tries again
+          continue;
+        }
         if (!(await this.#runOn(worker, job))) {
           this.#live.delete(worker);
           worker = null;
@@ -138,7 +145,7 @@ export class SimulationPool {
   /** Runs one job; false when the worker had to be terminated. */
   #runOn(worker: Worker, job: Job): Promise<boolean> {
     return new Promise((done) => {
-      const started = performance.now();
+      let started = performance.now();
       let settled = false;
       const finish = (keep: boolean, settle: () => void) => {
         if (settled) return;
@@ -150,16 +157,24 @@ export class SimulationPool {
         settle();
         done(keep);
       };
-      const timer = setTimeout(
-        () => finish(false, () => job.reject(new SimulationOverBudget(this.budgetMs))),
-        this.budgetMs,
-      );
+      const overBudget = () =>
+        finish(false, () => job.reject(new SimulationOverBudget(this.budgetMs)));
+      // The budget counts from the moment the worker starts on the job; a new worker first
+      // loads its module, which may take a while on a busy machine (allowed STARTUP_MS more).
+      let timer = setTimeout(overBudget, this.budgetMs + STARTUP_MS);
       const onAbort = () => finish(false, () => job.reject(job.signal!.reason));
       job.signal?.addEventListener("abort", onAbort, { once: true });
       worker.onmessage = (event: MessageEvent) => {
         const answer = event.data as
+          | { started: true }
           | { ok: true; result: SimulationResult }
           | { ok: false; message: string };
+        if ("started" in answer) {
+          clearTimeout(timer);
+          timer = setTimeout(overBudget, this.budgetMs);
+          started = performance.now();
+          return;
+        }
         this.#typicalMs = 0.7 * this.#typicalMs + 0.3 * (performance.now() - started);
         finish(
           true,
@@ -170,7 +185,11 @@ export class SimulationPool {
         event.preventDefault();
         finish(false, () => job.reject(new Error(event.message)));
       };
-      worker.postMessage(job.spec);
+      try {
+        worker.postMessage(job.spec);
+      } catch (error) {
+        finish(false, () => job.reject(error));
+      }
     });
   }
 }
