@@ -9,6 +9,7 @@ import type { MessageKey } from "../../lib/i18n/mod.ts";
 import { MIN_USERS_PER_ARM } from "../../lib/experiments/decisions.ts";
 import type { Readout } from "../../lib/experiments/readout.ts";
 import { SignificanceResults } from "../tools/SignificanceResults.tsx";
+import { levelText } from "../tools/significance.ts";
 
 /** The recommendation in plain words: the action, its reasons and the days left. */
 export function Recommendation({ readout, locale }: { readout: Readout; locale: Locale }) {
@@ -106,7 +107,12 @@ function ValueTable({ readout, locale }: { readout: Readout; locale: Locale }) {
               <th scope="row">{r.variant}</th>
               <td class="num">{num(r.mean)}</td>
               <td class="num">{num(r.absoluteLift)}</td>
-              <td>{r.ci ? `${num(r.ci[0])} ～ ${num(r.ci[1])}` : "—"}</td>
+              <td>
+                {r.ci ? `${num(r.ci[0])} ～ ${num(r.ci[1])}` : "—"}
+                {r.ci && r.ciLevel !== 1 - readout.alpha && (
+                  <span class="muted small">{` (${levelText(locale, r.ciLevel)})`}</span>
+                )}
+              </td>
               <td class="num">{formatPValue(locale, r.adjustedPValue)}</td>
             </tr>
           ))}

@@ -10,9 +10,13 @@
  */
 import { analyzeProportions, type ProportionsAnalysis } from "../stats/analysis.ts";
 import { analyzeStratified } from "../stats/stratified.ts";
-import { holmAdjust } from "../stats/holm.ts";
+import { holmAdjust, holmLevels } from "../stats/holm.ts";
 import { cupedAdjust, summaryFromSums, welchTest } from "../stats/means.ts";
-import { alwaysValidPValue, confidenceSequenceHalfWidth } from "../stats/sequential.ts";
+import {
+  alwaysValidPValue,
+  confidenceSequenceHalfWidth,
+  sequentialRho,
+} from "../stats/sequential.ts";
 import type { Interval, MeanSummary, ReasonCode } from "../stats/types.ts";
 import type { BanditReadout } from "./bandit.ts";
 import { MIN_USERS_PER_ARM, recommend, type Recommendation } from "./decisions.ts";
@@ -47,7 +51,9 @@ export interface ValueRow {
   relativeLift: number | null;
   pValue: number | null;
   adjustedPValue: number | null;
+  /** At the confidence level `ciLevel` (Holm's, as for conversions): excludes 0 iff `significant`. */
   ci: Interval | null;
+  ciLevel: number;
   significant: boolean;
   reasons: ReasonCode[];
 }
@@ -100,19 +106,29 @@ export function analyzeValue(
     cuped = { theta: adjusted.theta };
   }
   const [control, ...challengers] = summaries;
-  const tests = challengers.map((v) => {
-    const test = welchTest(control, v, { alpha });
+  // Intervals at each row's Holm level (as the conversion figures are), so a value interval
+  // excludes 0 exactly when its Holm-adjusted p-value is below α.
+  const compare = (v: MeanSummary, level: number) => {
+    const test = welchTest(control, v, { alpha: level });
     if (!sequential || test.pValue === null) return test;
     const se = Math.sqrt(control.sd ** 2 / control.n + v.sd ** 2 / v.n);
     const n = control.n + v.n;
-    const half = confidenceSequenceHalfWidth(se, n, { alpha, tuning });
+    const half = confidenceSequenceHalfWidth(se, n, {
+      alpha: level,
+      rho: sequentialRho(alpha, tuning),
+    });
     return {
       ...test,
       pValue: alwaysValidPValue(test.absoluteLift, se, n, { alpha, tuning }),
       ci: [test.absoluteLift - half, test.absoluteLift + half] as Interval,
     };
-  });
-  const adjusted = holmAdjust(tests.map((t) => t.pValue));
+  };
+  const first = challengers.map((v) => compare(v, alpha));
+  const adjusted = holmAdjust(first.map((t) => t.pValue));
+  const levels = holmLevels(first.map((t) => t.pValue), alpha);
+  const tests = challengers.map((v, i) =>
+    levels[i] === null || levels[i] === alpha ? first[i] : compare(v, levels[i]!)
+  );
   return {
     controlMean: control.mean,
     cuped,
@@ -124,6 +140,7 @@ export function analyzeValue(
       pValue: t.pValue,
       adjustedPValue: adjusted[i],
       ci: t.ci,
+      ciLevel: 1 - (levels[i] ?? alpha),
       significant: adjusted[i] !== null && adjusted[i]! < alpha,
       reasons: t.reasons,
     })),

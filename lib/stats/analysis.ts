@@ -95,9 +95,13 @@ export function analyzeProportions(
   };
 }
 
-/** One challenger's Welch read-out. */
+/**
+ * One challenger's Welch read-out. Its interval is at the confidence level `ciLevel` (1 − α with
+ * one challenger, else its Holm step's), so `ci` excludes 0 exactly when `significant` is true.
+ */
 export interface MeansRow extends WelchResult {
   variant: string;
+  ciLevel: number;
   adjustedPValue: number | null;
   significant: boolean;
 }
@@ -109,7 +113,7 @@ export interface MeansAnalysis {
   comparisons: MeansRow[];
 }
 
-/** Analyses k ≥ 2 value-metric arms (control first) with Welch tests and Holm. */
+/** Analyses k ≥ 2 value-metric arms (control first) with Welch tests and Holm (intervals at Holm levels). */
 export function analyzeMeans(
   variants: readonly NamedMeanSummary[],
   options: { alpha?: number } = {},
@@ -119,14 +123,21 @@ export function analyzeMeans(
   if (variants.length < 2) throw new RangeError("At least two variants are needed");
   const { alpha = 0.05 } = options;
   const [control, ...challengers] = variants;
-  const tests = challengers.map((v) => welchTest(control, v, { alpha }));
-  const adjusted = holmAdjust(tests.map((t) => t.pValue));
+  const first = challengers.map((v) => welchTest(control, v, { alpha }));
+  const adjusted = holmAdjust(first.map((t) => t.pValue));
+  const levels = holmLevels(first.map((t) => t.pValue), alpha);
+  const tests = challengers.map((v, i) =>
+    levels[i] === null || levels[i] === alpha
+      ? first[i]
+      : welchTest(control, v, { alpha: levels[i]! })
+  );
   return {
     control: control.name,
     alpha,
     comparisons: challengers.map((v, i) => ({
       variant: v.name,
       ...tests[i],
+      ciLevel: 1 - (levels[i] ?? alpha),
       adjustedPValue: adjusted[i],
       significant: adjusted[i] !== null && adjusted[i]! < alpha,
     })),
