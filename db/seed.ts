@@ -142,7 +142,9 @@ export async function seedIfEmpty(db: Kysely<Database>, options: SeedOptions): P
       createdBy: admin.id,
     });
     const now = new Date();
-    const welcomeStart = new Date(now.getTime() - 4 * DAY_MS);
+    // Midnight UTC four days ago, so each seeded day's 08:00–22:00 Beijing time is one calendar
+    // day: started at any hour, the traffic spans exactly four days of the timeline.
+    const welcomeStart = new Date(Math.floor(now.getTime() / DAY_MS) * DAY_MS - 4 * DAY_MS);
     const plan = WELCOME_PLAN;
     await createExperiment(trx, {
       bankId: DEMO_BANK_ID,
