@@ -40,3 +40,28 @@ testBothBackends(
     }
   },
 );
+
+testBothBackends(
+  "a stopped experiment is never told to keep running, and the winner defaults to the recommendation",
+  async (t, database) => {
+    const { app } = await createTestApp(database.db, { demoTraffic: true });
+    const cookie = await sessionCookie(database.db, DEMO_USERS.growth);
+    // Significant before its planned sample, then stopped by the team.
+    await database.db.updateTable("experiments")
+      .set({ status: "stopped", stopped_at: new Date() })
+      .where("bank_id", "=", "CC2").where("key", "=", "welcome-sms").execute();
+    for (const { locale, keepRunning } of CASES) {
+      await t.step(locale, async () => {
+        const res = await app.request("/experiments/welcome-sms?bank=CC2", {
+          headers: { cookie: `${cookie}; ${LOCALE_COOKIE}=${locale}` },
+        });
+        assert.equal(res.status, 200);
+        const html = await res.text();
+        assert.match(html, /data-testid="recommendation"[^>]*data-action="ship"/);
+        assert.match(html, /data-reason="EARLY_WIN_UNCONFIRMED"/);
+        assert.doesNotMatch(section(html, "recommendation"), keepRunning);
+        assert.match(html, /<option[^>]*value="coupon"[^>]*selected/);
+      });
+    }
+  },
+);

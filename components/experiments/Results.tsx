@@ -23,7 +23,12 @@ export function Recommendation({ readout, locale }: { readout: Readout; locale: 
     >
       <h2>{t("loop.rec.title")}</h2>
       <p class="rec-action">
-        {t(`loop.rec.${rec.action}` as MessageKey, { name: rec.winner ?? "" })}
+        {t(
+          (rec.ended && rec.action === "stop"
+            ? "loop.rec.stop_ended"
+            : `loop.rec.${rec.action}`) as MessageKey,
+          { name: rec.winner ?? "" },
+        )}
       </p>
       <ul class="plain">
         {rec.reasons.map((r) => (

@@ -252,6 +252,7 @@ export function banditReadout(
     winner: action === "ship" ? decision.winner : null,
     reasons,
     daysLeft: null,
+    ended: false,
   });
   const recommendation = srm
     ? result("stop", ["SRM"])

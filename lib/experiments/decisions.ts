@@ -8,6 +8,12 @@
  * Peeking: without sequential testing a fixed-horizon p-value is only valid at the planned
  * sample size, so an early significant result says "keep running" (`EARLY_SIGNIFICANCE`) until
  * the plan is reached. With sequential testing (always-valid p-values) it may ship at once.
+ *
+ * An experiment that has ended (stopped or decided) gets no more data, so "keep running" is no
+ * longer an answer (`ended`): without enough data, or without a significant difference, it is
+ * "keep the control" (`stop`, `ENDED_EARLY`); a difference that became significant before the plan
+ * is shipped with `EARLY_WIN_UNCONFIRMED` — an early look at a fixed-horizon test has a higher
+ * false-positive rate than α, so the next iteration should confirm it.
  */
 
 /** Below this many users in an arm the read-out says "not enough data yet". */
@@ -36,6 +42,8 @@ export interface DecisionInput {
   plannedSampleSize: number | null;
   /** New users per day recently; null or 0 when unknown. */
   recentDailyUsers: number | null;
+  /** The experiment takes no more customers (stopped or decided); default false. */
+  ended?: boolean;
 }
 
 export type DecisionReason =
@@ -49,7 +57,9 @@ export type DecisionReason =
   | "NOT_SIGNIFICANT_YET"
   | "BURN_IN"
   | "BANDIT_CONFIDENT"
-  | "BANDIT_NOT_CONFIDENT_YET";
+  | "BANDIT_NOT_CONFIDENT_YET"
+  | "ENDED_EARLY"
+  | "EARLY_WIN_UNCONFIRMED";
 
 export interface Recommendation {
   action: "ship" | "keep_running" | "stop";
@@ -58,6 +68,8 @@ export interface Recommendation {
   reasons: DecisionReason[];
   /** Whole days until the planned sample size at the recent traffic; null when unknown. */
   daysLeft: number | null;
+  /** The experiment had ended (stopped or decided) when this was computed. */
+  ended: boolean;
 }
 
 function significant(c: ChallengerResult, alpha: number): boolean {
@@ -94,19 +106,25 @@ export function recommend(input: DecisionInput): Recommendation {
     winner,
     reasons,
     daysLeft: action === "keep_running" ? daysLeft(input) : null,
+    ended: input.ended ?? false,
   });
+  const ended = input.ended ?? false;
   if (input.srmMismatch) return result("stop", ["SRM"]);
   const { alpha, challengers } = input;
   if (
     input.minArmUsers < MIN_USERS_PER_ARM || challengers.every((c) => c.adjustedPValue === null)
   ) {
-    return result("keep_running", ["NOT_ENOUGH_DATA"]);
+    return ended
+      ? result("stop", ["ENDED_EARLY", "NOT_ENOUGH_DATA"])
+      : result("keep_running", ["NOT_ENOUGH_DATA"]);
   }
   const reachedPlan = input.plannedSampleSize !== null && input.users >= input.plannedSampleSize;
   const winner = decisionWinner(input);
   if (winner) {
     if (!input.sequential && input.plannedSampleSize !== null && !reachedPlan) {
-      return result("keep_running", ["EARLY_SIGNIFICANCE"]);
+      return ended
+        ? result("ship", ["SIGNIFICANT_WIN", "EARLY_WIN_UNCONFIRMED"], winner)
+        : result("keep_running", ["EARLY_SIGNIFICANCE"]);
     }
     return result("ship", ["SIGNIFICANT_WIN"], winner);
   }
@@ -120,7 +138,9 @@ export function recommend(input: DecisionInput): Recommendation {
     ? ["GUARDRAIL_WORSE"]
     : [];
   if (reachedPlan) return result("stop", ["NO_DIFFERENCE", ...held]);
-  return result("keep_running", ["NOT_SIGNIFICANT_YET", ...held]);
+  return ended
+    ? result("stop", ["ENDED_EARLY", "NOT_SIGNIFICANT_YET", ...held])
+    : result("keep_running", ["NOT_SIGNIFICANT_YET", ...held]);
 }
 
 /**

@@ -41,6 +41,7 @@ Deno.test("recommend() ships a significant winner once the planned sample is rea
     winner: "coupon",
     reasons: ["SIGNIFICANT_WIN"],
     daysLeft: null,
+    ended: false,
   });
   assert.equal(decisionWinner(input()), "coupon");
 });
@@ -79,6 +80,7 @@ Deno.test("recommend() keeps an early fixed-horizon win running, but ships it wh
     winner: null,
     reasons: ["EARLY_SIGNIFICANCE"],
     daysLeft: 15,
+    ended: false,
   });
   assert.equal(recommend({ ...early, sequential: true }).action, "ship");
   assert.equal(recommend({ ...early, plannedSampleSize: null }).action, "ship");
@@ -96,6 +98,7 @@ Deno.test("recommend() keeps running with the days left while nothing is signifi
     winner: null,
     reasons: ["NOT_SIGNIFICANT_YET"],
     daysLeft: 8,
+    ended: false,
   });
   assert.equal(recommend(input({ challengers: [flat] })).action, "stop", "plan reached");
   assert.deepEqual(recommend(input({ challengers: [flat] })).reasons, ["NO_DIFFERENCE"]);
@@ -120,4 +123,33 @@ Deno.test("defaultWinner() is the shipped winner, otherwise the control", () => 
   assert.equal(defaultWinner({ ...base, action: "ship", winner: "coupon" }, "control"), "coupon");
   assert.equal(defaultWinner({ action: "keep_running", winner: null }, "control"), "control");
   assert.equal(defaultWinner({ action: "stop", winner: null }, "对照"), "对照");
+});
+
+Deno.test("recommend() never says keep running once the experiment has ended", () => {
+  const early = { users: 6_000, minArmUsers: 3_000 };
+  // Significant before the plan: a running test keeps going, a stopped one ships with a caveat.
+  assert.equal(recommend(input(early)).action, "keep_running");
+  const stoppedWin = recommend(input({ ...early, ended: true }));
+  assert.deepEqual(stoppedWin, {
+    action: "ship",
+    winner: "coupon",
+    reasons: ["SIGNIFICANT_WIN", "EARLY_WIN_UNCONFIRMED"],
+    daysLeft: null,
+    ended: true,
+  });
+  assert.equal(defaultWinner(stoppedWin, "control"), "coupon");
+  // Nothing significant, or too little data: keep the control.
+  const stoppedFlat = recommend(input({ ...early, challengers: [flat], ended: true }));
+  assert.equal(stoppedFlat.action, "stop");
+  assert.deepEqual(stoppedFlat.reasons, ["ENDED_EARLY", "NOT_SIGNIFICANT_YET"]);
+  const stoppedThin = recommend(input({ users: 100, minArmUsers: 50, ended: true }));
+  assert.equal(stoppedThin.action, "stop");
+  assert.deepEqual(stoppedThin.reasons, ["ENDED_EARLY", "NOT_ENOUGH_DATA"]);
+  for (const users of [100, 6_000, 20_000, 40_000]) {
+    for (const challengers of [[win], [flat], [win, flat]]) {
+      const rec = recommend(input({ users, minArmUsers: users / 2, challengers, ended: true }));
+      assert.notEqual(rec.action, "keep_running", `${users} ${rec.reasons}`);
+      assert.equal(rec.daysLeft, null);
+    }
+  }
 });

@@ -41,6 +41,8 @@ export interface ReadoutConfig {
   primaryMetric: { type: "conversion" | "value"; name?: string };
   guardrails: readonly { name: string; type: "conversion" | "value"; direction: string }[];
   plannedSampleSize: number | null;
+  /** `stopped` or `decided`: the recommendation no longer says "keep running". */
+  status?: string;
 }
 
 /** A value-metric comparison (Welch; sequential when on), lifts in the metric's unit. */
@@ -194,6 +196,7 @@ export function readout(
     minArmUsers,
     plannedSampleSize: config.plannedSampleSize,
     recentDailyUsers: options.recentDailyUsers,
+    ended: config.status === "stopped" || config.status === "decided",
   });
   return {
     variants: arms.map((a) => ({
@@ -257,7 +260,15 @@ export function withBandit(
     omnibus: weighted.omnibus,
     comparisons: weighted.comparisons,
     guardrails,
-    recommendation: bandit.recommendation,
+    recommendation: endedBandit(bandit.recommendation, base.recommendation.ended),
     bandit,
   };
+}
+
+/** A bandit that has ended gets no more data: "keep running" becomes "keep the control". */
+function endedBandit(rec: Recommendation, ended: boolean): Recommendation {
+  if (!ended) return rec;
+  return rec.action === "keep_running"
+    ? { ...rec, action: "stop", reasons: ["ENDED_EARLY", ...rec.reasons], ended, daysLeft: null }
+    : { ...rec, ended };
 }

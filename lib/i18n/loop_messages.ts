@@ -115,6 +115,10 @@ export const loopZh = {
   "loop.reason.ALL_WORSE": "所有挑战版本都显著差于对照。",
   "loop.reason.NO_DIFFERENCE": "已达到计划样本量，未发现显著差异。",
   "loop.reason.NOT_SIGNIFICANT_YET": "差异尚不显著。",
+  "loop.reason.ENDED_EARLY": "实验已停止，不会再有新数据。",
+  "loop.reason.EARLY_WIN_UNCONFIRMED":
+    "实验在达到计划样本量前停止；固定样本检验提前结束时误报率高于 α，请在下一轮用确认实验验证。",
+  "loop.rec.stop_ended": "保留对照组。",
 } as const;
 
 export const loopEn: Record<keyof typeof loopZh, string> = {
@@ -240,4 +244,8 @@ export const loopEn: Record<keyof typeof loopZh, string> = {
   "loop.reason.NO_DIFFERENCE":
     "The planned sample size is reached and no significant difference was found.",
   "loop.reason.NOT_SIGNIFICANT_YET": "The difference is not significant yet.",
+  "loop.reason.ENDED_EARLY": "The experiment has stopped; no more data will come.",
+  "loop.reason.EARLY_WIN_UNCONFIRMED":
+    "It stopped before the planned sample size; a fixed-horizon test ended early has a higher false-positive rate than α, so confirm it in the next iteration.",
+  "loop.rec.stop_ended": "Keep the control.",
 };
