@@ -1,12 +1,16 @@
 /** Loads what the scorecard and the peers page show; scoring and statistics are lib/lens. */
+import type { Context } from "hono";
 import type { Kysely } from "kysely";
 import { type Assessment, assessmentsOfBank, peerInputs } from "../../db/assessments.ts";
-import type { Bank } from "../../db/banks.ts";
+import { type Bank, getBank } from "../../db/banks.ts";
 import { measuredIndicators, type MeasuredValue } from "../../db/measured_indicators.ts";
 import type { Database } from "../../db/schema.ts";
 import { benchmarkAll, type FigureBenchmark, type ScoredBank } from "../../lib/lens/benchmark.ts";
 import { type LensScore, scoreStoredAssessment } from "../../lib/lens/scoring.ts";
 import type { Scope } from "../../lib/scope.ts";
+import { notFound } from "../../lib/errors.ts";
+import { isPeriod } from "../../lib/lens/period.ts";
+import type { AppEnv } from "../../plugins/context.ts";
 
 /** Every bank's latest submitted assessment, scored (for aggregates only). */
 export async function scoredPeers(db: Kysely<Database>): Promise<ScoredBank[]> {
@@ -57,4 +61,16 @@ export async function loadScorecard(
   const benchmarks = byFigure(benchmarkAll(peers, bank.peerGroup, self));
   const trend = assessments.map((a) => ({ period: a.period, status: a.status, score: scoreOf(a) }));
   return { bank, assessments, current, score, benchmarks, trend, measured };
+}
+
+/**
+ * The scorecard a `/banks/:id…` page asks for: the bank, if the caller's scope holds it (else
+ * 404), at `?period=` when that is a valid period, else the latest.
+ */
+export async function requestedScorecard(c: Context<AppEnv>): Promise<Scorecard> {
+  const { db, scope } = c.var;
+  const bank = await getBank(db, scope, c.req.param("id") ?? "");
+  if (!bank) throw notFound("No such bank");
+  const period = c.req.query("period");
+  return await loadScorecard(db, scope, bank, period && isPeriod(period) ? period : undefined);
 }

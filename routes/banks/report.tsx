@@ -10,17 +10,14 @@ import { trendProps } from "../../components/lens/trend.ts";
 import { TrendTable } from "../../components/lens/TrendTable.tsx";
 import { renderPage } from "../../components/render.tsx";
 import { ScoreBar } from "../../components/ScoreBar.tsx";
-import { getBank } from "../../db/banks.ts";
 import PrintButton from "../../islands/PrintButton.tsx";
 import TrendChart from "../../islands/TrendChart.tsx";
-import { notFound } from "../../lib/errors.ts";
 import { formatNumber, type Locale, type MessageKey, type Translate } from "../../lib/i18n/mod.ts";
 import type { FigureBenchmark } from "../../lib/lens/benchmark.ts";
 import { cappingIndicators } from "../../components/lens/OverallCard.tsx";
 import { indicatorById, levelOf, MODEL } from "../../lib/lens/model.ts";
-import { isPeriod } from "../../lib/lens/period.ts";
 import type { AppEnv } from "../../plugins/context.ts";
-import { loadScorecard } from "./_data.ts";
+import { requestedScorecard } from "./_data.ts";
 
 const app = new Hono<AppEnv>();
 
@@ -99,16 +96,9 @@ function GapTable(
  * Same data and the same authorisation as the scorecard: other banks' → 404.
  */
 app.get("/banks/:id/report", async (c) => {
-  const { t, locale, db, scope } = c.var;
-  const bank = await getBank(db, scope, c.req.param("id"));
-  if (!bank) throw notFound("No such bank");
-  const period = c.req.query("period");
-  const card = await loadScorecard(
-    db,
-    scope,
-    bank,
-    period && isPeriod(period) ? period : undefined,
-  );
+  const { t, locale } = c.var;
+  const card = await requestedScorecard(c);
+  const { bank } = card;
   const { score, current, benchmarks } = card;
   const bankName = locale === "zh-CN" ? bank.nameZh : bank.nameEn;
   const title = `${bankName} · ${t("report.title")}`;

@@ -8,31 +8,21 @@ import { radarProps } from "../../components/lens/radar.ts";
 import { trendProps } from "../../components/lens/trend.ts";
 import { TrendTable } from "../../components/lens/TrendTable.tsx";
 import { renderPage } from "../../components/render.tsx";
-import { getBank } from "../../db/banks.ts";
 import LensRadar from "../../islands/LensRadar.tsx";
 import TrendChart from "../../islands/TrendChart.tsx";
 import WhatIf from "../../islands/WhatIf.tsx";
-import { notFound } from "../../lib/errors.ts";
 import type { MessageKey } from "../../lib/i18n/mod.ts";
 import { MODEL } from "../../lib/lens/model.ts";
-import { isPeriod } from "../../lib/lens/period.ts";
 import type { AppEnv } from "../../plugins/context.ts";
-import { loadScorecard } from "./_data.ts";
+import { requestedScorecard } from "./_data.ts";
 
 const app = new Hono<AppEnv>();
 
 /** The scorecard of one bank: the executive's board page. Other banks' → 404. */
 app.get("/banks/:id", async (c) => {
-  const { t, locale, db, scope } = c.var;
-  const bank = await getBank(db, scope, c.req.param("id"));
-  if (!bank) throw notFound("No such bank");
-  const period = c.req.query("period");
-  const card = await loadScorecard(
-    db,
-    scope,
-    bank,
-    period && isPeriod(period) ? period : undefined,
-  );
+  const { t, locale } = c.var;
+  const card = await requestedScorecard(c);
+  const { bank } = card;
   const { score, current, benchmarks } = card;
   const bankName = locale === "zh-CN" ? bank.nameZh : bank.nameEn;
   const title = `${bankName} · ${t("lens.scorecard")}`;
