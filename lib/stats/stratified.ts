@@ -39,11 +39,12 @@
  *   chi-square test on pooled counts.
  */
 import { bayesianComparison, probabilityBest } from "./bayes.ts";
+import type { ProportionsRow } from "./analysis.ts";
 import type { ChiSquareResult } from "./chi_square.ts";
 import { chiSquareSurvival, normalQuantile, normalTwoSidedP } from "./dist.ts";
 import { holmAdjust, holmLevels } from "./holm.ts";
 import { fiellerInterval } from "./intervals.ts";
-import type { ProportionsOptions } from "./proportions.ts";
+import type { ProportionsComparison, ProportionsOptions } from "./proportions.ts";
 import {
   alwaysValidPValue,
   confidenceSequenceHalfWidth,
@@ -163,18 +164,8 @@ export function stratifiedProbabilityBest(periods: readonly PeriodCounts[], k: n
   return probabilityBest(stratify(periods, k).arms.map((a) => a.posterior));
 }
 
-/** One challenger against the control on period-weighted rates (field names of ./proportions.ts). */
-export interface StratifiedComparison {
-  controlRate: number;
-  rate: number;
-  absoluteLift: number;
-  relativeLift: number | null;
-  zScore: number | null;
-  pValue: number | null;
-  ci: Interval | null;
-  relativeCi: Interval | null;
-  reasons: ReasonCode[];
-}
+/** One challenger against the control on period-weighted rates: the shape of ./proportions.ts. */
+export type StratifiedComparison = ProportionsComparison;
 
 /**
  * Compares period-weighted arms. `users` (both arms' customers) is the n of the sequential
@@ -242,15 +233,11 @@ export function compareStratified(
   };
 }
 
-/** A challenger's row: the comparison, Holm, and the Bayesian figures on weighted posteriors. */
-export interface StratifiedRow extends StratifiedComparison {
-  variant: string;
-  ciLevel: number;
-  adjustedPValue: number | null;
-  significant: boolean;
-  chanceToBeatControl: number;
-  expectedLoss: number;
-}
+/**
+ * A challenger's row: the comparison, Holm, and the Bayesian figures on weighted posteriors —
+ * the row shape of ./analysis.ts.
+ */
+export type StratifiedRow = ProportionsRow;
 
 /**
  * Every challenger against the control (the first arm) on period-weighted rates, p-values
