@@ -3,6 +3,7 @@
  * int8 and numeric columns come back as strings (see `client.ts`); jsonb as parsed JSON.
  */
 import type { ColumnType, Generated } from "kysely";
+import type { ExperimentMetrics, StoredMetricDefinition } from "../lib/metrics/definition.ts";
 
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
 type NullableTimestamp = ColumnType<
@@ -125,6 +126,8 @@ export interface ExperimentsTable {
    * migration 0007, 2 (the column default) for every later one.
    */
   hash_version: Generated<1 | 2>;
+  /** The metrics the experiment reads (migration 0010; keys of lib/metrics/definition.ts). */
+  metrics: Json<ExperimentMetrics>;
   started_at: NullableTimestamp;
   stopped_at: NullableTimestamp;
   decided_at: NullableTimestamp;
@@ -178,6 +181,27 @@ export interface EventsTable {
   covariate: ColumnType<number | null, number | null | undefined, number | null>;
   occurred_at: ColumnType<Date, Date | string, Date | string>;
   received_at: Timestamp;
+}
+
+/** Something a customer did, tied to no experiment (`type: "track"`, migration 0010). */
+export interface TrackEventsTable {
+  bank_id: string;
+  event_id: string;
+  event: string;
+  unit: string;
+  value: number | null;
+  occurred_at: ColumnType<Date, Date | string, Date | string>;
+  received_at: Timestamp;
+}
+
+/** One version of a bank's metric definition; the highest version is in force. */
+export interface MetricsTable {
+  bank_id: string;
+  key: string;
+  version: number;
+  definition: Json<StoredMetricDefinition>;
+  created_by: string | null;
+  created_at: Timestamp;
 }
 
 export interface UnitOutcomesTable {
@@ -285,6 +309,8 @@ export interface Database {
   opt_outs: OptOutsTable;
   assignments: AssignmentsTable;
   events: EventsTable;
+  track_events: TrackEventsTable;
+  metrics: MetricsTable;
   unit_outcomes: UnitOutcomesTable;
   unit_pending: UnitPendingTable;
   daily_stats: DailyStatsTable;
