@@ -9,6 +9,7 @@ import { inputEn } from "./input_messages.ts";
 import { outageEn } from "./outage_messages.ts";
 import { reportEn } from "./report_messages.ts";
 import { unitEn } from "./unit_messages.ts";
+import { metricApiEn } from "./metric_api_messages.ts";
 import type { Messages } from "./zh-CN.ts";
 
 /** English, on the language toggle. */
@@ -117,6 +118,7 @@ export const en: Messages = {
   "admin.error.CANNOT_CHANGE_SELF": "you cannot disable yourself or change your own role",
   "admin.error.VALIDATION_ERROR": "the input is invalid",
   "admin.error.NOT_FOUND": "not found",
+  "admin.error.other": "the action could not be completed; check the input and try again",
   "admin.keys.title": "SDK keys",
   "admin.keys.create": "Create key",
   "admin.keys.created": "New key for {bank}",
@@ -153,4 +155,5 @@ export const en: Messages = {
   ...outageEn,
   ...decideEn,
   ...statsEn,
+  ...metricApiEn,
 };

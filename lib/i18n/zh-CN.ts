@@ -9,6 +9,7 @@ import { inputZh } from "./input_messages.ts";
 import { outageZh } from "./outage_messages.ts";
 import { reportZh } from "./report_messages.ts";
 import { unitZh } from "./unit_messages.ts";
+import { metricApiZh } from "./metric_api_messages.ts";
 
 /** Simplified Chinese: the default language. Keys are shared with `en.ts`. */
 export const zhCN = {
@@ -116,6 +117,7 @@ export const zhCN = {
   "admin.error.CANNOT_CHANGE_SELF": "不能停用自己或修改自己的角色",
   "admin.error.VALIDATION_ERROR": "输入无效",
   "admin.error.NOT_FOUND": "对象不存在",
+  "admin.error.other": "操作未完成，请检查输入后重试",
   "admin.keys.title": "SDK 密钥",
   "admin.keys.create": "新建密钥",
   "admin.keys.created": "已为 {bank} 创建新密钥",
@@ -152,6 +154,7 @@ export const zhCN = {
   ...outageZh,
   ...decideZh,
   ...statsZh,
+  ...metricApiZh,
 } as const;
 
 export type MessageKey = keyof typeof zhCN;

@@ -265,3 +265,23 @@ export function eventsOf(d: StoredMetricDefinition): string[] {
   if (d.kind === "ratio") return [...new Set([d.numerator!.event, d.denominator!.event])];
   return d.event ? [d.event] : [];
 }
+
+/** JSON with object keys sorted (jsonb does not keep the order they were written in). */
+function canonical(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(canonical);
+  if (value && typeof value === "object") {
+    return Object.fromEntries(
+      Object.entries(value as Record<string, unknown>)
+        .filter(([, v]) => v !== undefined)
+        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+        .map(([k, v]) => [k, canonical(v)]),
+    );
+  }
+  return value;
+}
+
+/** Whether two stored definitions say the same (an edit that changes nothing makes no version). */
+export function sameDefinition(a: StoredMetricDefinition, b: StoredMetricDefinition): boolean {
+  return JSON.stringify(canonical(storedDefinition(a))) ===
+    JSON.stringify(canonical(storedDefinition(b)));
+}
