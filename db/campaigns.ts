@@ -1,7 +1,8 @@
 /** Campaigns: a bank's marketing activity on one channel, with a chain of iterations. */
 import type { Kysely, Transaction } from "kysely";
+import type { Channel, Targeting } from "../lib/experiments/settings.ts";
 import type { Scope } from "../lib/scope.ts";
-import type { Channel, Database } from "./schema.ts";
+import type { Database } from "./schema.ts";
 import { inBankScope } from "./scope.ts";
 
 export interface Campaign {
@@ -9,7 +10,7 @@ export interface Campaign {
   bankId: string;
   name: string;
   channel: Channel;
-  segment: { stages?: string[]; tags?: string[] };
+  segment: Targeting;
   description: string;
 }
 
@@ -67,7 +68,7 @@ function toCampaign(row: {
   bank_id: string;
   name: string;
   channel: Channel;
-  segment: { stages?: string[]; tags?: string[] };
+  segment: Targeting;
   description: string;
 }): Campaign {
   return {

@@ -3,6 +3,7 @@
  * int8 and numeric columns come back as strings (see `client.ts`); jsonb as parsed JSON.
  */
 import type { ColumnType, Generated } from "kysely";
+import type { Channel, Targeting } from "../lib/experiments/settings.ts";
 import type { ExperimentMetrics, StoredMetricDefinition } from "../lib/metrics/definition.ts";
 
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
@@ -18,7 +19,7 @@ type Json<T = any> = ColumnType<T, T | undefined, T>;
 
 export type Role = "admin" | "executive" | "growth" | "consultant";
 export type ExperimentStatus = "draft" | "running" | "stopped" | "decided";
-export type Channel = "sms" | "app_push" | "in_app_banner" | "coupon" | "outbound_call" | "wechat";
+export type { Channel };
 
 export interface BanksTable {
   id: string;
@@ -91,7 +92,7 @@ export interface CampaignsTable {
   bank_id: string;
   name: string;
   channel: Channel;
-  segment: Json<{ stages?: string[]; tags?: string[] }>;
+  segment: Json<Targeting>;
   description: Generated<string>;
   created_by: string | null;
   created_at: Timestamp;

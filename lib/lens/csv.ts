@@ -8,8 +8,8 @@
 import { indicatorById, INDICATORS } from "./model.ts";
 import { type LensInputIssue, validateLensInput } from "./input.ts";
 import { PERIOD_PATTERN } from "./period.ts";
-/** Bank ids as the banks table allows them. */
-export const BANK_ID_PATTERN = /^[A-Za-z0-9_-]{1,32}$/;
+import { BANK_ID_PATTERN } from "../patterns.ts";
+
 /** Rows an import may hold. */
 export const MAX_IMPORT_ROWS = 5000;
 

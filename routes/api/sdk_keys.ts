@@ -3,6 +3,7 @@ import { z } from "zod";
 import { getBank } from "../../db/banks.ts";
 import { createSdkKey, listSdkKeys, revokeSdkKey } from "../../db/sdk_keys.ts";
 import { badRequest, forbidden, notFound } from "../../lib/errors.ts";
+import { BANK_ID_PATTERN } from "../../lib/patterns.ts";
 import { storableText } from "../../lib/text_schema.ts";
 import { bankScope, EVERY_BANK, type Scope } from "../../lib/scope.ts";
 import { audit } from "../../plugins/audit.ts";
@@ -14,7 +15,7 @@ type Ctx = Context<AppEnv>;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export const newKeySchema = z.strictObject({
-  bankId: z.string().regex(/^[A-Za-z0-9_-]{1,32}$/, "Not a bank id").optional(),
+  bankId: z.string().regex(BANK_ID_PATTERN, "Not a bank id").optional(),
   label: storableText().max(100).optional(),
 });
 

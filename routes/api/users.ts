@@ -4,6 +4,7 @@ import { getBank } from "../../db/banks.ts";
 import { revokeUserSessions } from "../../db/sessions.ts";
 import { createUser, getUser, listUsers, setConsultantBanks, updateUser } from "../../db/users.ts";
 import { AppError, badRequest, conflict, notFound } from "../../lib/errors.ts";
+import { BANK_ID_PATTERN } from "../../lib/patterns.ts";
 import { EVERY_BANK } from "../../lib/scope.ts";
 import { storableText } from "../../lib/text_schema.ts";
 import { hashPassword, passwordProblem } from "../../lib/security/password.ts";
@@ -13,7 +14,7 @@ import { currentUser, requireRole } from "../../plugins/session.ts";
 import { readJson } from "../../plugins/validate.ts";
 
 const role = z.enum(["admin", "executive", "growth", "consultant"]);
-const bankId = z.string().regex(/^[A-Za-z0-9_-]{1,32}$/, "Not a bank id");
+const bankId = z.string().regex(BANK_ID_PATTERN, "Not a bank id");
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export const newUserSchema = z.strictObject({

@@ -2,11 +2,13 @@ import type { Context } from "hono";
 import { z } from "zod";
 import { type Campaign, createCampaign, getCampaign, updateCampaign } from "../../db/campaigns.ts";
 import { notFound } from "../../lib/errors.ts";
+import { CHANNELS } from "../../lib/experiments/settings.ts";
+import { BANK_ID_PATTERN } from "../../lib/patterns.ts";
 import { storableText } from "../../lib/text_schema.ts";
 import { audit } from "../../plugins/audit.ts";
 import type { AppEnv } from "../../plugins/context.ts";
 import { currentUser } from "../../plugins/session.ts";
-import { CHANNELS, requireManager, targetBank, targetingSchema } from "../experiments/_service.ts";
+import { requireManager, targetBank, targetingSchema } from "../experiments/_service.ts";
 
 type Ctx = Context<AppEnv>;
 
@@ -18,7 +20,7 @@ const fields = {
 };
 
 export const newCampaignSchema = z.strictObject({
-  bankId: z.string().regex(/^[A-Za-z0-9_-]{1,32}$/).optional(),
+  bankId: z.string().regex(BANK_ID_PATTERN).optional(),
   ...fields,
 });
 export const campaignPatchSchema = z.strictObject(fields).partial();

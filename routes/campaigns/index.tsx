@@ -6,7 +6,8 @@ import type { AppEnv } from "../../plugins/context.ts";
 import { requireRole } from "../../plugins/session.ts";
 import { parseWith } from "../../plugins/validate.ts";
 import { type Fields, formError } from "../experiments/_form.tsx";
-import { canManage, CHANNELS, requireManager, STAGES } from "../experiments/_service.ts";
+import { canManage, requireManager } from "../experiments/_service.ts";
+import { CHANNELS, STAGES } from "../../lib/experiments/settings.ts";
 import {
   addCampaign,
   campaignOf,

@@ -27,7 +27,8 @@ import { audit } from "../../plugins/audit.ts";
 import type { AppEnv } from "../../plugins/context.ts";
 import { currentUser } from "../../plugins/session.ts";
 import { resultsOf } from "./_results.ts";
-import { KEY_PATTERN, planSampleSize, requireManager } from "./_service.ts";
+import { planSampleSize, requireManager } from "./_service.ts";
+import { EXPERIMENT_KEY_PATTERN } from "../../lib/patterns.ts";
 
 type Ctx = Context<AppEnv>;
 
@@ -42,7 +43,7 @@ export const promoteSchema = z.strictObject({
   /** Defaults to the winner the statistics name (or the recorded one, once decided). */
   winner: storableText().min(1).max(64).optional(),
   /** The next iteration's key; defaults to the next free version (`x-v1` → `x-v2`, `x` → `x-v2`). */
-  key: z.string().regex(KEY_PATTERN, "Use 1–64 lowercase letters, digits or -").optional(),
+  key: z.string().regex(EXPERIMENT_KEY_PATTERN, "Use 1–64 lowercase letters, digits or -").optional(),
   /** After a bandit: draft a confirming A/B of the winner against the former control. */
   confirm: z.boolean().optional(),
   plan: z.strictObject({

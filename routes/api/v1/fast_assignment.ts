@@ -24,7 +24,7 @@ import type { ConfigCache } from "../../../db/config_cache.ts";
 import { peekAssignment } from "../../../db/sdk_experiments.ts";
 import { sdkJsonText } from "../../../plugins/sdk_headers.ts";
 import { touchDue } from "../../../plugins/sdk_auth.ts";
-import { EXPERIMENT_KEY } from "./schemas.ts";
+import { EXPERIMENT_KEY_PATTERN } from "../../../lib/patterns.ts";
 
 const PREFIX = "/api/v1/experiments/";
 const SUFFIX = "/assignment?unit=";
@@ -63,7 +63,7 @@ export function fastAssignment(cache: ConfigCache, options: { now: () => Date })
     if (keyEnd < 0 || request.method !== "GET") return undefined;
     const experimentKey = url.slice(start + PREFIX.length, keyEnd);
     const unit = url.slice(keyEnd + SUFFIX.length);
-    if (!EXPERIMENT_KEY.test(experimentKey) || !UNIT.test(unit)) return undefined;
+    if (!EXPERIMENT_KEY_PATTERN.test(experimentKey) || !UNIT.test(unit)) return undefined;
     const bankId = bankOf(request.headers.get("authorization"));
     if (bankId === undefined) return undefined;
     const experiment = cache.peekExperiment(bankId, experimentKey);
