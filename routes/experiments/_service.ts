@@ -19,6 +19,8 @@ import {
 } from "../../db/experiments.ts";
 import { AppError, badRequest, conflict, forbidden, notFound } from "../../lib/errors.ts";
 import { stagesOutside } from "../../lib/experiments/eligibility.ts";
+import { STAGES } from "../../lib/experiments/settings.ts";
+import { BANK_ID_PATTERN, EXPERIMENT_KEY_PATTERN } from "../../lib/patterns.ts";
 import { inScope } from "../../lib/scope.ts";
 import { storableText } from "../../lib/text_schema.ts";
 import { planProportions } from "../../lib/stats/power.ts";
@@ -30,16 +32,8 @@ import { currentUser } from "../../plugins/session.ts";
 
 type Ctx = Context<AppEnv>;
 
-export const KEY_PATTERN = /^[a-z0-9][a-z0-9-]{0,63}$/;
-export const STAGES = ["prospect", "new", "active", "high_value", "inactive", "churned"] as const;
-export const CHANNELS = [
-  "sms",
-  "app_push",
-  "in_app_banner",
-  "coupon",
-  "outbound_call",
-  "wechat",
-] as const;
+export const KEY_PATTERN = EXPERIMENT_KEY_PATTERN;
+export { STAGES };
 
 export const targetingSchema = z.strictObject({
   stages: z.array(z.enum(STAGES)).max(STAGES.length).optional(),
@@ -93,7 +87,7 @@ export const newExperimentSchema = z.strictObject({
     KEY_PATTERN,
     "Use 1–64 lowercase letters, digits or -, not starting with -",
   ),
-  bankId: z.string().regex(/^[A-Za-z0-9_-]{1,32}$/).optional(),
+  bankId: z.string().regex(BANK_ID_PATTERN).optional(),
   ...settingsFields,
 });
 
