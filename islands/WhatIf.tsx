@@ -1,5 +1,6 @@
 import { useSignal } from "@preact/signals";
-import { formatNumber, type Locale, type MessageKey, translator } from "../lib/i18n/mod.ts";
+import { formatNumber, type Locale, translator } from "../lib/i18n/mod.ts";
+import { levelLabel } from "../components/lens/names.ts";
 import { indicatorById, MODEL } from "../lib/lens/model.ts";
 import { type LensScore, scoreStoredAssessment, validateLensInput } from "../lib/lens/scoring.ts";
 
@@ -33,7 +34,7 @@ export default function WhatIf({ locale, values, notApplicable, initialId }: Wha
     ? before
     : scoreStoredAssessment({ values: merged, notApplicable: na });
   const n = (v: number | null) => formatNumber(locale, v);
-  const level = (l: number | null) => l === null ? "—" : `L${l} ${t(`level.${l}` as MessageKey)}`;
+  const level = (l: number | null) => levelLabel(t, l);
   const rows = [
     { key: "overall", label: t("lens.overall"), a: before.overall.score, b: after.overall.score },
     ...MODEL.dimensions.map((d, k) => ({

@@ -5,7 +5,7 @@ import { latestAssessments } from "../db/assessments.ts";
 import { getBank, listBanks } from "../db/banks.ts";
 import { listExperiments } from "../db/experiments.ts";
 import { formatNumber } from "../lib/i18n/mod.ts";
-import type { MessageKey } from "../lib/i18n/mod.ts";
+import { levelLabel } from "../components/lens/names.ts";
 import { capabilityById, dimensionById } from "../lib/lens/model.ts";
 import { invalidIndicators, scoreStoredAssessment } from "../lib/lens/scoring.ts";
 import { notFound } from "../lib/errors.ts";
@@ -86,8 +86,7 @@ app.get("/", async (c) => {
                 <>
                   <p class="big-number">{formatNumber(locale, score.overall.score)}</p>
                   <p>
-                    {t("dashboard.level")}:{" "}
-                    {level ? `L${level} ${t(`level.${level}` as MessageKey)}` : "—"}
+                    {t("dashboard.level")}: {levelLabel(t, level ?? null)}
                   </p>
                   {score.overall.capped && <p class="warning">{t("dashboard.capped")}</p>}
                   {invalidIndicators(score).length > 0 && (
@@ -111,7 +110,7 @@ app.get("/", async (c) => {
                   {experiments.map((e) => (
                     <li>
                       <a href={experimentHref(e)}>{e.name}</a>{" "}
-                      <span class="badge">{t(`status.${e.status}` as MessageKey)}</span>
+                      <span class="badge">{t(`loop.status.${e.status}`)}</span>
                       <div class="muted small">{e.variants.map((v) => v.name).join(" / ")}</div>
                     </li>
                   ))}

@@ -1,12 +1,15 @@
 import type { AppliedTargeting, Targeting } from "../../lib/experiments/eligibility.ts";
-import { type Locale, type MessageKey, translator } from "../../lib/i18n/mod.ts";
+import { keyFor, type Locale, translator } from "../../lib/i18n/mod.ts";
 
 function conditions(locale: Locale, targeting: Targeting): string {
   const t = translator(locale);
   const list = (items: string[]) => items.join(locale === "en" ? " or " : "或");
   const parts = [];
   if (targeting.stages?.length) {
-    const stages = targeting.stages.map((s) => t(`loop.stage.${s}` as MessageKey));
+    const stages = targeting.stages.map((s) => {
+      const key = keyFor("loop.stage.", s);
+      return key ? t(key) : s;
+    });
     parts.push(t("targeting.stages", { list: list(stages) }));
   }
   if (targeting.tags?.length) parts.push(t("targeting.tags", { list: list(targeting.tags) }));

@@ -1,5 +1,5 @@
 /** Display helpers shared by the lens pages: names in the page's language, values with units. */
-import { formatNumber, type Locale, type MessageKey, type Translate } from "../../lib/i18n/mod.ts";
+import { formatNumber, keyFor, type Locale, type Translate } from "../../lib/i18n/mod.ts";
 import { type Indicator, MODEL, type Named } from "../../lib/lens/model.ts";
 
 export function nameOf(locale: Locale, named: Named | undefined): string {
@@ -12,7 +12,8 @@ export function groupName(locale: Locale, t: Translate, id: string | null): stri
   if (id === null) return "—";
   const group = MODEL.peer_groups.find((g) => g.id === id);
   if (group) return nameOf(locale, group);
-  return ["national", "regional", "all"].includes(id) ? t(`lens.group.${id}` as MessageKey) : id;
+  const key = keyFor("lens.group.", id);
+  return key ? t(key) : id;
 }
 
 /** `L3` for a maturity level, the number for a metric (its unit is shown beside it). */
@@ -23,7 +24,9 @@ export function formatValue(locale: Locale, indicator: Indicator, value: number 
 }
 
 export function levelLabel(t: Translate, level: number | null): string {
-  return level === null ? "—" : `L${level} ${t(`level.${level}` as MessageKey)}`;
+  if (level === null) return "—";
+  const key = keyFor("level.", level);
+  return key ? `L${level} ${t(key)}` : `L${level}`;
 }
 
 /** The rubric text of a level in the page's language (rubrics are written "中文 / English"). */

@@ -1,9 +1,9 @@
 /** Props of the `TrendChart` island: overall and dimension scores per assessment period. */
-import type { Locale, MessageKey, Translate } from "../../lib/i18n/mod.ts";
+import type { Locale, Translate } from "../../lib/i18n/mod.ts";
 import { MODEL } from "../../lib/lens/model.ts";
 import type { LensScore } from "../../lib/lens/scoring.ts";
 import type { TrendChartProps } from "../../islands/TrendChart.tsx";
-import { nameOf } from "./names.ts";
+import { levelLabel, nameOf } from "./names.ts";
 
 export function trendProps(
   trend: { period: string; score: LensScore }[],
@@ -23,7 +23,7 @@ export function trendProps(
         data: trend.map((row) => row.score.dimensions[k]?.score ?? null),
       })),
     ],
-    levels: MODEL.levels.map((l) => `L${l.level} ${t(`level.${l.level}` as MessageKey)}`),
+    levels: MODEL.levels.map((l) => levelLabel(t, l.level)),
     ...(options.print ? { print: true } : {}),
   };
 }

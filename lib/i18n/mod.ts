@@ -8,7 +8,6 @@ import { type MessageKey, type Messages, zhCN } from "./zh-CN.ts";
 
 export type { MessageKey, Messages };
 export type Locale = "zh-CN" | "en";
-export const LOCALES: readonly Locale[] = ["zh-CN", "en"];
 export const DEFAULT_LOCALE: Locale = "zh-CN";
 
 const catalogues: Record<Locale, Messages> = { "zh-CN": zhCN, en };
@@ -34,10 +33,48 @@ export function pickLocale(cookie: string | undefined, acceptLanguage: string | 
 
 export type Translate = (key: MessageKey, params?: Record<string, string | number>) => string;
 
+/**
+ * The catalogue keys that start with `P`: `KeyUnder<"loop.stage.">` is
+ * `"loop.stage.prospect" | "loop.stage.new" | …`. A dynamic key is written as a template literal
+ * over a union (`` t(`loop.stage.${stage}`) `` with `stage: Stage`), which TypeScript checks
+ * against `MessageKey` like a literal: a code without its message is a type error.
+ */
+export type KeyUnder<P extends string> = Extract<MessageKey, `${P}${string}`>;
+
+/** The codes under a prefix: `CodeUnder<"role.">` is `"admin" | "executive" | …`. */
+export type CodeUnder<P extends string> = KeyUnder<P> extends `${P}${infer Code}` ? Code : never;
+
+/** Whether the catalogues have `key` (both do: their types force the same keys). */
+export function isMessageKey(key: string): key is MessageKey {
+  return Object.hasOwn(zhCN, key);
+}
+
+/**
+ * For a code read from data (a status column, an error code in a query string) whose type is
+ * only `string`: the key `prefix + code` when the catalogue has it, else `undefined`, so the
+ * caller decides what an unknown code shows. The one place a string becomes a key, checked.
+ */
+export function keyFor<P extends string>(
+  prefix: P,
+  code: string | number,
+): KeyUnder<P> | undefined {
+  const key = `${prefix}${code}`;
+  return isMessageKey(key) ? key as KeyUnder<P> : undefined;
+}
+
+/** Thrown when a key reaches the translator without a message: a bug, never shown as the key. */
+export class MissingMessageError extends Error {
+  constructor(locale: Locale, key: string) {
+    super(`No "${locale}" message for key "${key}"`);
+    this.name = "MissingMessageError";
+  }
+}
+
 export function translator(locale: Locale): Translate {
   const messages = catalogues[locale];
   return (key, params) => {
-    const text = messages[key] ?? key;
+    const text = messages[key];
+    if (typeof text !== "string") throw new MissingMessageError(locale, key);
     if (!params) return text;
     return text.replace(
       /\{(\w+)\}/g,

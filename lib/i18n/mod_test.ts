@@ -5,6 +5,8 @@ import {
   formatPercent,
   formatPStatement,
   formatPValue,
+  keyFor,
+  MissingMessageError,
   pickLocale,
   translator,
 } from "./mod.ts";
@@ -22,9 +24,49 @@ Deno.test("pickLocale() prefers the cookie, then Accept-Language, then Chinese",
 Deno.test("both catalogues have the same keys and no empty text", () => {
   assert.deepEqual(Object.keys(en).sort(), Object.keys(zhCN).sort());
   for (const [key, text] of [...Object.entries(en), ...Object.entries(zhCN)]) {
+    assert.equal(typeof text, "string", key);
     assert.ok(text.trim().length > 0, key);
   }
 });
+
+Deno.test("each message names the same {parameters} in both languages", () => {
+  const names = (text: string) => [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
+  for (const key of Object.keys(zhCN) as (keyof typeof zhCN)[]) {
+    assert.deepEqual(names(zhCN[key]), names(en[key]), key);
+  }
+});
+
+Deno.test("a missing or misspelt key is a type error, and never shown as the key", () => {
+  const t = translator("en");
+  // @ts-expect-error: not a catalogue key
+  assert.throws(() => t("dashboard.titel"), MissingMessageError);
+  const stage: "new" | "active" = "active";
+  assert.equal(t(`loop.stage.${stage}`), "Active"); // a template literal over a union is checked
+  assert.equal(keyFor("loop.stage.", "churned"), "loop.stage.churned");
+  assert.equal(keyFor("loop.stage.", "dead"), undefined);
+  assert.equal(keyFor("level.", 3), "level.3");
+  assert.equal(keyFor("level.", "constructor"), undefined);
+});
+
+Deno.test("no source file casts a string to MessageKey (the cast skips the key check)", async () => {
+  const root = new URL("../../", import.meta.url);
+  const offenders: string[] = [];
+  for (const dir of ["lib", "routes", "components", "islands", "plugins", "db"]) {
+    for await (const file of walk(new URL(`${dir}/`, root))) {
+      const text = await Deno.readTextFile(file);
+      if (/as\s+MessageKey\b/.test(text)) offenders.push(file.pathname);
+    }
+  }
+  assert.deepEqual(offenders.filter((f) => !f.endsWith("mod_test.ts")), []);
+});
+
+async function* walk(dir: URL): AsyncGenerator<URL> {
+  for await (const entry of Deno.readDir(dir)) {
+    const url = new URL(entry.name + (entry.isDirectory ? "/" : ""), dir);
+    if (entry.isDirectory) yield* walk(url);
+    else if (/\.tsx?$/.test(entry.name)) yield url;
+  }
+}
 
 Deno.test("translator() fills named parameters", () => {
   assert.equal(translator("en")("dashboard.peerBanksCount", { count: 20 }), "20 banks assessed");

@@ -1,20 +1,7 @@
 import type { Context } from "hono";
 import { AppError } from "../../lib/errors.ts";
-import type { MessageKey } from "../../lib/i18n/mod.ts";
+import { keyFor } from "../../lib/i18n/mod.ts";
 import type { AppEnv } from "../../plugins/context.ts";
-
-/** Error codes the admin forms explain in the user's language; others show their code. */
-const EXPLAINED = new Set([
-  "WEAK_PASSWORD",
-  "EMAIL_TAKEN",
-  "BANK_REQUIRED",
-  "UNKNOWN_BANK",
-  "NOT_A_CONSULTANT",
-  "CANNOT_CHANGE_SELF",
-  "VALIDATION_ERROR",
-  "NOT_FOUND",
-  "INVALID_TEXT",
-]);
 
 /**
  * Runs a form action, then goes back to `back` with `?done=<done>`; a 4xx `AppError` goes back
@@ -44,7 +31,7 @@ export function Flash(props: { c: Context<AppEnv> }) {
   const error = props.c.req.query("error");
   if (error) {
     const code = error.replace(/[^A-Z_]/g, "").slice(0, 40);
-    const text = EXPLAINED.has(code) ? t(`admin.error.${code}` as MessageKey) : code;
+    const text = t(keyFor("admin.error.", code) ?? "admin.error.other");
     return (
       <p class="flash warning" role="alert" data-testid="flash-error">
         {t("admin.failed")}: {text}

@@ -3,7 +3,7 @@ import { renderPage } from "../../components/render.tsx";
 import { type Bank, listBanks } from "../../db/banks.ts";
 import type { Role } from "../../db/schema.ts";
 import { listUsers, type UserListing } from "../../db/users.ts";
-import type { MessageKey, Translate } from "../../lib/i18n/mod.ts";
+import type { Translate } from "../../lib/i18n/mod.ts";
 import { parseWith } from "../../plugins/validate.ts";
 import type { AppEnv } from "../../plugins/context.ts";
 import { requireRole } from "../../plugins/session.ts";
@@ -27,7 +27,7 @@ function RoleSelect(props: { t: Translate; value?: Role }) {
     <select name="role" required>
       {ROLES.map((r) => (
         <option key={r} value={r} selected={r === props.value}>
-          {props.t(`role.${r}` as MessageKey)}
+          {props.t(`role.${r}`)}
         </option>
       ))}
     </select>

@@ -7,7 +7,6 @@ import { renderPage } from "../../components/render.tsx";
 import { getAssessment, listRevisions } from "../../db/assessments.ts";
 import { type Bank, getBank } from "../../db/banks.ts";
 import { forbidden, notFound } from "../../lib/errors.ts";
-import type { MessageKey } from "../../lib/i18n/mod.ts";
 import { isPeriod } from "../../lib/lens/period.ts";
 import { invalidIndicators, scoreStoredAssessment } from "../../lib/lens/scoring.ts";
 import type { AppEnv } from "../../plugins/context.ts";
@@ -58,8 +57,9 @@ async function page(
           </p>
           {current && (
             <p>
-              <span class="badge">{t(`lens.status.${current.status}` as MessageKey)}</span>{" "}
-              {t("lens.revision")} {current.revision} · {current.modelId} {current.modelVersion}
+              <span class="badge">{t(`lens.status.${current.status}`)}</span> {t("lens.revision")}
+              {" "}
+              {current.revision} · {current.modelId} {current.modelVersion}
             </p>
           )}
         </header>

@@ -5,7 +5,7 @@ import { renderPage } from "../../components/render.tsx";
 import { assessmentsOfBank } from "../../db/assessments.ts";
 import { type Bank, getBank } from "../../db/banks.ts";
 import { forbidden, notFound } from "../../lib/errors.ts";
-import { formatDate, formatNumber, type MessageKey } from "../../lib/i18n/mod.ts";
+import { formatDate, formatNumber } from "../../lib/i18n/mod.ts";
 import type { CsvError } from "../../lib/lens/csv.ts";
 import { isPeriod } from "../../lib/lens/period.ts";
 import { invalidIndicators, scoreStoredAssessment } from "../../lib/lens/scoring.ts";
@@ -53,7 +53,7 @@ async function listPage(c: Context<AppEnv>, bank: Bank, csvErrors: CsvError[] = 
                     <td>
                       <a href={`${base}/${a.period}`}>{a.period}</a>{" "}
                       <span class="badge muted">
-                        {t(`lens.status.${a.status}` as MessageKey)}
+                        {t(`lens.status.${a.status}`)}
                       </span>
                       {invalidIndicators(score).length > 0 && (
                         <span class="badge warn">{t("lens.invalid")}</span>

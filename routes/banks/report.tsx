@@ -132,9 +132,7 @@ app.get("/banks/:id/report", async (c) => {
           <dl class="facts">
             <dt>{t("lens.period")}</dt>
             <dd>
-              {current
-                ? `${current.period} · ${t(`lens.status.${current.status}` as MessageKey)}`
-                : "—"}
+              {current ? `${current.period} · ${t(`lens.status.${current.status}`)}` : "—"}
             </dd>
             <dt>{t("lens.peerGroup")}</dt>
             <dd>{groupName(locale, t, bank.peerGroup)}</dd>

@@ -11,7 +11,6 @@ import { renderPage } from "../../components/render.tsx";
 import LensRadar from "../../islands/LensRadar.tsx";
 import TrendChart from "../../islands/TrendChart.tsx";
 import WhatIf from "../../islands/WhatIf.tsx";
-import type { MessageKey } from "../../lib/i18n/mod.ts";
 import { MODEL } from "../../lib/lens/model.ts";
 import type { AppEnv } from "../../plugins/context.ts";
 import { requestedScorecard } from "./_data.ts";
@@ -40,7 +39,7 @@ app.get("/banks/:id", async (c) => {
                 <select name="period">
                   {card.assessments.map((a) => (
                     <option value={a.period} selected={a.period === current.period}>
-                      {a.period} · {t(`lens.status.${a.status}` as MessageKey)}
+                      {a.period} · {t(`lens.status.${a.status}`)}
                     </option>
                   ))}
                 </select>

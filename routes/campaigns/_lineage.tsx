@@ -11,13 +11,7 @@ import {
   type LineageReason,
   type LineageStep,
 } from "../../lib/experiments/lineage.ts";
-import {
-  formatNumber,
-  formatPercent,
-  type Locale,
-  type MessageKey,
-  type Translate,
-} from "../../lib/i18n/mod.ts";
+import { formatNumber, formatPercent, type Locale, type Translate } from "../../lib/i18n/mod.ts";
 import type { Interval } from "../../lib/stats/types.ts";
 import type { AppEnv } from "../../plugins/context.ts";
 
@@ -50,8 +44,7 @@ function formats(locale: Locale, t: Translate) {
     lift,
     range: (ci: Interval | null) =>
       ci ? t("lineage.range", { lo: lift(ci[0]), hi: lift(ci[1]) }) : "—",
-    reason: (reasons: LineageReason[]) =>
-      reasons.map((r) => t(`lineage.reason.${r}` as MessageKey)).join("; "),
+    reason: (reasons: LineageReason[]) => reasons.map((r) => t(`lineage.reason.${r}`)).join("; "),
   };
 }
 
@@ -130,7 +123,7 @@ function StepRow({ step: s, bankId, parent, compounded, locale, t, f }: RowProps
       <td class="lineage-mode">{t(`lineage.mode.${s.mode}`)}</td>
       <td>
         <span class={`badge status-${s.status}`}>
-          {t(`loop.status.${s.status}` as MessageKey)}
+          {t(`loop.status.${s.status}`)}
         </span>
       </td>
       <td data-testid="winner">

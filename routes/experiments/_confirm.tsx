@@ -9,7 +9,6 @@ import { experimentHref } from "../../components/experiments/links.ts";
 import { renderPage } from "../../components/render.tsx";
 import type { Experiment } from "../../db/experiments.ts";
 import { defaultWinner } from "../../lib/experiments/decisions.ts";
-import type { MessageKey } from "../../lib/i18n/mod.ts";
 import type { AppEnv } from "../../plugins/context.ts";
 import { resultsOf } from "./_results.ts";
 
@@ -49,7 +48,7 @@ export async function confirmPage(
         {rec && (
           <p data-testid="confirm-recommendation">
             {t("act.confirm.recommendation", {
-              text: t(`loop.rec.${rec.action}` as MessageKey, { name: rec.winner ?? "" }),
+              text: t(`loop.rec.${rec.action}`, { name: rec.winner ?? "" }),
             })}
           </p>
         )}

@@ -3,7 +3,7 @@ import { experimentHref } from "../../components/experiments/links.ts";
 import { renderPage } from "../../components/render.tsx";
 import { listCampaigns } from "../../db/campaigns.ts";
 import { listExperiments } from "../../db/experiments.ts";
-import { formatDate, type MessageKey } from "../../lib/i18n/mod.ts";
+import { formatDate } from "../../lib/i18n/mod.ts";
 import type { AppEnv } from "../../plugins/context.ts";
 import { requireRole } from "../../plugins/session.ts";
 import { parseWith } from "../../plugins/validate.ts";
@@ -66,7 +66,7 @@ app.get("/experiments", async (c) => {
                     </td>
                     <td>
                       <span class={`badge status-${e.status}`}>
-                        {t(`loop.status.${e.status}` as MessageKey)}
+                        {t(`loop.status.${e.status}`)}
                       </span>
                     </td>
                     <td>
