@@ -11,6 +11,7 @@ import * as m0007 from "./0007_hash_version.ts";
 import * as m0008 from "./0008_login_throttle.ts";
 import * as m0009 from "./0009_app_instances.ts";
 import * as m0010 from "./0010_metric_library.ts";
+import * as m0011 from "./0011_metric_snapshots.ts";
 
 export const migrations: Record<string, Migration> = {
   "0001_initial": m0001,
@@ -23,4 +24,5 @@ export const migrations: Record<string, Migration> = {
   "0008_login_throttle": m0008,
   "0009_app_instances": m0009,
   "0010_metric_library": m0010,
+  "0011_metric_snapshots": m0011,
 };
