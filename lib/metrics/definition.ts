@@ -231,6 +231,34 @@ export const newMetricSchema = z.strictObject({
  */
 export const metricPatchSchema = z.strictObject(definitionFields).partial();
 
+/**
+ * A whole stored definition, checked as a new one is (without its key): what `PATCH` checks
+ * after merging the changed fields into the version in force.
+ */
+export const metricDefinitionSchema = z.strictObject(definitionFields).superRefine((d, ctx) =>
+  checkKindFields(d, ctx)
+);
+
+/**
+ * Merges a `PATCH` into the definition in force. A new `kind` starts from the shared fields
+ * only (name, description, direction, window): the old kind's event fields do not carry over.
+ * `cap: null` removes the cap. The result still has to pass `metricDefinitionSchema`.
+ */
+export function mergeDefinition(
+  current: StoredMetricDefinition,
+  patch: MetricPatch,
+): Record<string, unknown> {
+  const base: Record<string, unknown> = { ...storedDefinition(current) };
+  if (patch.kind !== undefined && patch.kind !== current.kind) {
+    for (const f of ["event", "aggregate", "cap", "numerator", "denominator"]) delete base[f];
+  }
+  for (const [field, value] of Object.entries(patch)) {
+    if (value !== undefined) base[field] = value;
+  }
+  if (base.cap === null) delete base.cap;
+  return base;
+}
+
 /** `"metrics"` of an experiment's create and edit requests. */
 export const experimentMetricsSchema = z.strictObject({
   primary: metricKeySchema,

@@ -6,6 +6,7 @@ import bandits from "./bandits.ts";
 import campaigns from "./campaigns.ts";
 import experiments from "./experiments.ts";
 import lens from "./lens.ts";
+import metrics from "./metrics.ts";
 import peers from "./peers.ts";
 import sdkKeys from "./sdk_keys.ts";
 import stats from "./stats.ts";
@@ -24,5 +25,6 @@ export function apiRoutes(): Hono<AppEnv> {
   api.route("/sdk-keys", sdkKeys);
   api.route("/campaigns", campaigns);
   api.route("/experiments", experiments);
+  api.route("/metrics", metrics);
   return api;
 }
