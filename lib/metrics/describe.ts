@@ -8,7 +8,14 @@
  * ("第 99 百分位", "the 99th percentile").
  */
 import { formatNumber, type Locale, translator } from "../i18n/mod.ts";
-import type { Aggregate, Cap, EventAggregate, MetricKind, MetricSource } from "./definition.ts";
+import type {
+  Aggregate,
+  Cap,
+  EventAggregate,
+  LocalizedText,
+  MetricKind,
+  MetricSource,
+} from "./definition.ts";
 
 /** What a sentence needs: a definition (stored, built-in) or a metric's result. */
 export interface Describable {
@@ -98,4 +105,9 @@ export function describeMetric(locale: Locale, d: Describable): string {
     numerator: side(locale, d.numerator),
     denominator: side(locale, d.denominator),
   });
+}
+
+/** A metric's name in the reader's language (the other language when that one is blank). */
+export function metricName(locale: Locale, name: LocalizedText): string {
+  return (locale === "en" ? name.en : name["zh-CN"]) || name.en || name["zh-CN"];
 }
