@@ -25,6 +25,7 @@ const NAV: Array<{ href: string; key: MessageKey }> = [
   { href: "/peers", key: "nav.peers" },
   { href: "/experiments", key: "nav.experiments" },
   { href: "/campaigns", key: "nav.campaigns" },
+  { href: "/metrics", key: "nav.metrics" },
   { href: "/tools/calculator", key: "nav.tools" },
 ];
 

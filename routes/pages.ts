@@ -6,6 +6,7 @@ import banks from "./banks/index.tsx";
 import peers from "./peers/index.tsx";
 import experiments from "./experiments/index.tsx";
 import campaigns from "./campaigns/index.tsx";
+import metrics from "./metrics/index.tsx";
 import auth from "./auth.tsx";
 import admin from "./admin/mod.ts";
 import calculator from "./tools/calculator.tsx";
@@ -23,6 +24,7 @@ export function pageRoutes(): Hono<AppEnv> {
   pages.route("/", peers);
   pages.route("/", experiments);
   pages.route("/", campaigns);
+  pages.route("/", metrics);
   pages.route("/", auth);
   pages.route("/", admin);
   pages.route("/", calculator);
