@@ -1,12 +1,20 @@
 /**
  * An experiment's read-out from its sufficient statistics: the proportions analysis (the body of
  * POST /api/stats/proportions, with the arms' configured weights for SRM), the value metric by
- * Welch (CUPED-adjusted when pre-period covariate sums are present), guardrails, the cumulative
- * daily series and the recommendation of ./decisions.ts. Pure and JSON-safe (nulls + reasons).
+ * Welch (CUPED-adjusted when pre-period covariate sums are present), the metric library's
+ * results (lib/metrics/analysis.ts: primary, secondary and guardrail metrics, each on its own
+ * data), the cumulative daily series and the recommendation of ./decisions.ts. Pure and
+ * JSON-safe (nulls + reasons).
  *
- * Guardrails are evaluated on the metrics the aggregates hold — conversion (converters/users)
- * and value (value per exposed user) — in their configured direction; "significantly worse"
- * means Holm-adjusted p < α over the challengers with the lift in the bad direction.
+ * The recommendation reads the primary metric's comparisons (Holm over the challengers, lift in
+ * the metric's good direction) and holds any challenger that breaches a guardrail metric
+ * (`GUARDRAIL_WORSE`). Without metric results (callers that pass none) it reads the conversion
+ * or value analysis, as before the library.
+ *
+ * The free-text guardrails of experiments created before the library (`config.guardrails`) are
+ * not measured: they used to be scored on the primary metric's own data (a "退订率" guardrail got
+ * the conversion's Holm p), which said nothing about them. They are returned with
+ * `measured: false` and no comparisons.
  */
 import { analyzeProportions, type ProportionsAnalysis } from "../stats/analysis.ts";
 import { analyzeStratified } from "../stats/stratified.ts";
@@ -18,6 +26,8 @@ import {
   sequentialRho,
 } from "../stats/sequential.ts";
 import type { Interval, MeanSummary, ReasonCode } from "../stats/types.ts";
+import { decisionInputs, type MetricResult } from "../metrics/analysis.ts";
+import type { ExperimentMetrics } from "../metrics/definition.ts";
 import type { BanditReadout } from "./bandit.ts";
 import { MIN_USERS_PER_ARM, recommend, type Recommendation } from "./decisions.ts";
 
@@ -43,6 +53,8 @@ export interface ReadoutConfig {
   plannedSampleSize: number | null;
   /** `stopped` or `decided`: the recommendation no longer says "keep running". */
   status?: string;
+  /** The metric library's roles (informational here: the results come in `options.metrics`). */
+  metrics?: ExperimentMetrics;
 }
 
 /** A value-metric comparison (Welch; sequential when on), lifts in the metric's unit. */
@@ -73,11 +85,23 @@ export interface GuardrailRow {
   worse: boolean;
 }
 
+/** A free-text guardrail of an experiment older than the metric library: not measured. */
+export interface LegacyGuardrail {
+  name: string;
+  type: string;
+  direction: string;
+  measured: false;
+  comparisons: GuardrailRow[];
+}
+
 export interface Readout extends ProportionsAnalysis {
   variants: { name: string; users: number; conversions: number; rate: number | null }[];
   enoughData: boolean;
   value: ValueAnalysis | null;
-  guardrails: { name: string; type: string; direction: string; comparisons: GuardrailRow[] }[];
+  /** Free-text guardrails of older experiments, not measured (module comment). */
+  guardrails: LegacyGuardrail[];
+  /** The metric library's results: primary first, then secondary metrics, then guardrails. */
+  metrics: MetricResult[];
   recommendation: Recommendation;
   /** Bandits: allocations, periods and the bandit rule (./bandit.ts); null for A/B. */
   bandit: BanditReadout | null;
@@ -149,11 +173,15 @@ export function analyzeValue(
   };
 }
 
-/** The full read-out; `recentDailyUsers` (new users a day lately) feeds the days-left estimate. */
+/**
+ * The full read-out; `recentDailyUsers` (new users a day lately) feeds the days-left estimate;
+ * `metrics` (lib/metrics/analysis.ts `analyzeMetrics`) are the library's results, which the
+ * recommendation reads when given.
+ */
 export function readout(
   config: ReadoutConfig,
   arms: readonly ArmSums[],
-  options: { recentDailyUsers: number | null },
+  options: { recentDailyUsers: number | null; metrics?: readonly MetricResult[] },
 ): Readout {
   const { alpha, sequential, sequentialTuning } = config;
   const proportions = analyzeProportions(
@@ -163,35 +191,32 @@ export function readout(
   const needsValue = config.primaryMetric.type === "value" ||
     config.guardrails.some((g) => g.type === "value");
   const value = needsValue ? analyzeValue(arms, config) : null;
-  const metricRows = (type: "conversion" | "value") =>
-    type === "value"
-      ? value!.comparisons.map((r) => ({ lift: r.absoluteLift, p: r.adjustedPValue }))
-      : proportions.comparisons.map((r) => ({ lift: r.absoluteLift, p: r.adjustedPValue }));
-  const guardrails = config.guardrails.map((g) => {
-    const sign = g.direction === "lower_is_better" ? -1 : 1;
-    return {
-      ...g,
-      comparisons: metricRows(g.type).map((r, i) => ({
-        variant: arms[i + 1].variant,
-        lift: r.p === null ? null : r.lift,
-        adjustedPValue: r.p,
-        worse: r.p !== null && r.p < alpha && sign * r.lift < 0,
-      })),
-    };
-  });
+  const guardrails: LegacyGuardrail[] = config.guardrails.map((g) => ({
+    name: g.name,
+    type: g.type,
+    direction: g.direction,
+    measured: false,
+    comparisons: [],
+  }));
   const users = arms.reduce((s, a) => s + a.users, 0);
   const minArmUsers = Math.min(...arms.map((a) => a.users));
-  const primary = metricRows(config.primaryMetric.type);
+  const metrics = options.metrics ? [...options.metrics] : [];
+  const legacyRows = config.primaryMetric.type === "value"
+    ? value!.comparisons.map((r) => ({ lift: r.absoluteLift, p: r.adjustedPValue }))
+    : proportions.comparisons.map((r) => ({ lift: r.absoluteLift, p: r.adjustedPValue }));
+  const challengers = options.metrics && metrics.some((m) => m.role === "primary")
+    ? decisionInputs(metrics)
+    : legacyRows.map((r, i) => ({
+      variant: arms[i + 1].variant,
+      lift: r.p === null ? null : r.lift,
+      adjustedPValue: r.p,
+      guardrailWorse: false,
+    }));
   const recommendation = recommend({
     alpha,
     sequential,
     srmMismatch: proportions.srm.mismatch,
-    challengers: primary.map((r, i) => ({
-      variant: arms[i + 1].variant,
-      lift: r.p === null ? null : r.lift,
-      adjustedPValue: r.p,
-      guardrailWorse: guardrails.some((g) => g.comparisons[i].worse),
-    })),
+    challengers,
     users,
     minArmUsers,
     plannedSampleSize: config.plannedSampleSize,
@@ -209,6 +234,7 @@ export function readout(
     enoughData: minArmUsers >= MIN_USERS_PER_ARM,
     value,
     guardrails,
+    metrics,
     recommendation,
     bandit: null,
   };
@@ -218,7 +244,7 @@ export function readout(
  * A bandit's read-out: the A/B read-out with the bandit's recommendation, the sample-ratio check
  * per allocation period (the worst period stands for the whole in `srm`: one overall check
  * against fixed weights means nothing when the weights move), and the conversion figures —
- * rates, comparisons with the control, omnibus and conversion guardrails — **weighted by
+ * rates, comparisons with the control and omnibus — **weighted by
  * allocation period** (lib/stats/stratified.ts), not the pooled totals: when the weights move
  * while the base rate drifts, pooled totals mislead (Simpson's paradox). Users and conversions
  * per arm stay the plain counts.
@@ -236,20 +262,11 @@ export function withBandit(
     sequential: base.sequential,
     sequentialTuning: options.sequentialTuning,
   });
-  const guardrails = base.guardrails.map((g) => {
-    if (g.type !== "conversion") return g;
-    const sign = g.direction === "lower_is_better" ? -1 : 1;
-    return {
-      ...g,
-      comparisons: weighted.comparisons.map((r) => ({
-        variant: r.variant,
-        lift: r.adjustedPValue === null ? null : r.absoluteLift,
-        adjustedPValue: r.adjustedPValue,
-        worse: r.adjustedPValue !== null && r.adjustedPValue < base.alpha &&
-          sign * r.absoluteLift < 0,
-      })),
-    };
-  });
+  const breached = new Set(
+    base.metrics.filter((m) => m.role === "guardrail").flatMap((m) =>
+      m.comparisons.filter((c) => c.worse).map((c) => c.variant)
+    ),
+  );
   return {
     ...base,
     variants: base.variants.map((v, i) => ({
@@ -259,10 +276,21 @@ export function withBandit(
     srm: worst ? worst.srm : { chiSquare: null, pValue: null, mismatch: false, reasons: [] },
     omnibus: weighted.omnibus,
     comparisons: weighted.comparisons,
-    guardrails,
-    recommendation: endedBandit(bandit.recommendation, base.recommendation.ended),
+    recommendation: endedBandit(
+      guardedBandit(bandit.recommendation, breached),
+      base.recommendation.ended,
+    ),
     bandit,
   };
+}
+
+/**
+ * A bandit's "ship" is held when its winner breaches a guardrail metric: keep running (the
+ * bandit goes on learning) with `GUARDRAIL_WORSE`.
+ */
+function guardedBandit(rec: Recommendation, breached: ReadonlySet<string>): Recommendation {
+  if (rec.action !== "ship" || !rec.winner || !breached.has(rec.winner)) return rec;
+  return { ...rec, action: "keep_running", winner: null, reasons: ["GUARDRAIL_WORSE"] };
 }
 
 /** A bandit that has ended gets no more data: "keep running" becomes "keep the control". */

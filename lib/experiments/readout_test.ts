@@ -35,8 +35,10 @@ Deno.test("readout() carries analyzeProportions() on the arms with the configure
     }],
     { alpha: 0.05, sequential: false, sequentialTuning: 5000, weights: [0.5, 0.5] },
   );
-  const { variants, enoughData, value, guardrails, recommendation, bandit, ...analysis } = r;
+  const { variants, enoughData, value, guardrails, metrics, recommendation, bandit, ...analysis } =
+    r;
   assert.deepEqual(analysis, expected);
+  assert.deepEqual(metrics, [], "no metric results were passed");
   assert.equal(bandit, null, "an A/B read-out has no bandit part");
   assert.deepEqual(variants[1], { name: "coupon", users: 10_000, conversions: 600, rate: 0.06 });
   assert.equal(enoughData, true);
@@ -56,7 +58,7 @@ Deno.test("readout() without data says not enough data and stays JSON-safe", () 
   assert.deepEqual(JSON.parse(JSON.stringify(r)), r);
 });
 
-Deno.test("readout() analyses a value metric with Welch, and flags a worse guardrail", () => {
+Deno.test("readout() analyses a value metric with Welch; a free-text guardrail is not scored on the primary's data", () => {
   const arms = [arm("control", 5000, 400, 100), arm("coupon", 5000, 520, 80)];
   const r = readout(
     {
@@ -77,8 +79,18 @@ Deno.test("readout() analyses a value metric with Welch, and flags a worse guard
   assert.equal(r.value.cuped, null);
   assert.equal(r.value.comparisons[0].pValue, expected.comparisons[0].pValue);
   assert.deepEqual(r.value.comparisons[0].ci, expected.comparisons[0].ci);
-  assert.equal(r.guardrails[0].comparisons[0].worse, true);
+  // Before the metric library the guardrail "deposit" got the primary metric's own Holm p (the
+  // issue 16 bug: "退订率" showed the conversion's p = 0.0127). It is now shown as not measured.
+  assert.deepEqual(r.guardrails, [{
+    name: "deposit",
+    type: "value",
+    direction: "higher_is_better",
+    measured: false,
+    comparisons: [],
+  }]);
+  // The coupon is significantly worse on the primary metric itself: stop, all challengers worse.
   assert.equal(r.recommendation.action, "stop");
+  assert.deepEqual(r.recommendation.reasons, ["ALL_WORSE"]);
 });
 
 Deno.test("readout() applies CUPED when covariate sums are present", () => {

@@ -1,7 +1,9 @@
 import type { Context } from "hono";
 import type { Experiment } from "../../db/experiments.ts";
 import { dailyStats, variantStats } from "../../db/results.ts";
-import { exposedByPeriod, listAllocations } from "../../db/bandits.ts";
+import { exposedByPeriod, listAllocations, type StoredAllocation } from "../../db/bandits.ts";
+import { metricsByKeys } from "../../db/metrics.ts";
+import { experimentMetricsOf, experimentMetricStats } from "../../db/metric_snapshots.ts";
 import { banditReadout } from "../../lib/experiments/bandit.ts";
 import { type Readout, readout, withBandit } from "../../lib/experiments/readout.ts";
 import {
@@ -9,38 +11,96 @@ import {
   recentDailyUsers,
   type Timeline,
 } from "../../lib/experiments/timeline.ts";
+import {
+  analyzeMetrics,
+  type MetricInput,
+  type MetricResult,
+  metricRoles,
+} from "../../lib/metrics/analysis.ts";
+import type { ExperimentMetrics } from "../../lib/metrics/definition.ts";
 import type { AppEnv } from "../../plugins/context.ts";
 
 const isoDay = (d: Date) => d.toISOString().slice(0, 10);
 
-/** The read-out and the cumulative timeline of an experiment, from its sufficient statistics. */
+/**
+ * The read-out and the cumulative timeline of an experiment, from its sufficient statistics;
+ * the metric library's results from their snapshots (db/metric_snapshots.ts).
+ */
 export async function resultsOf(
   c: Context<AppEnv>,
   experiment: Experiment,
 ): Promise<{ readout: Readout; timeline: Timeline }> {
-  const [arms, daily] = await Promise.all([
-    variantStats(c.var.db, experiment.id),
-    dailyStats(c.var.db, experiment.id),
+  const db = c.var.db;
+  const bandit = experiment.mode === "bandit";
+  const [arms, daily, allocations] = await Promise.all([
+    variantStats(db, experiment.id),
+    dailyStats(db, experiment.id),
+    bandit ? listAllocations(db, experiment.id) : Promise.resolve([] as StoredAllocation[]),
   ]);
-  const end = experiment.stoppedAt ?? c.var.now();
+  const now = c.var.now();
+  const end = experiment.stoppedAt ?? now;
   const recent = experiment.status === "running"
     ? recentDailyUsers(daily, {
       today: isoDay(end),
       firstDay: experiment.startedAt ? isoDay(experiment.startedAt) : null,
     })
     : null;
-  const base = readout(experiment, arms, { recentDailyUsers: recent });
+  const metrics = await metricResultsOf(c, experiment, allocations, now);
+  const base = readout(experiment, arms, { recentDailyUsers: recent, metrics });
   return {
-    readout: experiment.mode === "bandit" ? await withBanditOf(c, experiment, base) : base,
+    readout: bandit ? await withBanditOf(c, experiment, base, allocations) : base,
     timeline: cumulativeTimeline(daily, experiment.variants.map((v) => v.name)),
   };
 }
 
-async function withBanditOf(c: Context<AppEnv>, experiment: Experiment, base: Readout) {
-  const [allocations, exposed] = await Promise.all([
-    listAllocations(c.var.db, experiment.id),
-    exposedByPeriod(c.var.db, experiment.id),
-  ]);
+/** The library metrics of the experiment, analysed: primary, secondary, guardrails. */
+async function metricResultsOf(
+  c: Context<AppEnv>,
+  experiment: Experiment,
+  allocations: readonly StoredAllocation[],
+  now: Date,
+): Promise<MetricResult[]> {
+  const db = c.var.db;
+  const roles: ExperimentMetrics = (experiment as { metrics?: ExperimentMetrics }).metrics ??
+    await experimentMetricsOf(db, experiment.id);
+  const wanted = metricRoles(roles);
+  const definitions = await metricsByKeys(db, experiment.bankId, wanted.map((m) => m.key));
+  const variants = experiment.variants.map((v) => v.name);
+  const stats = await experimentMetricStats(
+    db,
+    {
+      id: experiment.id,
+      bankId: experiment.bankId,
+      mode: experiment.mode,
+      stoppedAt: experiment.stoppedAt,
+      variants,
+      allocationIds: experiment.mode === "bandit" ? allocations.map((a) => a.id) : null,
+    },
+    [...definitions.values()],
+    { now },
+  );
+  const inputs: MetricInput[] = wanted.map(({ key, role }) => ({
+    key,
+    role,
+    definition: definitions.get(key) ?? null,
+    stats: stats.get(key) ?? null,
+  }));
+  return analyzeMetrics(inputs, {
+    alpha: experiment.alpha,
+    sequential: experiment.sequential,
+    sequentialTuning: experiment.sequentialTuning,
+    bandit: experiment.mode === "bandit",
+    variants,
+  });
+}
+
+async function withBanditOf(
+  c: Context<AppEnv>,
+  experiment: Experiment,
+  base: Readout,
+  allocations: readonly StoredAllocation[],
+) {
+  const exposed = await exposedByPeriod(c.var.db, experiment.id);
   const arms = base.variants.map((v) => ({
     name: v.name,
     users: v.users,

@@ -1,0 +1,252 @@
+/**
+ * The metric library's read-outs from snapshots (migration 0011), so results cost the same for
+ * ten million events as for ten thousand:
+ *
+ * - `experimentMetricStats` gives the statistics of an experiment's metrics: a snapshot younger
+ *   than `SNAPSHOT_FRESH_MS` is used as is; an older or missing one (a metric added later, a new
+ *   version of its definition) is computed now from the stored events (db/metric_values.ts) and
+ *   stored. The built-ins `conversion` / `conversion_value` read `daily_stats` (kept up to date
+ *   by ingestion) and need no snapshot.
+ * - `startMetricRefresher` recomputes the snapshots of running experiments every
+ *   `REFRESH_EVERY_MS`, so a new event shows in results within about REFRESH_EVERY_MS plus one
+ *   computation. Several app instances may run it: each experiment is refreshed in a transaction
+ *   under a try-advisory-lock (another instance busy with it skips it), and a refresh whose
+ *   snapshots are younger than half the interval is skipped (another instance just did it).
+ */
+import { type Kysely, sql, type Transaction } from "kysely";
+import type { MetricStats } from "../lib/metrics/analysis.ts";
+import type { MetricDefinition } from "../lib/metrics/definition.ts";
+import { computeMetricValues } from "./metric_values.ts";
+import type { Database } from "./schema.ts";
+
+type Db = Kysely<Database> | Transaction<Database>;
+
+/** Results use a snapshot younger than this. */
+export const SNAPSHOT_FRESH_MS = 30_000;
+/** The refresher's interval. */
+export const REFRESH_EVERY_MS = 15_000;
+/** Namespace of the advisory locks taken here (first key of `pg_try_advisory_xact_lock`). */
+const LOCK_NAMESPACE = 0x4d53;
+
+/** What the computation needs to know about the experiment. */
+export interface SnapshotExperiment {
+  id: string;
+  bankId: string;
+  mode: "ab" | "bandit";
+  stoppedAt: Date | null;
+  /** Arms, control first. */
+  variants: readonly string[];
+  /** Bandits: allocation ids in period order; null for A/B. */
+  allocationIds: readonly string[] | null;
+}
+
+const needsSnapshot = (d: MetricDefinition) => d.source !== "experiment_conversions";
+
+function compute(db: Db, e: SnapshotExperiment, d: MetricDefinition, now: Date) {
+  return computeMetricValues(db, {
+    bankId: e.bankId,
+    experimentId: e.id,
+    variants: e.variants,
+    definition: d,
+    end: e.stoppedAt ?? now,
+    allocationIds: e.allocationIds,
+    now,
+  });
+}
+
+interface SnapshotRow {
+  metric_key: string;
+  version: number;
+  stats: MetricStats;
+  computed_at: Date;
+}
+
+async function readSnapshots(
+  db: Db,
+  experimentId: string,
+  keys: readonly string[],
+): Promise<SnapshotRow[]> {
+  if (keys.length === 0) return [];
+  const rows = await sql<SnapshotRow>`select metric_key, version, stats, computed_at
+    from metric_snapshots
+    where experiment_id = ${experimentId}
+      and metric_key in (${sql.join(keys.map((k) => sql`${k}`))})`.execute(db);
+  return rows.rows.map((r) => ({
+    ...r,
+    stats: typeof r.stats === "string" ? JSON.parse(r.stats) : r.stats,
+    computed_at: new Date(r.computed_at),
+  }));
+}
+
+async function writeSnapshot(
+  db: Db,
+  e: SnapshotExperiment,
+  d: MetricDefinition,
+  stats: MetricStats,
+): Promise<void> {
+  await sql`insert into metric_snapshots
+      (experiment_id, bank_id, metric_key, version, stats, computed_at)
+    values (${e.id}, ${e.bankId}, ${d.key}, ${d.version},
+      cast(cast(${JSON.stringify(stats)} as text) as jsonb), ${stats.computedAt})
+    on conflict (experiment_id, metric_key, version) do update
+      set stats = excluded.stats, computed_at = excluded.computed_at
+      where metric_snapshots.computed_at < excluded.computed_at`.execute(db);
+}
+
+/**
+ * The statistics of each metric (by key): fresh snapshots as they are, the others computed now
+ * and stored. `maxAgeMs` (default {@link SNAPSHOT_FRESH_MS}) is the freshness asked for; 0
+ * recomputes everything.
+ */
+export async function experimentMetricStats(
+  db: Db,
+  e: SnapshotExperiment,
+  definitions: readonly MetricDefinition[],
+  options: { now: Date; maxAgeMs?: number },
+): Promise<Map<string, MetricStats>> {
+  const { now, maxAgeMs = SNAPSHOT_FRESH_MS } = options;
+  const out = new Map<string, MetricStats>();
+  const library = definitions.filter(needsSnapshot);
+  const snapshots = await readSnapshots(db, e.id, library.map((d) => d.key));
+  const fresh = (d: MetricDefinition) =>
+    snapshots.find((s) =>
+      s.metric_key === d.key && s.version === d.version &&
+      now.getTime() - s.computed_at.getTime() < maxAgeMs &&
+      s.stats.arms?.length === e.variants.length
+    );
+  await Promise.all(definitions.map(async (d) => {
+    if (!needsSnapshot(d)) {
+      out.set(d.key, await compute(db, e, d, now));
+      return;
+    }
+    const snapshot = fresh(d);
+    if (snapshot) {
+      out.set(d.key, snapshot.stats);
+      return;
+    }
+    const stats = await compute(db, e, d, now);
+    await writeSnapshot(db, e, d, stats);
+    out.set(d.key, stats);
+  }));
+  return out;
+}
+
+/**
+ * Recomputes the snapshots of one experiment under its advisory lock; false when another
+ * instance holds the lock or refreshed it less than `skipYoungerMs` ago.
+ */
+export async function refreshSnapshots(
+  db: Kysely<Database>,
+  e: SnapshotExperiment,
+  definitions: readonly MetricDefinition[],
+  options: { now: () => Date; skipYoungerMs?: number },
+): Promise<boolean> {
+  const library = definitions.filter(needsSnapshot);
+  if (library.length === 0) return false;
+  return await db.transaction().execute(async (trx) => {
+    const lock = await sql<{ locked: boolean }>`select pg_try_advisory_xact_lock(
+      ${LOCK_NAMESPACE}, hashtext(${e.id})) as locked`.execute(trx);
+    if (!lock.rows[0]?.locked) return false;
+    const now = options.now();
+    if (options.skipYoungerMs) {
+      const snapshots = await readSnapshots(trx, e.id, library.map((d) => d.key));
+      const young = library.every((d) =>
+        snapshots.some((s) =>
+          s.metric_key === d.key && s.version === d.version &&
+          now.getTime() - s.computed_at.getTime() < options.skipYoungerMs!
+        )
+      );
+      if (young) return false;
+    }
+    for (const d of library) await writeSnapshot(trx, e, d, await compute(trx, e, d, now));
+    return true;
+  });
+}
+
+/** Running experiments with their arms and (bandits) allocations, for the refresher. */
+export async function runningExperiments(
+  db: Db,
+): Promise<(SnapshotExperiment & { metricKeys: string[] })[]> {
+  const rows = await sql<{
+    id: string;
+    bank_id: string;
+    mode: "ab" | "bandit";
+    stopped_at: Date | null;
+    metrics: { primary: string; secondary?: string[]; guardrails?: string[] } | string;
+    variants: string[] | string;
+    allocations: string[] | string | null;
+  }>`select x.id, x.bank_id, x.mode, x.stopped_at, x.metrics,
+      (select json_agg(v.name order by v.position) from variants v where v.experiment_id = x.id)
+        as variants,
+      (select json_agg(a.id order by a.computed_at, a.id) from allocations a
+        where a.experiment_id = x.id) as allocations
+    from experiments x where x.status = 'running' order by x.id`.execute(db);
+  const parse = <T>(v: T | string): T => typeof v === "string" ? JSON.parse(v) : v;
+  return rows.rows.map((r) => {
+    const m = parse(r.metrics);
+    return {
+      id: r.id,
+      bankId: r.bank_id,
+      mode: r.mode,
+      stoppedAt: r.stopped_at ? new Date(r.stopped_at) : null,
+      variants: parse(r.variants) ?? [],
+      allocationIds: r.mode === "bandit" ? (parse(r.allocations) ?? []).map(String) : null,
+      metricKeys: [...new Set([m.primary, ...(m.secondary ?? []), ...(m.guardrails ?? [])])],
+    };
+  });
+}
+
+/**
+ * Starts the refresher: every `everyMs` (default {@link REFRESH_EVERY_MS}) each running
+ * experiment's snapshots are recomputed unless younger than half the interval. `definitionsOf`
+ * resolves metric keys of a bank (db/metrics.ts `metricsByKeys`). Errors are logged and the
+ * refresher goes on. Returns a stop function that waits for a round in progress.
+ */
+export function startMetricRefresher(
+  db: Kysely<Database>,
+  definitionsOf: (
+    db: Kysely<Database>,
+    bankId: string,
+    keys: readonly string[],
+  ) => Promise<ReadonlyMap<string, MetricDefinition>>,
+  options: { everyMs?: number; now?: () => Date } = {},
+): () => Promise<void> {
+  const { everyMs = REFRESH_EVERY_MS, now = () => new Date() } = options;
+  let round: Promise<void> = Promise.resolve();
+  let busy = false;
+  const tick = () => {
+    if (busy) return;
+    busy = true;
+    round = round.then(async () => {
+      try {
+        for (const e of await runningExperiments(db)) {
+          const found = await definitionsOf(db, e.bankId, e.metricKeys);
+          await refreshSnapshots(db, e, [...found.values()], {
+            now,
+            skipYoungerMs: everyMs / 2,
+          });
+        }
+      } catch (error) {
+        console.error("metric snapshot refresh failed:", error);
+      } finally {
+        busy = false;
+      }
+    });
+  };
+  const timer = setInterval(tick, everyMs);
+  return async () => {
+    clearInterval(timer);
+    await round;
+  };
+}
+
+/** An experiment's `metrics` column (for callers whose Experiment does not carry it). */
+export async function experimentMetricsOf(
+  db: Db,
+  experimentId: string,
+): Promise<{ primary: string; secondary: string[]; guardrails: string[] }> {
+  const row = await db.selectFrom("experiments").select("metrics")
+    .where("id", "=", experimentId).executeTakeFirst();
+  const m = row?.metrics ?? { primary: "conversion", secondary: [], guardrails: [] };
+  return { primary: m.primary, secondary: m.secondary ?? [], guardrails: m.guardrails ?? [] };
+}
