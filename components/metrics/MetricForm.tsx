@@ -1,7 +1,7 @@
 import type { ComponentChildren } from "preact";
 import type { Locale, Translate } from "../../lib/i18n/mod.ts";
 import { AGGREGATES, DIRECTIONS, METRIC_KINDS } from "../../lib/metrics/definition.ts";
-import { type FieldErrors, type Fields, FIELD_LABELS, one } from "./metric_form.ts";
+import { FIELD_LABELS, type FieldErrors, type Fields, one } from "./metric_form.ts";
 import { type EventPreview, PreviewTable } from "./Preview.tsx";
 
 interface FieldProps {
@@ -24,7 +24,9 @@ function Field({ name, t, errors, children, ...rest }: FieldProps) {
         "aria-invalid": error ? "true" : undefined,
         "aria-describedby": error ? `e-${name}` : undefined,
       })}
-      {error && <span class="field-error" id={`e-${name}`} data-testid={`error-${name}`}>{error}</span>}
+      {error && (
+        <span class="field-error" id={`e-${name}`} data-testid={`error-${name}`}>{error}</span>
+      )}
     </label>
   );
 }
@@ -141,7 +143,13 @@ export function MetricForm(
 ) {
   const listed = Object.entries(errors);
   return (
-    <form method="post" action={action} class="card metric-form" data-testid="metric-form" novalidate>
+    <form
+      method="post"
+      action={action}
+      class="card metric-form"
+      data-testid="metric-form"
+      novalidate
+    >
       {listed.length > 0 && (
         <div class="errors" role="alert" data-testid="form-errors">
           <p>{t("metrics.form.errors")}</p>
@@ -198,7 +206,13 @@ export function MetricForm(
         <button type="submit" data-testid="metric-save">
           {t(isNew ? "metrics.form.create" : "metrics.form.save")}
         </button>{" "}
-        <button type="submit" name="intent" value="preview" class="secondary" data-testid="metric-preview">
+        <button
+          type="submit"
+          name="intent"
+          value="preview"
+          class="secondary"
+          data-testid="metric-preview"
+        >
           {t("metrics.form.preview")}
         </button>
       </div>

@@ -7,6 +7,7 @@
 import type { z } from "zod";
 import type { MessageKey, Translate } from "../../lib/i18n/mod.ts";
 import {
+  BUILTIN_KEYS,
   metricDefinitionSchema,
   newMetricSchema,
   type StoredMetricDefinition,
@@ -42,6 +43,8 @@ export const FIELD_LABELS: Record<string, MessageKey> = {
   denominatorEvent: "metrics.form.denominatorEvent",
   denominatorAggregate: "metrics.form.denominatorAggregate",
 };
+
+const label = (t: Translate, field: string) => t(FIELD_LABELS[field]);
 
 /** The fields of a new metric: a proportion over 7 days, higher is better. */
 export function blankFields(): Fields {
@@ -86,7 +89,10 @@ function numberOf(text: string): number | null {
  * The JSON body from the fields (the chosen kind's fields only), and the errors of fields that
  * are not numbers when they must be.
  */
-export function bodyOf(f: Fields, t: Translate): { body: Record<string, unknown>; errors: FieldErrors } {
+export function bodyOf(
+  f: Fields,
+  t: Translate,
+): { body: Record<string, unknown>; errors: FieldErrors } {
   const errors: FieldErrors = {};
   const label = (field: string) => t(FIELD_LABELS[field]);
   const kind = one(f, "kind");
@@ -140,7 +146,9 @@ function fieldOfPath(path: readonly PropertyKey[]): string {
 function messageOf(issue: z.core.$ZodIssue, field: string, f: Fields, t: Translate): string {
   const label = field === "form" ? "" : t(FIELD_LABELS[field]);
   const p = { field: label };
-  if (issue.code === "custom" && issue.params?.code === INVALID_TEXT) return t("metrics.err.text", p);
+  if (issue.code === "custom" && issue.params?.code === INVALID_TEXT) {
+    return t("metrics.err.text", p);
+  }
   if (issue.code === "custom" && /built-in/.test(issue.message)) {
     return t("metrics.err.builtin", { ...p, key: one(f, "key") });
   }
@@ -180,8 +188,16 @@ export function parseMetricForm(f: Fields, t: Translate, isNew: boolean): Parsed
   const result = isNew
     ? newMetricSchema.safeParse({ key: one(f, "key"), ...body })
     : metricDefinitionSchema.safeParse(body);
-  const all = { ...(result.success ? {} : fieldErrors(result.error, f, t)), ...errors };
-  if (Object.keys(all).length > 0 || !result.success) return { ok: false, errors: all };
+  const found = { ...(result.success ? {} : fieldErrors(result.error, f, t)), ...errors };
+  const key = one(f, "key");
+  if (isNew && BUILTIN_KEYS.has(key)) {
+    found.key = t("metrics.err.builtin", { field: label(t, "key"), key });
+  }
+  if (Object.keys(found).length > 0 || !result.success) {
+    const order = ["form", ...Object.keys(FIELD_LABELS)];
+    const all = Object.fromEntries(order.filter((k) => found[k]).map((k) => [k, found[k]]));
+    return { ok: false, errors: all };
+  }
   const { key: _key, bankId: _bank, ...definition } = result.data as Record<string, unknown>;
   return {
     ok: true,

@@ -24,7 +24,9 @@ async function bankPicker(c: Context<AppEnv>) {
         {t("metrics.pickBank")}{" "}
         <select name="bank">
           {banks.map((b) => (
-            <option value={b.id}>{`${b.id} · ${c.var.locale === "en" ? b.nameEn : b.nameZh}`}</option>
+            <option value={b.id}>
+              {`${b.id} · ${c.var.locale === "en" ? b.nameEn : b.nameZh}`}
+            </option>
           ))}
         </select>
       </label>{" "}
@@ -40,7 +42,9 @@ app.get("/metrics", async (c) => {
   const uses = new Map(
     bank
       ? await Promise.all(
-        metrics.map(async (m) => [m.key, await experimentsUsingMetric(db, bank.id, m.key)] as const),
+        metrics.map(async (m) =>
+          [m.key, await experimentsUsingMetric(db, bank.id, m.key)] as const
+        ),
       )
       : [],
   );
