@@ -2,10 +2,9 @@
  * Assessments: one per bank and period, scored with a recorded model version. Every change
  * appends a row to `assessment_revisions`, so history is kept.
  */
-import type { Kysely, Transaction } from "kysely";
 import { comparePeriods } from "../lib/lens/period.ts";
 import type { Scope } from "../lib/scope.ts";
-import type { Database } from "./schema.ts";
+import type { Db } from "./schema.ts";
 import { inBankScope } from "./scope.ts";
 
 export interface Assessment {
@@ -33,8 +32,6 @@ export interface AssessmentInput {
   status: "draft" | "submitted";
   changedBy: string | null;
 }
-
-type Db = Kysely<Database> | Transaction<Database>;
 
 /** Creates or replaces the assessment of a bank and period; records a revision. */
 export async function saveAssessment(db: Db, input: AssessmentInput): Promise<Assessment> {

@@ -18,10 +18,8 @@ import {
   reweight,
   type ReweightOptions,
 } from "../lib/experiments/bandit.ts";
-import type { Database } from "./schema.ts";
+import type { Database, Db } from "./schema.ts";
 import { variantStats } from "./results.ts";
-
-type Db = Kysely<Database> | Transaction<Database>;
 
 /**
  * What a reweighting was computed from: enough to replay it with `reweight(inputs.arms, inputs)`.

@@ -1,8 +1,7 @@
 /** Campaigns: a bank's marketing activity on one channel, with a chain of iterations. */
-import type { Kysely, Transaction } from "kysely";
 import type { Channel, Targeting } from "../lib/experiments/settings.ts";
 import type { Scope } from "../lib/scope.ts";
-import type { Database } from "./schema.ts";
+import type { Db } from "./schema.ts";
 import { inBankScope } from "./scope.ts";
 
 export interface Campaign {
@@ -13,8 +12,6 @@ export interface Campaign {
   segment: Targeting;
   description: string;
 }
-
-type Db = Kysely<Database> | Transaction<Database>;
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 

@@ -9,11 +9,10 @@
  * memory again after that. Each change gets a generation number, so a read that raced a newer
  * change never overwrites it.
  */
-import { type Kysely, sql, type Transaction } from "kysely";
+import { type Kysely, sql } from "kysely";
 import type { CustomerAttributes, CustomerFacts } from "../lib/experiments/eligibility.ts";
-import type { Database } from "./schema.ts";
-
-type Db = Kysely<Database> | Transaction<Database>;
+import { chunks } from "../lib/arrays.ts";
+import type { Database, Db } from "./schema.ts";
 
 interface CustomerRecord {
   attributes: CustomerAttributes;
@@ -239,10 +238,4 @@ export async function optOutPage(
     );
   }
   return await query.execute();
-}
-
-function chunks<T>(items: readonly T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
 }

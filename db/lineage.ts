@@ -7,14 +7,12 @@
  * per variant from `daily_stats`, every variant present (zeros when nobody was exposed), in
  * variant order — here for many experiments in one query.
  */
-import { type Kysely, sql, type Transaction } from "kysely";
+import { sql } from "kysely";
 import type { LineageArm, LineageIterationInput } from "../lib/experiments/lineage.ts";
 import type { Scope } from "../lib/scope.ts";
 import { type Campaign, getCampaign } from "./campaigns.ts";
 import { listExperiments } from "./experiments.ts";
-import type { Database } from "./schema.ts";
-
-type Db = Kysely<Database> | Transaction<Database>;
+import type { Db } from "./schema.ts";
 
 /** Users and converters per variant of each experiment, control first; ids without variants are absent. */
 export async function armTotals(

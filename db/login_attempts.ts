@@ -4,11 +4,9 @@
  * previous window ended. The rules that read the counts are in `lib/security/login_throttle.ts`.
  * Times come from the caller's clock (tests move it without sleeping).
  */
-import { type Kysely, sql, type Transaction } from "kysely";
+import { sql } from "kysely";
 import type { LoginCounts } from "../lib/security/login_throttle.ts";
-import type { Database } from "./schema.ts";
-
-type Db = Kysely<Database> | Transaction<Database>;
+import type { Db } from "./schema.ts";
 
 export interface LoginKey {
   /** The normalised email tried. */

@@ -7,10 +7,8 @@
  * assigned, on the UTC day of their first exposure; their conversion and conversion values
  * (those at or after the first exposure) are added to that same row whenever they arrive.
  */
-import { type Kysely, sql, type Transaction } from "kysely";
-import type { Database } from "./schema.ts";
-
-type Db = Kysely<Database> | Transaction<Database>;
+import { sql } from "kysely";
+import type { Db } from "./schema.ts";
 
 /** One arm's totals. `valueSumSquares` is the sum over customers of (their value sum)². */
 export interface VariantStats {

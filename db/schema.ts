@@ -2,7 +2,7 @@
  * The Kysely `Database` interface: one table type per table of `migrations/`.
  * int8 and numeric columns come back as strings (see `client.ts`); jsonb as parsed JSON.
  */
-import type { ColumnType, Generated } from "kysely";
+import type { ColumnType, Generated, Kysely, Transaction } from "kysely";
 import type { Channel, Targeting } from "../lib/experiments/settings.ts";
 import type { ExperimentMetrics, StoredMetricDefinition } from "../lib/metrics/definition.ts";
 
@@ -296,6 +296,32 @@ export interface LoginAttemptsTable {
   last_success_at: NullableTimestamp;
 }
 
+/** One bank's lens target (migration 0013, db/targets.ts). */
+export interface LensTargetsTable {
+  bank_id: string;
+  /** YYYY-MM-DD. */
+  target_date: string;
+  /** dimension id → { kind: "level" | "score", value }. */
+  dimensions: Json<Record<string, { kind: "level" | "score"; value: number }>>;
+  note: Generated<string>;
+  updated_by: string | null;
+  updated_at: Timestamp;
+}
+
+/** A consultant's custom peer group (migration 0013, db/peer_groups.ts); kept when deleted. */
+export interface PeerGroupsTable {
+  id: Generated<string>;
+  owner_id: string;
+  name: string;
+  created_at: Timestamp;
+  deleted_at: NullableTimestamp;
+}
+
+export interface PeerGroupMembersTable {
+  group_id: string;
+  bank_id: string;
+}
+
 export interface Database {
   banks: BanksTable;
   users: UsersTable;
@@ -320,4 +346,10 @@ export interface Database {
   audit_log: AuditLogTable;
   login_attempts: LoginAttemptsTable;
   app_instances: AppInstancesTable;
+  lens_targets: LensTargetsTable;
+  peer_groups: PeerGroupsTable;
+  peer_group_members: PeerGroupMembersTable;
 }
+
+/** The connection or an open transaction: what every repository function takes first. */
+export type Db = Kysely<Database> | Transaction<Database>;

@@ -3,7 +3,7 @@
  * key, customers' attributes and consent, opt-outs, and the sticky arms of bandit experiments.
  * Every query is scoped by the bank of the SDK key.
  */
-import { type Kysely, sql, type Transaction } from "kysely";
+import { type Kysely, sql } from "kysely";
 import { assignVariant, type HashVersion } from "../lib/experiments/assignment.ts";
 import { banditArm } from "../lib/experiments/bandit.ts";
 import {
@@ -13,11 +13,10 @@ import {
   eligibility,
   type Targeting,
 } from "../lib/experiments/eligibility.ts";
-import type { Channel, Database, ExperimentStatus } from "./schema.ts";
+import { chunks } from "../lib/arrays.ts";
+import type { Channel, Database, Db, ExperimentStatus } from "./schema.ts";
 import { findActiveSdkKey, type SdkKey, touchSdkKey } from "./sdk_keys.ts";
 import { type ArmLookup, readArms, type StickyArm, storeArms } from "./sticky_arms.ts";
-
-type Db = Kysely<Database> | Transaction<Database>;
 
 export interface SdkExperiment {
   id: string;
@@ -425,10 +424,4 @@ export async function upsertCustomers(
     }
   }
   return last.size;
-}
-
-function chunks<T>(items: readonly T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
 }

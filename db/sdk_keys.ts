@@ -1,11 +1,10 @@
 /** SDK keys: one bank each, stored only as a SHA-256 hash; the key itself is shown once. */
-import type { Kysely, Selectable, Transaction } from "kysely";
+import type { Selectable } from "kysely";
 import type { Scope } from "../lib/scope.ts";
-import { randomToken, sha256Hex } from "../lib/security/password.ts";
-import type { Database, SdkKeysTable } from "./schema.ts";
+import { randomToken } from "../lib/security/password.ts";
+import { sha256Hex } from "../lib/security/hash.ts";
+import type { Db, SdkKeysTable } from "./schema.ts";
 import { inBankScope } from "./scope.ts";
-
-type Db = Kysely<Database> | Transaction<Database>;
 
 /** Creates a key for a bank; returns the plain key (to show once) and its id. */
 export async function createSdkKey(
@@ -16,7 +15,7 @@ export async function createSdkKey(
   const prefix = key.slice(0, 8);
   const row = await db.insertInto("sdk_keys").values({
     bank_id: input.bankId,
-    key_hash: await sha256Hex(key),
+    key_hash: sha256Hex(key),
     prefix,
     label: input.label ?? "",
     created_by: input.createdBy,

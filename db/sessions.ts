@@ -2,11 +2,8 @@
  * Web sessions. The cookie holds a random 256-bit token; only its SHA-256 is stored. Expiry is
  * decided by the caller's clock (idle and absolute), so tests can move time without sleeping.
  */
-import type { Kysely, Transaction } from "kysely";
-import type { Database } from "./schema.ts";
+import type { Db } from "./schema.ts";
 import { toUser, type User } from "./users.ts";
-
-type Db = Kysely<Database> | Transaction<Database>;
 
 export interface Session {
   tokenHash: string;

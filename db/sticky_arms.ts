@@ -4,10 +4,9 @@
  * PGlite and PostgreSQL; look-ups go through `lateral (… offset 0)`, an index lookup per pair
  * whatever plan is cached (see `event_outcomes.ts`).
  */
-import { type Kysely, sql, type Transaction } from "kysely";
-import type { Database } from "./schema.ts";
-
-type Db = Kysely<Database> | Transaction<Database>;
+import { sql } from "kysely";
+import { chunks } from "../lib/arrays.ts";
+import type { Db } from "./schema.ts";
 
 /** One sticky bandit arm to store. */
 export interface StickyArm {
@@ -88,10 +87,4 @@ export async function storeArms(
   const missing = rows.filter((r) => !arms.has(armKey(r.experimentId, r.unit)));
   for (const [key, variant] of await readArms(db, missing)) arms.set(key, variant);
   return arms;
-}
-
-function chunks<T>(items: readonly T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
 }

@@ -1,8 +1,8 @@
 /** Users and their roles. Passwords are stored only as PBKDF2 hashes (lib/security/password.ts). */
-import type { Kysely, Transaction } from "kysely";
+import type { Kysely } from "kysely";
 import { appendAudit } from "./audit.ts";
 import { clearLoginFailures } from "./login_attempts.ts";
-import type { Database, Role } from "./schema.ts";
+import type { Database, Db, Role } from "./schema.ts";
 import { revokeUserSessions } from "./sessions.ts";
 
 export interface User {
@@ -14,8 +14,6 @@ export interface User {
   growthLead: boolean;
   disabled: boolean;
 }
-
-type Db = Kysely<Database> | Transaction<Database>;
 
 export async function createUser(
   db: Db,

@@ -6,6 +6,7 @@
 import { Hono } from "hono";
 import { serveStatic } from "hono/deno";
 import { join } from "node:path";
+import { sha256Hex } from "../lib/security/hash.ts";
 
 const STATIC_ROOT = join(import.meta.dirname!, "..", "static");
 
@@ -21,11 +22,7 @@ export async function loadAssets(clientEntry: string | null): Promise<Assets> {
   for (const file of ["app.css", "print.css", "favicon.svg"]) {
     try {
       const bytes = await Deno.readFile(join(STATIC_ROOT, file));
-      const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", bytes));
-      versions.set(
-        file,
-        Array.from(digest.slice(0, 4), (b) => b.toString(16).padStart(2, "0")).join(""),
-      );
+      versions.set(file, sha256Hex(bytes).slice(0, 8));
     } catch {
       // A missing file has no version; its URL still resolves to a 404.
     }

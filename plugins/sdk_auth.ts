@@ -6,11 +6,11 @@
  * JSON. `last_used_at` is written at most once a minute per key. Sets `c.var.sdk`, the source
  * the SDK routes read from.
  */
-import { createHash } from "node:crypto";
 import type { MiddlewareHandler } from "hono";
 import { directSource } from "../db/sdk_experiments.ts";
 import type { SdkKey } from "../db/sdk_keys.ts";
 import { AppError } from "../lib/errors.ts";
+import { sha256Hex } from "../lib/security/hash.ts";
 import type { AppEnv } from "./context.ts";
 
 const TOUCH_EVERY_MS = 60_000;
@@ -31,9 +31,7 @@ export function sdkAuth(): MiddlewareHandler<AppEnv> {
     const source = c.get("deps").configCache ?? directSource(c.get("db"));
     const match = BEARER.exec((c.req.header("authorization") ?? "").trim());
     if (!match) throw invalidKey('Send the bank\'s SDK key as "Authorization: Bearer <key>"');
-    // The same hex digest as `sha256Hex` (which stored the key), computed synchronously: Web
-    // Crypto's promise costs ~20 µs here, more than the rest of an assignment.
-    const hash = createHash("sha256").update(match[1]).digest("hex");
+    const hash = sha256Hex(match[1]);
     const key = source.peekSdkKey?.(hash) ?? await source.sdkKey(hash);
     if (!key) throw invalidKey("The SDK key is unknown or revoked");
     const now = c.get("now")();

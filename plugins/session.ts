@@ -12,7 +12,8 @@ import type { Role } from "../db/schema.ts";
 import { findSession, insertSession, revokeSession, touchSession } from "../db/sessions.ts";
 import { forbidden, unauthorized } from "../lib/errors.ts";
 import { bankScope, EVERY_BANK, type Scope } from "../lib/scope.ts";
-import { randomToken, sha256Hex } from "../lib/security/password.ts";
+import { randomToken } from "../lib/security/password.ts";
+import { sha256Hex } from "../lib/security/hash.ts";
 import type { AppEnv, SessionUser } from "./context.ts";
 
 export const SESSION_COOKIE = "ll_session";
@@ -77,7 +78,7 @@ async function resolveUser(c: Context<AppEnv>): Promise<SessionUser | null> {
   const token = getCookie(c, SESSION_COOKIE);
   if (!token) return null;
   if (token.length > 128) return null;
-  const tokenHash = await sha256Hex(token);
+  const tokenHash = sha256Hex(token);
   const found = await findSession(c.var.db, tokenHash);
   const now = c.var.now();
   if (
@@ -146,7 +147,7 @@ export async function startSession(c: Context<AppEnv>, userId: string): Promise<
   const token = randomToken(32);
   const now = c.var.now();
   await insertSession(c.var.db, {
-    tokenHash: await sha256Hex(token),
+    tokenHash: sha256Hex(token),
     userId,
     now,
     expiresAt: new Date(now.getTime() + SESSION_ABSOLUTE_MS),
@@ -169,6 +170,6 @@ export async function endSession(c: Context<AppEnv>): Promise<void> {
 async function revokeRequestSession(c: Context<AppEnv>) {
   const token = getCookie(c, SESSION_COOKIE);
   if (token && token.length <= 128) {
-    await revokeSession(c.var.db, await sha256Hex(token), c.var.now());
+    await revokeSession(c.var.db, sha256Hex(token), c.var.now());
   }
 }

@@ -9,6 +9,7 @@
  */
 import { join, relative } from "node:path";
 import { ensureSdkBuilt } from "./build_sdk.ts";
+import { sha256Hex } from "../lib/security/hash.ts";
 
 const ROOT = join(import.meta.dirname!, "..");
 const SOURCE_DIRS = ["islands", "components", "lib"];
@@ -40,7 +41,7 @@ async function listFiles(dir: string): Promise<string[]> {
   return out.sort();
 }
 
-async function hashHex(parts: Uint8Array[]): Promise<string> {
+function hashHex(parts: Uint8Array[]): string {
   const total = parts.reduce((n, p) => n + p.length + 1, 0);
   const all = new Uint8Array(total);
   let offset = 0;
@@ -48,8 +49,7 @@ async function hashHex(parts: Uint8Array[]): Promise<string> {
     all.set(part, offset);
     offset += part.length + 1;
   }
-  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", all));
-  return Array.from(digest.slice(0, 6), (b) => b.toString(16).padStart(2, "0")).join("");
+  return sha256Hex(all).slice(0, 12);
 }
 
 /** Hash of everything an island bundle is made from (sources and the import map). */

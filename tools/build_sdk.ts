@@ -5,6 +5,7 @@
  * into place, so a reader never sees half of it.
  */
 import { join } from "node:path";
+import { sha256Hex } from "../lib/security/hash.ts";
 
 const ROOT = join(import.meta.dirname!, "..");
 const SOURCES = ["sdk/lensloop.ts", "lib/experiments/assignment.ts"];
@@ -13,8 +14,7 @@ export const SDK_BUNDLE_PATH = join(ROOT, "static", "build", "sdk", "lensloop.js
 async function sourceHash(): Promise<string> {
   const parts = await Promise.all(SOURCES.map((f) => Deno.readTextFile(join(ROOT, f))));
   const bytes = new TextEncoder().encode(parts.join("\u0000"));
-  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", bytes));
-  return Array.from(digest.slice(0, 6), (b) => b.toString(16).padStart(2, "0")).join("");
+  return sha256Hex(bytes).slice(0, 12);
 }
 
 /** Builds the bundle; returns its text. */

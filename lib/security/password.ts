@@ -51,10 +51,7 @@ export function constantTimeEqual(a: Uint8Array, b: Uint8Array): boolean {
 }
 
 /** SHA-256 of a token or key, hex encoded: what is stored for sessions and SDK keys. */
-export async function sha256Hex(text: string): Promise<string> {
-  const digest = await crypto.subtle.digest("SHA-256", encoder.encode(text));
-  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, "0")).join("");
-}
+export { sha256Hex } from "./hash.ts";
 
 /** A random token with `bytes` bytes of entropy, base64url without padding. */
 export function randomToken(bytes = 32): string {

@@ -1,6 +1,7 @@
 import { type Context, Hono } from "hono";
 import { z } from "zod";
 import { getBank } from "../../db/banks.ts";
+import { isUniqueViolation } from "../../db/errors.ts";
 import { revokeUserSessions } from "../../db/sessions.ts";
 import { createUser, getUser, listUsers, setConsultantBanks, updateUser } from "../../db/users.ts";
 import { AppError, badRequest, conflict, notFound } from "../../lib/errors.ts";
@@ -55,10 +56,6 @@ async function checkBanks(c: Ctx, ids: string[]) {
       throw badRequest("UNKNOWN_BANK", `No bank "${id}"`);
     }
   }
-}
-
-function isUniqueViolation(error: unknown): boolean {
-  return (error as { code?: string } | null)?.code === "23505";
 }
 
 /** Loads a user by id or throws 404 (a malformed id is just an unknown one). */

@@ -19,12 +19,12 @@
  * revocation takes effect as before. The assignment itself is `peekAssignment`, the same code
  * the app's path answers from memory with.
  */
-import { createHash } from "node:crypto";
 import type { ConfigCache } from "../../../db/config_cache.ts";
 import { peekAssignment } from "../../../db/sdk_experiments.ts";
 import { sdkJsonText } from "../../../plugins/sdk_headers.ts";
 import { touchDue } from "../../../plugins/sdk_auth.ts";
 import { EXPERIMENT_KEY_PATTERN } from "../../../lib/patterns.ts";
+import { sha256Hex } from "../../../lib/security/hash.ts";
 
 const PREFIX = "/api/v1/experiments/";
 const SUFFIX = "/assignment?unit=";
@@ -45,7 +45,7 @@ export function fastAssignment(cache: ConfigCache, options: { now: () => Date })
     if (authorization === null || !authorization.startsWith(BEARER)) return undefined;
     const token = authorization.slice(BEARER.length);
     const remembered = hashes.get(token);
-    const hash = remembered ?? createHash("sha256").update(token).digest("hex");
+    const hash = remembered ?? sha256Hex(token);
     const key = cache.peekSdkKey(hash);
     if (!key || touchDue(key, options.now())) return undefined;
     if (remembered === undefined) {
