@@ -369,11 +369,19 @@ testBothBackends(
       const res = await call(app, exec, "GET", "/api/experiments/welcome-sms/results.csv");
       assert.equal(res.status, 200);
       assert.match(res.headers.get("content-type") ?? "", /text\/csv/);
-      const lines = (await res.text()).replace(/^\uFEFF/, "").trim().split("\r\n");
+      // The variant table, then (after an empty line) the metric library's rows.
+      const [table, metrics] = (await res.text()).replace(/^\uFEFF/, "").trim().split("\r\n\r\n");
+      const lines = table.split("\r\n");
       assert.equal(lines.length, 3);
       assert.match(lines[0], /^variant,users,conversions,rate,absolute_lift/);
       assert.match(lines[2], /^coupon,10000,600,0\.06,0\.0099999/);
       assert.match(lines[2], /,true,0\.999/);
+      const metricLines = metrics.split("\r\n");
+      assert.match(metricLines[0], /^metric,role,kind,direction,version,variant,units,value/);
+      assert.match(
+        metricLines[2],
+        /^conversion,primary,proportion,higher_is_better,1,coupon,10000,0\.06,600,/,
+      );
     });
   },
 );

@@ -2,6 +2,11 @@
  * The results CSV: one row per variant (the control first, with empty comparison cells), UTF-8
  * with a BOM so spreadsheets open Chinese names correctly; numbers unrounded, rates and lifts
  * as fractions. Columns are fixed and documented by the header.
+ *
+ * Then, after an empty line, the metric library's block (its own header,
+ * `METRIC_CSV_COLUMNS`): one row per metric and arm, primary first, then secondary metrics, then
+ * guardrails; the control's row has empty comparison cells. `value` is the arm's rate, mean or
+ * ratio; `breached` is filled on guardrail rows.
  */
 import type { Readout } from "./readout.ts";
 
@@ -26,6 +31,38 @@ export const RESULTS_CSV_COLUMNS = [
   "value_ci_low",
   "value_ci_high",
   "value_adjusted_p_value",
+] as const;
+
+export const METRIC_CSV_COLUMNS = [
+  "metric",
+  "role",
+  "kind",
+  "direction",
+  "version",
+  "variant",
+  "units",
+  "value",
+  "count",
+  "sum",
+  "numerator",
+  "denominator",
+  "cap_value",
+  "absolute_lift",
+  "ci_low",
+  "ci_high",
+  "relative_lift",
+  "relative_ci_low",
+  "relative_ci_high",
+  "ci_level",
+  "p_value",
+  "adjusted_p_value",
+  "correction",
+  "significant",
+  "better",
+  "worse",
+  "breached",
+  "warnings",
+  "computed_at",
 ] as const;
 
 function cell(value: string | number | boolean | null | undefined): string {
@@ -66,5 +103,46 @@ export function resultsToCsv(r: Readout): string {
       ].map(cell).join(","),
     );
   });
+  if (r.metrics.length > 0) {
+    lines.push("", METRIC_CSV_COLUMNS.join(","));
+    for (const m of r.metrics) {
+      m.variants.forEach((v, i) => {
+        const c = i > 0 ? m.comparisons[i - 1] : undefined;
+        lines.push(
+          [
+            m.key,
+            m.role,
+            m.kind,
+            m.direction,
+            m.version,
+            v.name,
+            v.units,
+            v.mean,
+            v.count,
+            v.sum,
+            v.numerator,
+            v.denominator,
+            m.capValue,
+            c?.absoluteLift,
+            c?.ci?.[0],
+            c?.ci?.[1],
+            c?.relativeLift,
+            c?.relativeCi?.[0],
+            c?.relativeCi?.[1],
+            c?.ciLevel,
+            c?.pValue,
+            c?.adjustedPValue,
+            m.correction,
+            c?.significant,
+            c?.better,
+            c?.worse,
+            i > 0 && m.role === "guardrail" ? c?.worse ?? false : undefined,
+            m.warnings.join(" "),
+            m.computedAt,
+          ].map(cell).join(","),
+        );
+      });
+    }
+  }
   return "\uFEFF" + lines.join("\r\n") + "\r\n";
 }
