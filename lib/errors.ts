@@ -2,14 +2,16 @@
  * Coded application errors. One plugin (`plugins/errors.ts`) maps them to
  * `{ "error": { "code", "message" } }` with `status`; nothing else reaches a client.
  */
-import type { MessageKey, Translate } from "./i18n/mod.ts";
+import { keyFor, localeOf, type MessageKey, type Translate } from "./i18n/mod.ts";
 import { describeTextProblem, INVALID_TEXT, printable, type TextProblem } from "./text.ts";
 
-/** The same message in the reader's language: a catalogue key and its values (lib/i18n). */
-export interface Translation {
-  key: MessageKey;
-  params?: Record<string, string | number>;
-}
+/**
+ * The same message in the reader's language: a catalogue key and its values (lib/i18n), or a
+ * function that says it with the reader's translator (a validation error's issues).
+ */
+export type Translation =
+  | { key: MessageKey; params?: Record<string, string | number> }
+  | { say: (t: Translate) => string };
 
 export class AppError extends Error {
   /** Set when the message has a catalogue entry: pages and the error plugin show that. */
@@ -62,9 +64,26 @@ export function invalidText(field: string | null, problem: TextProblem): AppErro
   return error;
 }
 
-/** The message of `error` in the reader's language when it has a translation and `t` is given. */
+/**
+ * Han characters outside quoted values: a message that has them was written in Chinese at its
+ * call site (`No variant "紧迫文案"` is English with a Chinese name in it).
+ */
+const HAN = /\p{Script=Han}/u;
+const QUOTED = /"[^"]*"|“[^”]*”/g;
+
+/**
+ * The message of `error` in the reader's language (`t`'s): its translation when it has one;
+ * otherwise the message as given when it is already in that language (English call sites, or
+ * one that translated its own message), else the catalogue's words for its code
+ * (`error.code.*`, lib/i18n/error_messages.ts). Without `t`, the message as given.
+ */
 export function messageIn(error: AppError, t?: Translate): string {
-  return error.translation && t
-    ? t(error.translation.key, error.translation.params)
-    : error.message;
+  if (!t) return error.message;
+  const translation = error.translation;
+  if (translation) {
+    return "say" in translation ? translation.say(t) : t(translation.key, translation.params);
+  }
+  if (localeOf(t) === "en" || HAN.test(error.message.replace(QUOTED, ""))) return error.message;
+  const key = keyFor("error.code.", error.code);
+  return key ? t(key) : error.message;
 }

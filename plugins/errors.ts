@@ -8,6 +8,18 @@ import { HTTPException } from "hono/http-exception";
 import { AppError, invalidText, messageIn } from "../lib/errors.ts";
 import { isDatabaseUnavailable } from "../db/client.ts";
 import type { AppEnv } from "./context.ts";
+import { getCookie } from "hono/cookie";
+import { LOCALE_COOKIE } from "./locale.ts";
+import { pickLocale, type Translate, translator } from "../lib/i18n/mod.ts";
+
+/**
+ * The reader's translator: the locale middleware's, or (for the SDK API, mounted before it)
+ * the same choice made here from the `lang` cookie and Accept-Language.
+ */
+function readerT(c: Context): Translate {
+  return c.get("t") ??
+    translator(pickLocale(getCookie(c, LOCALE_COOKIE), c.req.header("accept-language")));
+}
 import { renderErrorPage } from "../components/render.tsx";
 
 function wantsJson(c: Context) {
@@ -26,12 +38,15 @@ export const onError: ErrorHandler<AppEnv> = (err, c) => {
     : fromUnstorableText(err) ?? fromDatabaseOutage(err);
   if (!appError) {
     console.error(`Unhandled error on ${c.req.method} ${c.req.path}:`, err);
-    if (wantsJson(c)) return c.json(errorBody("INTERNAL", "Internal server error"), 500);
+    if (wantsJson(c)) {
+      const internal = new AppError(503, "INTERNAL", "Internal server error");
+      return c.json(errorBody("INTERNAL", messageIn(internal, readerT(c))), 500);
+    }
     return renderErrorPage(c, 500);
   }
   for (const [name, value] of Object.entries(appError.headers)) c.header(name, value);
   if (wantsJson(c)) {
-    return c.json(errorBody(appError.code, messageIn(appError, c.get("t"))), appError.status);
+    return c.json(errorBody(appError.code, messageIn(appError, readerT(c))), appError.status);
   }
   return renderErrorPage(c, appError.status);
 };
@@ -116,11 +131,14 @@ export function notFoundHandler(routes: () => RouteEntry[]): NotFoundHandler<App
     );
     if (allowed.size > 0 && !allowed.has(c.req.method)) {
       c.header("Allow", [...allowed].sort().join(", "));
-      return c.json(
-        errorBody("METHOD_NOT_ALLOWED", `Method ${c.req.method} is not allowed on "${c.req.path}"`),
+      const error = new AppError(
         405,
+        "METHOD_NOT_ALLOWED",
+        `Method ${c.req.method} is not allowed on "${c.req.path}"`,
       );
+      return c.json(errorBody(error.code, messageIn(error, readerT(c))), 405);
     }
-    return c.json(errorBody("NOT_FOUND", `No route for ${c.req.method} "${c.req.path}"`), 404);
+    const error = new AppError(404, "NOT_FOUND", `No route for ${c.req.method} "${c.req.path}"`);
+    return c.json(errorBody(error.code, messageIn(error, readerT(c))), 404);
   };
 }

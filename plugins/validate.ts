@@ -2,23 +2,30 @@ import type { Context } from "hono";
 import type { z } from "zod";
 import { AppError, badRequest, invalidText } from "../lib/errors.ts";
 import { textIssue } from "../lib/text_schema.ts";
+import { translator } from "../lib/i18n/mod.ts";
+import { describeIssuesIn } from "../lib/i18n/validation.ts";
 
-/** Formats the first few zod issues as one readable message: `"variants.0.users": Expected …`. */
+/**
+ * The first few zod issues as one message for a person, in English (`messageIn` says them in
+ * the reader's language): each field by its label, e.g. "Baseline conversion rate must be less
+ * than 100%; Name of arm 2 is required".
+ */
 export function describeIssues(error: z.ZodError): string {
-  return error.issues.slice(0, 5).map((issue) => {
-    const path = issue.path.length ? `"${issue.path.join(".")}": ` : "";
-    return `${path}${issue.message}`;
-  }).join("; ");
+  return describeIssuesIn(translator("en"), error.issues);
 }
 
 /**
  * The 400 for a failed parse: `INVALID_TEXT` when a field holds text the database cannot store
- * (`storableText()`), otherwise `VALIDATION_ERROR` with the first issues.
+ * (`storableText()`), otherwise `VALIDATION_ERROR` with the first issues, said in the reader's
+ * language when shown (`messageIn`).
  */
 export function validationError(error: z.ZodError): AppError {
   const text = textIssue(error);
   if (text) return invalidText(text.path.map(String).join("."), text.problem);
-  return badRequest("VALIDATION_ERROR", describeIssues(error));
+  const refused = badRequest("VALIDATION_ERROR", describeIssues(error));
+  const issues = error.issues;
+  refused.translation = { say: (t) => describeIssuesIn(t, issues) };
+  return refused;
 }
 
 /** Parses a value with a schema, or throws `validationError` (400). */

@@ -58,8 +58,9 @@ export function keyFor<P extends string>(
   prefix: P,
   code: string | number,
 ): KeyUnder<P> | undefined {
-  const key = `${prefix}${code}`;
-  return isMessageKey(key) ? key as KeyUnder<P> : undefined;
+  const key: string = `${prefix}${code}`;
+  if (!Object.hasOwn(zhCN, key)) return undefined;
+  return key as KeyUnder<P>;
 }
 
 /** Thrown when a key reaches the translator without a message: a bug, never shown as the key. */
@@ -70,9 +71,18 @@ export class MissingMessageError extends Error {
   }
 }
 
+const translatorLocales = new WeakMap<Translate, Locale>();
+
+/** The language of a translator made by `translator()`. */
+export function localeOf(t: Translate): Locale | undefined {
+  return translatorLocales.get(t);
+}
+
 export function translator(locale: Locale): Translate {
+  const cached = translators.get(locale);
+  if (cached) return cached;
   const messages = catalogues[locale];
-  return (key, params) => {
+  const t: Translate = (key, params) => {
     const text = messages[key];
     if (typeof text !== "string") throw new MissingMessageError(locale, key);
     if (!params) return text;
@@ -81,7 +91,12 @@ export function translator(locale: Locale): Translate {
       (whole, name) => name in params ? String(params[name]) : whole,
     );
   };
+  translatorLocales.set(t, locale);
+  translators.set(locale, t);
+  return t;
 }
+
+const translators = new Map<Locale, Translate>();
 
 /** Formats a number for display; `null` (no value) shows as an em dash. */
 export function formatNumber(

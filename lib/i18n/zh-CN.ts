@@ -10,7 +10,10 @@ import { inputZh } from "./input_messages.ts";
 import { outageZh } from "./outage_messages.ts";
 import { reportZh } from "./report_messages.ts";
 import { unitZh } from "./unit_messages.ts";
+import { validationZh } from "./validation_messages.ts";
+import { errorZh } from "./error_messages.ts";
 import { metricApiZh } from "./metric_api_messages.ts";
+import { alertsZh } from "./alert_messages.ts";
 
 /** Simplified Chinese: the default language. Keys are shared with `en.ts`. */
 export const zhCN = {
@@ -151,8 +154,11 @@ export const zhCN = {
   ...outageZh,
   ...decideZh,
   ...statsZh,
+  ...validationZh,
+  ...errorZh,
   ...metricsZh,
   ...metricApiZh,
+  ...alertsZh,
 } as const;
 
 export type MessageKey = keyof typeof zhCN;

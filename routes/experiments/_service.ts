@@ -19,6 +19,7 @@ import {
 } from "../../db/experiments.ts";
 import { AppError, badRequest, conflict, forbidden, notFound } from "../../lib/errors.ts";
 import { stagesOutside } from "../../lib/experiments/eligibility.ts";
+import { variantName } from "../../lib/experiments/variant_name.ts";
 import { STAGES } from "../../lib/experiments/settings.ts";
 import { BANK_ID_PATTERN, EXPERIMENT_KEY_PATTERN } from "../../lib/patterns.ts";
 import { inScope } from "../../lib/scope.ts";
@@ -41,7 +42,7 @@ export const targetingSchema = z.strictObject({
 });
 
 const variantSchema = z.strictObject({
-  name: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, "Use 1–64 letters, digits, _ or -"),
+  name: variantName(),
   description: storableText().max(2000).optional(),
   weight: z.number().positive().max(1e6),
 });
@@ -59,7 +60,7 @@ const settingsFields = {
   mode: z.enum(["ab", "bandit"]).optional(),
   variants: z.array(variantSchema).min(2).max(20).refine(
     (list) => new Set(list.map((v) => v.name)).size === list.length,
-    "Variant names must be unique",
+    "validation.variantName.unique",
   ),
   primaryMetric: z.strictObject({
     type: z.enum(["conversion", "value"]),
