@@ -10,8 +10,6 @@ import { inputEn } from "./input_messages.ts";
 import { outageEn } from "./outage_messages.ts";
 import { reportEn } from "./report_messages.ts";
 import { unitEn } from "./unit_messages.ts";
-import { validationEn } from "./validation_messages.ts";
-import { errorEn } from "./error_messages.ts";
 import { metricApiEn } from "./metric_api_messages.ts";
 import { alertsEn } from "./alert_messages.ts";
 import type { Messages } from "./zh-CN.ts";
@@ -155,8 +153,6 @@ export const en: Messages = {
   ...outageEn,
   ...decideEn,
   ...statsEn,
-  ...validationEn,
-  ...errorEn,
   ...metricsEn,
   ...metricApiEn,
   ...alertsEn,

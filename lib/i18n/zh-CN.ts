@@ -10,8 +10,6 @@ import { inputZh } from "./input_messages.ts";
 import { outageZh } from "./outage_messages.ts";
 import { reportZh } from "./report_messages.ts";
 import { unitZh } from "./unit_messages.ts";
-import { validationZh } from "./validation_messages.ts";
-import { errorZh } from "./error_messages.ts";
 import { metricApiZh } from "./metric_api_messages.ts";
 import { alertsZh } from "./alert_messages.ts";
 
@@ -154,8 +152,6 @@ export const zhCN = {
   ...outageZh,
   ...decideZh,
   ...statsZh,
-  ...validationZh,
-  ...errorZh,
   ...metricsZh,
   ...metricApiZh,
   ...alertsZh,
