@@ -18,6 +18,13 @@ export interface Config {
   bodyLimit: number;
   /** Log one line per request. */
   logRequests: boolean;
+  /**
+   * `SECRET_KEY`: encrypts stored notification secrets (AES-GCM, key derived by HKDF). Unset:
+   * a random key kept in the database (development only; README "Configuration").
+   */
+  secretKey: string | undefined;
+  /** `NOTIFY_ALLOW_HOSTS`: hosts notifications may reach inside the network (lib/notify). */
+  notifyAllowHosts: string[];
 }
 
 export function readConfig(env: { get(name: string): string | undefined } = Deno.env): Config {
@@ -37,5 +44,8 @@ export function readConfig(env: { get(name: string): string | undefined } = Deno
     trustProxy: ["1", "true", "yes"].includes((env.get("TRUST_PROXY") ?? "").toLowerCase()),
     bodyLimit: 1024 * 1024,
     logRequests: env.get("LOG_REQUESTS") !== "0",
+    secretKey: env.get("SECRET_KEY") || undefined,
+    notifyAllowHosts: (env.get("NOTIFY_ALLOW_HOSTS") ?? "").split(",")
+      .map((h) => h.trim().toLowerCase()).filter(Boolean),
   };
 }
