@@ -71,7 +71,6 @@ export async function seedIfEmpty(db: Kysely<Database>, options: SeedOptions): P
       passwordHash: await hashPassword(options.adminPassword ?? generatedAdminPassword!),
       role: "admin",
       bankId: null,
-      displayName: "Administrator",
     });
     await appendAudit(trx, {
       actorUserId: null,
