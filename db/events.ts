@@ -11,7 +11,8 @@
  *    failed with a 5xx);
  * 2. the events, one multi-row `insert … on conflict (bank_id, event_id) do nothing returning
  *    event_id` in id order (two batches sharing ids cannot deadlock): what comes back was
- *    accepted, the rest are duplicates (an id seen before, or earlier in the same batch);
+ *    accepted, the rest are duplicates (an id seen before, or earlier in the same batch, or
+ *    used by one of the bank's `track` events: `track_events.ts`, one id space per bank);
  * 3. the outcomes of the customers the accepted events touch and their difference added to
  *    `daily_stats` (`event_outcomes.ts`).
  *
@@ -116,6 +117,8 @@ export async function ingestEvents(
     select ${bankId}, i, e, u, t, v, c, a, ${now}
     from json_to_recordset(${json}::text::json)
       as r(i text, e uuid, u text, t text, v float8, c float8, a timestamptz)
+    where not exists
+      (select 1 from track_events x where x.bank_id = ${bankId} and x.event_id = r.i)
     order by i
     on conflict (bank_id, event_id) do nothing
     returning event_id`.execute(trx);

@@ -12,6 +12,7 @@
  * assignVariant("welcome-sms", "C000123", [{ name: "control", weight: 0.5 }, { name: "coupon", weight: 0.5 }], 2);
  * const lensloop = createClient({ baseUrl: "https://lensloop.example", sdkKey: "ll_…" });
  * await lensloop.sendEvents([{ id: "evt-1", type: "exposure", experiment: "welcome-sms", unit: "C000123" }]);
+ * await lensloop.track("card_bound", "C000123", undefined, { id: "bind-88001" });
  * ```
  *
  * Local assignment knows only the rule, not opt-outs, consent, targeting or the running
@@ -58,7 +59,7 @@ export interface Assignment {
   reason: Reason;
 }
 
-export interface LensloopEvent {
+export interface ExperimentEvent {
   /** Your id for the event: sending it again is harmless (counted as a duplicate). */
   id: string;
   type: "exposure" | "conversion";
@@ -68,6 +69,62 @@ export interface LensloopEvent {
   value?: number;
   /** ISO 8601; default: when the server receives it. */
   at?: string;
+}
+
+/**
+ * Something a customer did, tied to no experiment (`card_bound`, `deposit`, …): what the
+ * bank's metric library measures. Stored for opted-out customers too.
+ */
+export interface TrackEvent {
+  /** Your id for the event (one id space with exposures and conversions). */
+  id: string;
+  type: "track";
+  /** 1–64 of `[a-z0-9_]`. */
+  event: string;
+  unit: string;
+  /** An amount (negative allowed), e.g. a deposit. */
+  value?: number;
+  /** ISO 8601; default: when the server receives it. */
+  at?: string;
+}
+
+export type LensloopEvent = ExperimentEvent | TrackEvent;
+
+/** Event names of `track` events. */
+export const EVENT_NAME_PATTERN = /^[a-z0-9_]{1,64}$/;
+
+function randomId(): string {
+  const c = (globalThis as { crypto?: { randomUUID?: () => string } }).crypto;
+  if (c?.randomUUID) return c.randomUUID();
+  return `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}-${
+    Math.random().toString(36).slice(2)
+  }`;
+}
+
+/**
+ * A `track` event for `sendEvents` (batches). Give your own `id` (e.g. the transaction's id)
+ * so that resending it after a failure is recognised as a duplicate; without one a random id
+ * is made, and a resend would count twice.
+ */
+export function trackEvent(
+  event: string,
+  unit: string,
+  value?: number,
+  options: { id?: string; at?: string | Date } = {},
+): TrackEvent {
+  if (!EVENT_NAME_PATTERN.test(event)) {
+    throw new LensloopError(
+      400,
+      "INVALID_EVENT_NAME",
+      `Invalid event name "${event}": use 1–64 lowercase letters, digits or _`,
+    );
+  }
+  const e: TrackEvent = { id: options.id ?? randomId(), type: "track", event, unit };
+  if (value !== undefined) e.value = value;
+  if (options.at !== undefined) {
+    e.at = options.at instanceof Date ? options.at.toISOString() : options.at;
+  }
+  return e;
 }
 
 export interface EventsResult {
@@ -109,6 +166,17 @@ export interface LensloopClient {
   assignments(experiment: string, units: string[]): Promise<Assignment[]>;
   /** Up to 5,000 events; resolved once they are durably stored. */
   sendEvents(events: LensloopEvent[]): Promise<EventsResult>;
+  /**
+   * Sends one `track` event (`trackEvent`; pass `options.id` to make a resend harmless);
+   * resolved once it is durably stored. For many, build them with `trackEvent` and send them
+   * with `sendEvents` in batches.
+   */
+  track(
+    event: string,
+    unit: string,
+    value?: number,
+    options?: { id?: string; at?: string | Date },
+  ): Promise<EventsResult>;
   /** Up to 10,000 units; `channel` default `*` (every channel). */
   optOut(
     units: string[],
@@ -150,6 +218,8 @@ export function createClient(options: ClientOptions): LensloopClient {
       (await call<{ assignments: Assignment[] }>("POST", "/assignments", { experiment, units }))
         .assignments,
     sendEvents: (events) => call("POST", "/events", { events }),
+    track: async (event, unit, value, options) =>
+      await call("POST", "/events", { events: [trackEvent(event, unit, value, options)] }),
     optOut: (units, channel) => call("POST", "/opt-outs", { units, channel }),
     upsertCustomers: (customers) => call("PUT", "/customers", { customers }),
   };

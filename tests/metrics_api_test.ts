@@ -478,3 +478,35 @@ testBothBackends(
     });
   },
 );
+
+testBothBackends("the metric library's endpoints are in the API reference", async (_t, { db }) => {
+  const { app } = await createSessionApp(db);
+  const doc = await json(await app.request("/api/openapi.json"), 200);
+  for (
+    const [path, methods] of [["/api/metrics", ["get", "post"]], ["/api/metrics/{key}", [
+      "get",
+      "patch",
+    ]]] as const
+  ) {
+    for (const method of methods) {
+      const op = doc.paths[path]?.[method];
+      assert.ok(op, `${method} ${path}`);
+      assert.deepEqual(op.security, [{ session: [] }]);
+    }
+  }
+  assert.equal(doc.components.securitySchemes.session.in, "cookie");
+  const post = doc.paths["/api/metrics"].post.requestBody.content["application/json"].schema;
+  assert.deepEqual(post.properties.kind.enum, ["proportion", "mean", "ratio"]);
+  assert.deepEqual(doc.components.schemas.TrackEvent.required, ["id", "type", "event", "unit"]);
+  const html = await (await app.request("/api/docs")).text();
+  for (
+    const text of [
+      "GET /api/metrics",
+      "POST /api/metrics",
+      "PATCH /api/metrics/{key}",
+      "events[].event",
+    ]
+  ) {
+    assert.ok(html.includes(text), text);
+  }
+});

@@ -25,9 +25,11 @@ testBothBackends(
     for (const path of ["/api/stats/proportions", "/api/bandits/simulate", "/api/lens/score"]) {
       assert.ok(documented.has(`POST ${path}`), path);
     }
-    // Each documented operation answers an empty body with the documented 400, never 404 or 5xx.
+    // Each documented operation answers an empty body with the documented 400, never 404 or 5xx
+    // (the metric library's are for signed-in users: tests/metrics_api_test.ts).
     for (const op of documented) {
       const [method, path] = op.split(" ");
+      if (path.startsWith("/api/metrics")) continue;
       const url = path.replace(":key", "welcome-sms");
       const r = await app.request(
         url,

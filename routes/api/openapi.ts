@@ -10,6 +10,11 @@ import { z } from "zod";
 import type { AppEnv } from "../../plugins/context.ts";
 import { allocateBody, simulateBody } from "./bandits.ts";
 import { scoreBody } from "./lens.ts";
+import {
+  metricKeySchema,
+  metricPatchSchema,
+  newMetricSchema,
+} from "../../lib/metrics/definition.ts";
 import { meansBody, proportionsBody, sampleSizeBody } from "./stats.ts";
 import * as v1 from "./v1/schemas.ts";
 
@@ -75,10 +80,14 @@ const ROUTES: RouteConfig[] = [
     method: "post",
     path: "/api/v1/events",
     tags: ["SDK"],
-    summary: "Send exposures and conversions",
+    summary: "Send exposures, conversions and customer events (`track`)",
     description: `Up to ${v1.MAX_EVENTS} events, each validated on its own. Idempotent on the ` +
-      "event id (per bank): a repeat is counted in `duplicates` and changes nothing. The answer " +
-      "comes after the accepted events are committed. Rejection codes: `VALIDATION_ERROR`, " +
+      "event id (per bank, one id space for every type): a repeat is counted in `duplicates` " +
+      "and changes nothing. The answer comes after the accepted events are committed. A " +
+      '`"type": "track"` event (`TrackEvent`: something a customer did, e.g. `card_bound`, for ' +
+      "the metric library) names no experiment and passes no eligibility check: opted-out " +
+      "customers' track events are stored too; a bad event name is `INVALID_EVENT_NAME`. " +
+      "Rejection codes: `VALIDATION_ERROR`, `INVALID_TEXT`, `INVALID_EVENT_NAME`, " +
       "`UNKNOWN_EXPERIMENT`, `NOT_RUNNING`, `OPTED_OUT`, `NOT_TARGETED`, `NOT_ASSIGNED` (bandit " +
       "unit never assigned), `FUTURE_TIMESTAMP` (more than 5 minutes ahead), `BEFORE_START`. " +
       "A customer counts once exposed; a conversion counts when it is at or after the first " +
@@ -122,6 +131,7 @@ const ROUTES: RouteConfig[] = [
       ...BATCH_ERRORS,
     },
   }),
+  ...metricRoutes(),
   ...[
     ["/api/stats/proportions", proportionsBody, "Conversion-rate test (2–20 arms, Holm, SRM)"],
     ["/api/stats/means", meansBody, "Welch t-tests on means"],
@@ -157,6 +167,101 @@ const ROUTES: RouteConfig[] = [
   ),
 ];
 
+/**
+ * The metric library (issue 16): for signed-in users (session cookie), not the SDK key.
+ * Documented so that integrators and the pages agree on one shape.
+ */
+function metricRoutes(): RouteConfig[] {
+  const session = { security: [{ session: [] }] };
+  const key = z.object({ key: metricKeySchema.meta({ example: "card_bound_7d" }) });
+  const bank = z.object({
+    bank: z.string().optional().meta({
+      description: "The bank (default: the user's own; admins and consultants name one)",
+    }),
+  });
+  const signedIn = "Signed-in users (session cookie), not the SDK key. ";
+  const errors = {
+    401: fail("Not signed in (`UNAUTHORIZED`)"),
+    404: fail("The bank or the metric is not in your scope, or does not exist (`NOT_FOUND`)"),
+  };
+  const writeErrors = {
+    ...errors,
+    400: fail(
+      "Invalid definition (`VALIDATION_ERROR`: each kind's fields, window, cap, key), text " +
+        "that cannot be stored (`INVALID_TEXT`), or no bank named (`BANK_REQUIRED`)",
+    ),
+    403: fail("Executives and consultants cannot define metrics (`FORBIDDEN`)"),
+  };
+  return [
+    createRoute({
+      method: "get",
+      path: "/api/metrics",
+      tags: ["Metric library"],
+      summary: "A bank's metric library",
+      description: signedIn + "The built-in metrics (`opt_out`, `conversion`, " +
+        "`conversion_value`), then the bank's own, each at its version in force.",
+      ...session,
+      request: { query: bank },
+      responses: {
+        200: { description: "`{bankId, metrics}`", content: json(anyObject) },
+        400: fail("Several banks in scope and none named (`BANK_REQUIRED`)"),
+        ...errors,
+      },
+    }),
+    createRoute({
+      method: "post",
+      path: "/api/metrics",
+      tags: ["Metric library"],
+      summary: "Define a metric (version 1)",
+      description: signedIn + "Growth users (their bank) and admins (`bankId`). `proportion` " +
+        "needs `event`; `mean` `event` and `aggregate` (`sum` | `count`), optionally `cap`; " +
+        "`ratio` `numerator` and `denominator` (`{event, aggregate}`). `windowHours`: 1–8784 " +
+        "after the customer's first exposure, or null (until the experiment stops).",
+      ...session,
+      request: body(newMetricSchema),
+      responses: {
+        201: { description: "`{metric}`", content: json(anyObject) },
+        ...writeErrors,
+        409: fail("The bank has the key already (`METRIC_EXISTS`)"),
+      },
+    }),
+    createRoute({
+      method: "get",
+      path: "/api/metrics/{key}",
+      tags: ["Metric library"],
+      summary: "A metric, its versions and the experiments that use it",
+      description: signedIn + "`{metric, versions (newest first), usedBy: [{key, name, " +
+        "status, role}]}`.",
+      ...session,
+      request: { params: key, query: bank },
+      responses: {
+        200: { description: "The metric", content: json(anyObject) },
+        ...errors,
+      },
+    }),
+    createRoute({
+      method: "patch",
+      path: "/api/metrics/{key}",
+      tags: ["Metric library"],
+      summary: "Edit a metric (a new version)",
+      description: signedIn + "The fields given replace the version in force (a new `kind` " +
+        "drops the old kind's fields; `cap: null` removes the cap); the result is checked as " +
+        "a new definition and stored as the next version. Results name the version they used. " +
+        "An edit that changes nothing stores nothing (`changed: false`).",
+      ...session,
+      request: { params: key, query: bank, ...body(metricPatchSchema) },
+      responses: {
+        200: { description: "`{metric, changed}`", content: json(anyObject) },
+        ...writeErrors,
+        409: fail(
+          "A built-in metric (`BUILTIN_METRIC`), or edited by someone else at the same " +
+            "moment (`METRIC_CHANGED`)",
+        ),
+      },
+    }),
+  ];
+}
+
 let cached: Record<string, unknown> | null = null;
 
 /** The OpenAPI 3.1 document (built once). */
@@ -168,6 +273,14 @@ export function openApiDocument(): Record<string, unknown> {
     scheme: "bearer",
     description: "The bank's SDK key: `Authorization: Bearer <key>`",
   });
+  generator.openAPIRegistry.registerComponent("securitySchemes", "session", {
+    type: "apiKey",
+    in: "cookie",
+    name: "ll_session",
+    description: "A signed-in user's session (`POST /api/auth/login`)",
+  });
+  generator.openAPIRegistry.register("Event", v1.event);
+  generator.openAPIRegistry.register("TrackEvent", v1.trackEvent);
   for (const route of ROUTES) generator.openAPIRegistry.registerPath(route);
   cached = generator.getOpenAPI31Document({
     openapi: "3.1.0",

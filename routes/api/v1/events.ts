@@ -1,13 +1,21 @@
 import { Hono } from "hono";
 import { type AcceptedEvent, ingestEventBatch } from "../../../db/events.ts";
+import { ingestTrackEvents, type TrackEvent } from "../../../db/track_events.ts";
 import { assignUnits, type UnitAssignment } from "../../../db/sdk_experiments.ts";
+import type { z } from "zod";
+import { badRequest } from "../../../lib/errors.ts";
 import type { AppEnv } from "../../../plugins/context.ts";
 import { validationError } from "../../../plugins/validate.ts";
 import { sdkJson } from "../../../plugins/sdk_headers.ts";
 import { readBatch } from "./batch.ts";
-import { event, eventsEnvelope, FUTURE_TOLERANCE_MS, MAX_EVENTS } from "./schemas.ts";
+import { event, eventsEnvelope, FUTURE_TOLERANCE_MS, MAX_EVENTS, trackEvent } from "./schemas.ts";
 
-/** Event ingestion (`POST /events`): per-event validation, idempotent on the event id. */
+/**
+ * Event ingestion (`POST /events`): per-event validation, idempotent on the event id (one id
+ * space per bank, whatever the type). Exposures and conversions pass the experiment's
+ * eligibility; `track` events (something a customer did, no experiment) only their own checks,
+ * and are stored for opted-out customers too (they are the bank's facts, not a contact).
+ */
 const events = new Hono<AppEnv>();
 
 interface Rejection {
@@ -28,7 +36,24 @@ events.post("/events", async (c) => {
   const rejected: Rejection[] = [];
   const reject = (index: number, code: string, message: string) =>
     rejected.push({ index, error: { code, message } });
+  const tracked: Array<TrackEvent & { index: number }> = [];
   const valid = body.events.flatMap((raw, index) => {
+    if (isTrack(raw)) {
+      const parsed = trackEvent.safeParse(raw);
+      if (!parsed.success) {
+        const error = trackError(parsed.error);
+        reject(index, error.code, error.message);
+        return [];
+      }
+      const at = parsed.data.at ? new Date(parsed.data.at) : now;
+      if (at.getTime() > now.getTime() + FUTURE_TOLERANCE_MS) {
+        reject(index, "FUTURE_TIMESTAMP", `Event time "${at.toISOString()}" is in the future`);
+        return [];
+      }
+      const { id, event: name, unit, value } = parsed.data;
+      tracked.push({ index, id, event: name, unit, value: value ?? null, at });
+      return [];
+    }
     const parsed = event.safeParse(raw);
     if (!parsed.success) {
       const error = validationError(parsed.error); // INVALID_TEXT or VALIDATION_ERROR
@@ -48,7 +73,7 @@ events.post("/events", async (c) => {
     const result = await assignUnits(c.var.sdk, experiment, units, { stick: false, now });
     assigned.set(experiment.key, new Map(result.map((a) => [a.unit, a])));
   }
-  const accepted: AcceptedEvent[] = [];
+  const accepted: Array<AcceptedEvent & { index: number }> = [];
   for (const e of valid) {
     const experiment = experiments.get(e.experiment);
     const unit = `"${e.unit}"`;
@@ -80,6 +105,7 @@ events.post("/events", async (c) => {
       continue;
     }
     accepted.push({
+      index: e.index,
       id: e.id,
       experimentId: experiment.id,
       unit: e.unit,
@@ -90,9 +116,35 @@ events.post("/events", async (c) => {
       at: e.at,
     });
   }
-  const counts = await ingestEventBatch(c.var.db, bankId, accepted, now);
+  // An id given twice in one batch counts once, the first stored, whatever the types.
+  const firstIndex = new Map<string, number>();
+  for (const e of [...accepted, ...tracked].sort((a, b) => a.index - b.index)) {
+    if (!firstIndex.has(e.id)) firstIndex.set(e.id, e.index);
+  }
+  const first = (e: { id: string; index: number }) => firstIndex.get(e.id) === e.index;
+  const [experimentCounts, trackCounts] = await Promise.all([
+    ingestEventBatch(c.var.db, bankId, accepted.filter(first), now),
+    ingestTrackEvents(c.var.db, bankId, tracked.filter(first), now),
+  ]);
+  const stored = experimentCounts.accepted + trackCounts.accepted;
+  const counts = { accepted: stored, duplicates: accepted.length + tracked.length - stored };
   rejected.sort((a, b) => a.index - b.index);
   return sdkJson({ ...counts, rejected });
 });
+
+function isTrack(raw: unknown): boolean {
+  return typeof raw === "object" && raw !== null && (raw as { type?: unknown }).type === "track";
+}
+
+/** A refused track event: `INVALID_EVENT_NAME` for its name, else as any other event. */
+function trackError(error: z.ZodError) {
+  if (error.issues.some((issue) => issue.path[0] === "event")) {
+    return badRequest(
+      "INVALID_EVENT_NAME",
+      'Invalid "event": use 1–64 lowercase letters, digits or _ (e.g. "card_bound")',
+    );
+  }
+  return validationError(error); // INVALID_TEXT or VALIDATION_ERROR
+}
 
 export default events;

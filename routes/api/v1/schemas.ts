@@ -76,7 +76,48 @@ export const event = z.strictObject({
   path: ["covariate"],
 }).meta({ id: "Event" });
 
-export const eventsBody = z.strictObject({ events: z.array(event).max(MAX_EVENTS) })
+/** Event names of `track` events: 1–64 of `[a-z0-9_]` (the metric library's). */
+export const EVENT_NAME = /^[a-z0-9_]{1,64}$/;
+
+/**
+ * Something a customer did, tied to no experiment (`type: "track"`, issue 16): what the bank's
+ * metric library measures. No eligibility applies: opted-out customers' events are stored too.
+ */
+export const trackEvent = z.strictObject({
+  id: storableText().min(1).max(128).meta({
+    description: "Client-made id; idempotency key, shared with exposures and conversions",
+  }),
+  type: z.literal("track"),
+  event: z.string().regex(EVENT_NAME, "Use 1–64 lowercase letters, digits or _")
+    .meta({ description: "What happened: 1–64 of `[a-z0-9_]`", example: "card_bound" }),
+  unit: unitId,
+  value: z.number().min(-1e12).max(1e12).optional()
+    .meta({ description: "An amount (e.g. a deposit; negative allowed), summed by metrics" }),
+  at: z.iso.datetime({ offset: true }).optional()
+    .meta({ description: "When it happened (ISO 8601); default: when received" }),
+}).meta({ id: "TrackEvent" });
+
+/**
+ * One entry of `events`, as documented: an exposure or conversion (`Event`) or a customer
+ * event (`TrackEvent`), whose fields it merges (the handler validates each entry with the
+ * schema of its `type`; both are in the document's components).
+ */
+const anyEvent = z.object({
+  ...event.shape,
+  type: z.enum(["exposure", "conversion", "track"]),
+  experiment: event.shape.experiment.optional()
+    .meta({ description: "Exposures and conversions (required there): the experiment's key" }),
+  event: trackEvent.shape.event.optional().meta({
+    description: '`"type": "track"` (required there): what the customer did, 1–64 of `[a-z0-9_]`',
+    example: "card_bound",
+  }),
+  value: event.shape.value.meta({
+    description: "Conversions: their value (e.g. deposit amount); track events: an amount, " +
+      "negative allowed",
+  }),
+}).meta({ id: "AnyEvent" });
+
+export const eventsBody = z.strictObject({ events: z.array(anyEvent).max(MAX_EVENTS) })
   .meta({ id: "EventsRequest" });
 
 /** The envelope the handler checks before validating each event with `event`. */
