@@ -9,6 +9,8 @@ import { startBanditScheduler } from "./db/bandits.ts";
 import { isDatabaseConnectionFault, openDatabase } from "./db/client.ts";
 import { ConfigCache } from "./db/config_cache.ts";
 import { migrateToLatest } from "./db/migrate.ts";
+import { startMetricRefresher } from "./db/metric_snapshots.ts";
+import { metricsByKeys } from "./db/metrics.ts";
 import { seedIfEmpty, type SeedResult } from "./db/seed.ts";
 import { readConfig } from "./fresh.config.ts";
 import { loadAssets } from "./plugins/assets.ts";
@@ -66,6 +68,9 @@ const server = Deno.serve({
 // Bandits are reweighted on their own interval (15 minutes unless set); the round checks every
 // minute which are due. Several instances may run it: a lock per experiment keeps one row a round.
 const stopScheduler = startBanditScheduler(database.db, { everyMs: 60_000 });
+// The metric library's snapshots of running experiments are recomputed every 15 s, so results
+// read them (fast) and a new event shows within about 30 s (db/metric_snapshots.ts).
+const stopRefresher = startMetricRefresher(database.db, metricsByKeys);
 
 let stopping = false;
 async function shutdown(signal: string) {
@@ -76,6 +81,7 @@ async function shutdown(signal: string) {
   await closeLog();
   await configCache.close();
   await stopScheduler();
+  await stopRefresher();
   await database.close();
   console.log("Lensloop stopped.");
   Deno.exit(0);
