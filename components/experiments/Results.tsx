@@ -10,6 +10,8 @@ import { MIN_USERS_PER_ARM } from "../../lib/experiments/decisions.ts";
 import type { Readout } from "../../lib/experiments/readout.ts";
 import { SignificanceResults } from "../tools/SignificanceResults.tsx";
 import { levelText } from "../tools/significance.ts";
+import { METRIC_ROLES, type MetricRole } from "../../lib/metrics/definition.ts";
+import { GuardrailBlock, LegacyGuardrails, RoleTable } from "../metrics/MetricResults.tsx";
 
 /** The recommendation in plain words: the action, its reasons and the days left. */
 export function Recommendation({ readout, locale }: { readout: Readout; locale: Locale }) {
@@ -42,6 +44,9 @@ export function Recommendation({ readout, locale }: { readout: Readout; locale: 
           </li>
         )}
       </ul>
+      {rec.reasons.includes("GUARDRAIL_WORSE") && (
+        <GuardrailBlock metrics={readout.metrics} locale={locale} />
+      )}
     </section>
   );
 }
@@ -127,50 +132,29 @@ function ValueTable({ readout, locale }: { readout: Readout; locale: Locale }) {
   );
 }
 
-function Guardrails({ readout, locale }: { readout: Readout; locale: Locale }) {
-  const t = translator(locale);
-  if (readout.guardrails.length === 0) return null;
-  return (
-    <section class="card">
-      <h2>{t("loop.detail.guardrails")}</h2>
-      <table class="data" data-testid="guardrails">
-        <thead>
-          <tr>
-            <th scope="col">{t("loop.detail.metricCol")}</th>
-            <th scope="col">{t("tools.sig.arm")}</th>
-            <th scope="col" class="num">{t("tools.sig.adjusted")}</th>
-            <th scope="col">{t("loop.detail.verdictCol")}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {readout.guardrails.flatMap((g) =>
-            g.comparisons.map((r) => (
-              <tr data-worse={String(r.worse)}>
-                <th scope="row">{g.name}</th>
-                <td>{r.variant}</td>
-                <td class="num">{formatPValue(locale, r.adjustedPValue)}</td>
-                <td class={r.worse ? "bad" : ""}>
-                  {t(r.worse ? "loop.detail.guardrailWorse" : "loop.detail.guardrailOk")}
-                </td>
-              </tr>
-            ))
-          )}
-        </tbody>
-      </table>
-    </section>
-  );
-}
-
 /**
- * The results of a started experiment: recommendation, arms, then — once every arm has enough
- * users — the calculator's read-out (SRM banner, verdicts, lift intervals, p-values, chance to
- * beat control, expected loss), the value metric and the guardrails.
+ * The results of a started experiment: the recommendation (with the guardrails that block
+ * shipping), one table per role of the metric library (primary, secondary, guardrails) with a
+ * chart per metric, the old free-text guardrails (not measured), then the exposures and — once
+ * every arm has enough users — the conversion read-out (SRM banner, verdicts, lift intervals,
+ * p-values, chance to beat control, expected loss) and the value metric.
  */
-export function ExperimentResults({ readout, locale }: { readout: Readout; locale: Locale }) {
+export function ExperimentResults(
+  { readout, locale, bankId }: { readout: Readout; locale: Locale; bankId: string },
+) {
   const t = translator(locale);
+  const byRole = (role: MetricRole) => readout.metrics.filter((m) => m.role === role);
   return (
     <>
       <Recommendation readout={readout} locale={locale} />
+      {METRIC_ROLES.map((role) => (
+        <RoleTable role={role} metrics={byRole(role)} locale={locale} bankId={bankId} />
+      ))}
+      <LegacyGuardrails
+        names={readout.guardrails.map((g) => g.name)}
+        locale={locale}
+        bankId={bankId}
+      />
       <section class="card">
         <h2>{t("loop.detail.variants")}</h2>
         <ArmTable readout={readout} locale={locale} />
@@ -190,7 +174,6 @@ export function ExperimentResults({ readout, locale }: { readout: Readout; local
         </section>
       )}
       {readout.enoughData && <ValueTable readout={readout} locale={locale} />}
-      {readout.enoughData && <Guardrails readout={readout} locale={locale} />}
     </>
   );
 }

@@ -167,6 +167,19 @@ export const metricsZh = {
   "metrics.results.adjustHolm": "主要指标按 Holm 校正多个挑战版本。",
   "metrics.results.adjustBH": "次要指标按 Benjamini–Hochberg 校正（指标 × 挑战版本）。",
   "metrics.results.adjustGuardrail": "护栏指标：挑战版本朝不利方向显著变差即判定未通过。",
+  "metrics.results.value": "指标值",
+  "metrics.results.better": "显著更好",
+  "metrics.results.worse": "显著更差",
+  "metrics.results.pp": "{v} 个百分点",
+  "metrics.results.capApplied": "每位客户的值封顶于 {value}",
+  "metrics.results.warn.NOT_MEASURED": "未计算：指标库中找不到这个指标的定义。",
+  "metrics.results.warn.NOT_ENOUGH_DATA": "数据还不够：有的组曝光客户少于 2 人，暂无统计结论。",
+  "metrics.results.warn.BANDIT_POOLED":
+    "多臂老虎机的人均值和比率按全部时段合并计算，流量权重变动期间的基数变化可能被误当成差异。",
+  "metrics.results.warn.STALE": "这些数字来自较早的快照（最近一次刷新失败）。",
+  "metrics.results.guardrailPass": "所有挑战版本都未显著变差",
+  "metrics.results.guardrailBreach": "有挑战版本显著变差",
+  "metrics.results.summary": "{role}：{names}",
 } as const;
 
 export const metricsEn: Record<keyof typeof metricsZh, string> = {
@@ -338,4 +351,20 @@ export const metricsEn: Record<keyof typeof metricsZh, string> = {
     "Secondary metrics are Benjamini–Hochberg-adjusted over metrics × challengers.",
   "metrics.results.adjustGuardrail":
     "Guardrails: a challenger significantly worse in the metric's direction is a breach.",
+  "metrics.results.value": "Value",
+  "metrics.results.better": "Significantly better",
+  "metrics.results.worse": "Significantly worse",
+  "metrics.results.pp": "{v} pp",
+  "metrics.results.capApplied": "each customer's value capped at {value}",
+  "metrics.results.warn.NOT_MEASURED":
+    "Not measured: the library has no definition for this metric.",
+  "metrics.results.warn.NOT_ENOUGH_DATA":
+    "Not enough data: an arm has fewer than 2 exposed customers, so there are no statistics yet.",
+  "metrics.results.warn.BANDIT_POOLED":
+    "This bandit's means and ratios pool all allocation periods: a drift of the base level while the weights moved may pass for a difference.",
+  "metrics.results.warn.STALE":
+    "These figures come from an older snapshot (the latest refresh failed).",
+  "metrics.results.guardrailPass": "No challenger is significantly worse",
+  "metrics.results.guardrailBreach": "A challenger is significantly worse",
+  "metrics.results.summary": "{role}: {names}",
 };

@@ -176,7 +176,7 @@ async function detailPage(c: Context<AppEnv>, e: Experiment, error?: string) {
                     locale={locale}
                   />
                 )}
-                <ExperimentResults readout={results.readout} locale={locale} />
+                <ExperimentResults readout={results.readout} locale={locale} bankId={e.bankId} />
                 {results.readout.bandit && (
                   <BanditPanel
                     e={e}
