@@ -1,4 +1,5 @@
 import type { ComponentChildren } from "preact";
+import type { Role } from "../db/schema.ts";
 import type { Locale, Translate } from "../lib/i18n/mod.ts";
 import type { MessageKey } from "../lib/i18n/mod.ts";
 
@@ -14,30 +15,49 @@ export interface LayoutProps {
   faviconUrl: string;
   clientEntry: string | null;
   userLabel?: string | null;
+  /** The signed-in user's role: the menu leaves out the pages it may not open. */
+  role?: Role | null;
   /** Extra navigation for the signed-in user's role (admin pages). */
   extraNav?: Array<{ href: string; key: MessageKey }>;
   children: ComponentChildren;
 }
 
-const NAV: Array<{ href: string; key: MessageKey }> = [
+/** The roles that may open the experiment pages (their routes' `requireRole`). */
+const LOOP_ROLES: readonly Role[] = ["admin", "growth", "executive"];
+
+const NAV: Array<{ href: string; key: MessageKey; roles?: readonly Role[] }> = [
   { href: "/", key: "nav.dashboard" },
   { href: "/banks", key: "nav.banks" },
   { href: "/peers", key: "nav.peers" },
-  { href: "/experiments", key: "nav.experiments" },
-  { href: "/campaigns", key: "nav.campaigns" },
-  { href: "/metrics", key: "nav.metrics" },
+  { href: "/experiments", key: "nav.experiments", roles: LOOP_ROLES },
+  { href: "/campaigns", key: "nav.campaigns", roles: LOOP_ROLES },
+  { href: "/metrics", key: "nav.metrics", roles: LOOP_ROLES },
   { href: "/tools/calculator", key: "nav.tools" },
 ];
 
-function isCurrent(href: string, path: string) {
-  if (href === "/") return path === "/";
-  const section = href.split("/").slice(0, 2).join("/");
-  return path === href || path.startsWith(`${section}/`) || path === section;
+/**
+ * The one menu item of the page at `path`: the item whose address is the longest prefix of the
+ * path (`/admin/keys/…` → Keys, not every `/admin` item); when none is, the item of the same
+ * first segment (`/tools/bandit-simulator` → Tools).
+ */
+export function currentItem(hrefs: readonly string[], path: string): string | undefined {
+  const within = (base: string) => path === base || path.startsWith(`${base}/`);
+  const longest = (list: string[]) => list.sort((a, b) => b.length - a.length)[0];
+  if (path === "/") return hrefs.includes("/") ? "/" : undefined;
+  const exact = hrefs.filter((href) => href !== "/" && within(href));
+  if (exact.length) return longest(exact);
+  const section = (href: string) => href.split("/").slice(0, 2).join("/");
+  return longest(hrefs.filter((href) => href !== "/" && within(section(href))));
 }
 
 export function Layout(props: LayoutProps) {
   const { t, locale, path } = props;
   const other: Locale = locale === "zh-CN" ? "en" : "zh-CN";
+  const role = props.role;
+  type Item = { href: string; key: MessageKey; roles?: readonly Role[] };
+  const all: Item[] = [...NAV, ...(props.extraNav ?? [])];
+  const items = all.filter((item) => !(item.roles && role && !item.roles.includes(role)));
+  const current = currentItem(items.map((item) => item.href), path);
   return (
     <html lang={locale}>
       <head>
@@ -58,11 +78,11 @@ export function Layout(props: LayoutProps) {
           </a>
           <nav aria-label={t("nav.dashboard")}>
             <ul>
-              {[...NAV, ...(props.extraNav ?? [])].map((item) => (
+              {items.map((item) => (
                 <li>
                   <a
                     href={item.href}
-                    aria-current={isCurrent(item.href, path) ? "page" : undefined}
+                    aria-current={item.href === current ? "page" : undefined}
                   >
                     {t(item.key)}
                   </a>

@@ -40,6 +40,7 @@ export function renderPage(
       faviconUrl={assets.url("favicon.svg")}
       clientEntry={assets.clientEntry}
       userLabel={user ? user.displayName || user.email : null}
+      role={user?.role ?? null}
       extraNav={extraNav(user)}
     >
       {page.body}
