@@ -10,6 +10,7 @@
 import { type Kysely, sql, type Transaction } from "kysely";
 import { seedBanditCampaign } from "./seed_bandit.ts";
 import { seedWelcomeTraffic, WELCOME_PLAN } from "./seed_welcome.ts";
+import { seedDemoMetrics } from "./seed_metrics.ts";
 import demoBanks from "../lib/lens/demo-banks.json" with { type: "json" };
 import { MODEL } from "../lib/lens/model.ts";
 import { sampleSizeProportions, targetRate } from "../lib/stats/power.ts";
@@ -169,6 +170,11 @@ export async function seedIfEmpty(db: Kysely<Database>, options: SeedOptions): P
     });
     if (options.demoTraffic ?? true) {
       await seedWelcomeTraffic(trx, DEMO_BANK_ID, { key: "welcome-sms", start: welcomeStart, now });
+      await seedDemoMetrics(trx, DEMO_BANK_ID, {
+        adminId: admin.id,
+        experimentKey: "welcome-sms",
+        now,
+      });
     }
     await seedLineageCampaign(trx, admin.id, new Date());
     await seedBanditCampaign(trx, DEMO_BANK_ID, admin.id, new Date());
