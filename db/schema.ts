@@ -322,6 +322,32 @@ export interface PeerGroupMembersTable {
   bank_id: string;
 }
 
+/** One bank's lens target (migration 0013, db/targets.ts). */
+export interface LensTargetsTable {
+  bank_id: string;
+  /** YYYY-MM-DD. */
+  target_date: string;
+  /** dimension id → { kind: "level" | "score", value }. */
+  dimensions: Json<Record<string, { kind: "level" | "score"; value: number }>>;
+  note: Generated<string>;
+  updated_by: string | null;
+  updated_at: Timestamp;
+}
+
+/** A consultant's custom peer group (migration 0013, db/peer_groups.ts); kept when deleted. */
+export interface PeerGroupsTable {
+  id: Generated<string>;
+  owner_id: string;
+  name: string;
+  created_at: Timestamp;
+  deleted_at: NullableTimestamp;
+}
+
+export interface PeerGroupMembersTable {
+  group_id: string;
+  bank_id: string;
+}
+
 export interface Database {
   banks: BanksTable;
   users: UsersTable;

@@ -13,6 +13,7 @@ import * as m0009 from "./0009_app_instances.ts";
 import * as m0010 from "./0010_metric_library.ts";
 import * as m0011 from "./0011_metric_snapshots.ts";
 import * as m0012 from "./0012_variant_names.ts";
+import * as m0013 from "./0013_lens_targets.ts";
 
 export const migrations: Record<string, Migration> = {
   "0001_initial": m0001,
@@ -27,4 +28,5 @@ export const migrations: Record<string, Migration> = {
   "0010_metric_library": m0010,
   "0011_metric_snapshots": m0011,
   "0012_variant_names": m0012,
+  "0013_lens_targets": m0013,
 };

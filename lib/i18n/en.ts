@@ -9,6 +9,7 @@ import { toolsEn } from "./tools_messages.ts";
 import { inputEn } from "./input_messages.ts";
 import { outageEn } from "./outage_messages.ts";
 import { reportEn } from "./report_messages.ts";
+import { lensPlanEn } from "./lens_plan_messages.ts";
 import { unitEn } from "./unit_messages.ts";
 import { metricApiEn } from "./metric_api_messages.ts";
 import { alertsEn } from "./alert_messages.ts";
@@ -144,6 +145,7 @@ export const en: Messages = {
   "dashboard.pickBank": "Switch bank",
   ...lensEn,
   ...reportEn,
+  ...lensPlanEn,
   ...unitEn,
   ...toolsEn,
   ...loopEn,

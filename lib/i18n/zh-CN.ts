@@ -9,6 +9,7 @@ import { toolsZh } from "./tools_messages.ts";
 import { inputZh } from "./input_messages.ts";
 import { outageZh } from "./outage_messages.ts";
 import { reportZh } from "./report_messages.ts";
+import { lensPlanZh } from "./lens_plan_messages.ts";
 import { unitZh } from "./unit_messages.ts";
 import { metricApiZh } from "./metric_api_messages.ts";
 import { alertsZh } from "./alert_messages.ts";
@@ -143,6 +144,7 @@ export const zhCN = {
   "dashboard.pickBank": "切换银行",
   ...lensZh,
   ...reportZh,
+  ...lensPlanZh,
   ...unitZh,
   ...toolsZh,
   ...loopZh,

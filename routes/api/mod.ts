@@ -10,6 +10,7 @@ import metrics from "./metrics.ts";
 import peers from "./peers.ts";
 import sdkKeys from "./sdk_keys.ts";
 import stats from "./stats.ts";
+import targets from "./targets.ts";
 import users from "./users.ts";
 
 /** Every JSON endpoint under `/api` but the SDK API (`/api/v1`, mounted early by `app.ts`). */
@@ -26,5 +27,6 @@ export function apiRoutes(): Hono<AppEnv> {
   api.route("/campaigns", campaigns);
   api.route("/experiments", experiments);
   api.route("/metrics", metrics);
+  api.route("/banks", targets);
   return api;
 }

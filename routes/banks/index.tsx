@@ -7,6 +7,7 @@ import type { AppEnv } from "../../plugins/context.ts";
 import assessments from "./assessments.tsx";
 import report from "./report.tsx";
 import scorecard from "./scorecard.tsx";
+import targets from "./targets.tsx";
 
 const app = new Hono<AppEnv>();
 
@@ -58,5 +59,6 @@ app.get("/banks", async (c) => {
 app.route("/", scorecard);
 app.route("/", report);
 app.route("/", assessments);
+app.route("/", targets);
 
 export default app;

@@ -18,6 +18,8 @@ import { cappingIndicators } from "../../components/lens/OverallCard.tsx";
 import { indicatorById, levelOf, MODEL } from "../../lib/lens/model.ts";
 import type { AppEnv } from "../../plugins/context.ts";
 import { requestedScorecard } from "./_data.ts";
+import { loadPlan } from "./_plan.ts";
+import { PlanSection } from "../../components/lens/Roadmap.tsx";
 
 const app = new Hono<AppEnv>();
 
@@ -98,6 +100,7 @@ function GapTable(
 app.get("/banks/:id/report", async (c) => {
   const { t, locale } = c.var;
   const card = await requestedScorecard(c);
+  const plan = await loadPlan(c, card);
   const { bank } = card;
   const { score, current, benchmarks } = card;
   const bankName = locale === "zh-CN" ? bank.nameZh : bank.nameEn;
@@ -108,6 +111,7 @@ app.get("/banks/:id/report", async (c) => {
     "report.summary",
     "report.radars",
     "lens.telescope",
+    ...(plan.plan ? ["plan.report" as const] : []),
     "lens.capabilities",
     "lens.indicators",
     "lens.trend",
@@ -209,6 +213,7 @@ app.get("/banks/:id/report", async (c) => {
               <h2>{t("report.radars")}</h2>
               <RadarSvg {...radarProps("capability", score, benchmarks, { locale, t, bankName })} />
               <Telescope score={score} locale={locale} t={t} />
+              <PlanSection view={plan} locale={locale} t={t} short />
             </section>
             <section class="report-page" data-testid="report-capabilities">
               <h2>{t("lens.capabilities")}</h2>

@@ -4,6 +4,7 @@ import { IndicatorTable } from "../../components/lens/IndicatorTable.tsx";
 import { InvalidValues } from "../../components/lens/InvalidValues.tsx";
 import { Magnifier, Telescope } from "../../components/lens/Insights.tsx";
 import { OverallCard } from "../../components/lens/OverallCard.tsx";
+import { PlanSection } from "../../components/lens/Roadmap.tsx";
 import { radarProps } from "../../components/lens/radar.ts";
 import { trendProps } from "../../components/lens/trend.ts";
 import { TrendTable } from "../../components/lens/TrendTable.tsx";
@@ -14,6 +15,7 @@ import WhatIf from "../../islands/WhatIf.tsx";
 import { MODEL } from "../../lib/lens/model.ts";
 import type { AppEnv } from "../../plugins/context.ts";
 import { requestedScorecard } from "./_data.ts";
+import { loadPlan } from "./_plan.ts";
 
 const app = new Hono<AppEnv>();
 
@@ -21,6 +23,7 @@ const app = new Hono<AppEnv>();
 app.get("/banks/:id", async (c) => {
   const { t, locale } = c.var;
   const card = await requestedScorecard(c);
+  const plan = await loadPlan(c, card);
   const { bank } = card;
   const { score, current, benchmarks } = card;
   const bankName = locale === "zh-CN" ? bank.nameZh : bank.nameEn;
@@ -91,6 +94,7 @@ app.get("/banks/:id", async (c) => {
               <Magnifier score={score} locale={locale} t={t} />
               <Telescope score={score} locale={locale} t={t} />
             </div>
+            <PlanSection view={plan} locale={locale} t={t} />
             <Island component={TrendChart} props={trendProps(card.trend, { locale, t })} />
             <TrendTable trend={card.trend} bankId={bank.id} locale={locale} t={t} />
             <IndicatorTable {...{ score, benchmarks, locale, t }} measured={card.measured} />
