@@ -3,6 +3,7 @@ import { banditEn } from "./bandit_messages.ts";
 import { lineageEn } from "./lineage_messages.ts";
 import { decideEn } from "./decide_messages.ts";
 import { statsEn } from "./stats_messages.ts";
+import { metricStatsEn } from "./metric_stats_messages.ts";
 import { metricsEn } from "./metric_messages.ts";
 import { loopEn } from "./loop_messages.ts";
 import { toolsEn } from "./tools_messages.ts";
@@ -155,6 +156,7 @@ export const en: Messages = {
   ...outageEn,
   ...decideEn,
   ...statsEn,
+  ...metricStatsEn,
   ...metricsEn,
   ...metricApiEn,
   ...alertsEn,

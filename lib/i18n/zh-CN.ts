@@ -3,6 +3,7 @@ import { banditZh } from "./bandit_messages.ts";
 import { lineageZh } from "./lineage_messages.ts";
 import { decideZh } from "./decide_messages.ts";
 import { statsZh } from "./stats_messages.ts";
+import { metricStatsZh } from "./metric_stats_messages.ts";
 import { metricsZh } from "./metric_messages.ts";
 import { loopZh } from "./loop_messages.ts";
 import { toolsZh } from "./tools_messages.ts";
@@ -154,6 +155,7 @@ export const zhCN = {
   ...outageZh,
   ...decideZh,
   ...statsZh,
+  ...metricStatsZh,
   ...metricsZh,
   ...metricApiZh,
   ...alertsZh,
