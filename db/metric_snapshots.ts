@@ -147,6 +147,8 @@ export async function refreshSnapshots(
     const lock = await sql<{ locked: boolean }>`select pg_try_advisory_xact_lock(
       ${LOCK_NAMESPACE}, hashtext(${e.id})) as locked`.execute(trx);
     if (!lock.rows[0]?.locked) return false;
+    // Sorts and hashes of a million customers in memory rather than on disk (this transaction).
+    await sql`select set_config('work_mem', '64MB', true)`.execute(trx);
     const now = options.now();
     if (options.skipYoungerMs) {
       const snapshots = await readSnapshots(trx, e.id, library.map((d) => d.key));

@@ -19,7 +19,9 @@
 import { analyzeProportions, type ProportionsAnalysis } from "../stats/analysis.ts";
 import { analyzeStratified } from "../stats/stratified.ts";
 import { holmAdjust, holmLevels } from "../stats/holm.ts";
+import { tQuantile } from "../stats/dist.ts";
 import { cupedAdjust, summaryFromSums, welchTest } from "../stats/means.ts";
+import { relativeInterval } from "../stats/ratio.ts";
 import {
   alwaysValidPValue,
   confidenceSequenceHalfWidth,
@@ -67,6 +69,8 @@ export interface ValueRow {
   adjustedPValue: number | null;
   /** At the confidence level `ciLevel` (Holm's, as for conversions): excludes 0 iff `significant`. */
   ci: Interval | null;
+  /** The relative lift's interval at the same level (Fieller, lib/stats/ratio.ts). */
+  relativeCi: Interval | null;
   ciLevel: number;
   significant: boolean;
   reasons: ReasonCode[];
@@ -136,8 +140,15 @@ export function analyzeValue(
   // excludes 0 exactly when its Holm-adjusted p-value is below α.
   const compare = (v: MeanSummary, level: number) => {
     const test = welchTest(control, v, { alpha: level });
-    if (!sequential || test.pValue === null) return test;
+    if (test.pValue === null || test.df === null) return { ...test, relativeCi: null };
     const se = Math.sqrt(control.sd ** 2 / control.n + v.sd ** 2 / v.n);
+    const relative = (c: number) =>
+      test.relativeLift === null ? null : relativeInterval(
+        { estimate: control.mean, variance: control.sd ** 2 / control.n },
+        { estimate: v.mean, variance: v.sd ** 2 / v.n },
+        c,
+      );
+    if (!sequential) return { ...test, relativeCi: relative(tQuantile(1 - level / 2, test.df)) };
     const n = control.n + v.n;
     const half = confidenceSequenceHalfWidth(se, n, {
       alpha: level,
@@ -147,6 +158,7 @@ export function analyzeValue(
       ...test,
       pValue: alwaysValidPValue(test.absoluteLift, se, n, { alpha, tuning }),
       ci: [test.absoluteLift - half, test.absoluteLift + half] as Interval,
+      relativeCi: relative(half / se),
     };
   };
   const first = challengers.map((v) => compare(v, alpha));
@@ -166,6 +178,7 @@ export function analyzeValue(
       pValue: t.pValue,
       adjustedPValue: adjusted[i],
       ci: t.ci,
+      relativeCi: t.relativeCi,
       ciLevel: 1 - (levels[i] ?? alpha),
       significant: adjusted[i] !== null && adjusted[i]! < alpha,
       reasons: t.reasons,

@@ -353,3 +353,19 @@ Deno.test("a metric without a definition or data is returned as not measured", (
   assert.equal(m.breached, false);
   assertJsonSafe(m);
 });
+
+Deno.test("the value read-out's relative interval equals the metric's (Fieller at the Welch level)", () => {
+  for (const sequential of [false, true]) {
+    const value = analyzeValue(arms, { alpha: 0.05, sequential, sequentialTuning: 5000 });
+    const [m] = analyzeMetrics(
+      [builtinInput("conversion_value", "primary")],
+      ctx(["control", "sms_a", "sms_b"], { sequential }),
+    );
+    value.comparisons.forEach((row, i) => {
+      assert.ok(row.relativeCi, "a relative interval is given");
+      assert.deepEqual(row.relativeCi, m.comparisons[i].relativeCi);
+      // Net outflow (negative control mean): the interval is around the relative lift.
+      assert.ok(row.relativeCi![0] <= row.relativeLift! && row.relativeLift! <= row.relativeCi![1]);
+    });
+  }
+});
