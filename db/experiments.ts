@@ -9,6 +9,7 @@
  */
 import type { Kysely, Selectable, Transaction } from "kysely";
 import { CURRENT_HASH_VERSION, type HashVersion } from "../lib/experiments/assignment.ts";
+import type { ExperimentMetrics } from "../lib/metrics/definition.ts";
 import type { Scope } from "../lib/scope.ts";
 import type { Database, ExperimentsTable, ExperimentStatus } from "./schema.ts";
 import { inBankScope } from "./scope.ts";
@@ -45,7 +46,13 @@ export type Targeting = { stages?: string[]; tags?: string[] };
 export interface Experiment extends ExperimentSummary {
   parentExperimentId: string | null;
   primaryMetric: PrimaryMetric;
+  /**
+   * Free-text guardrails of experiments before the metric library: kept and shown, no longer
+   * measured (the guardrails measured are `metrics.guardrails`).
+   */
   guardrails: Guardrail[];
+  /** The metrics it reads: keys of the bank's library or built-ins (migration 0010). */
+  metrics: ExperimentMetrics;
   targeting: Targeting;
   alpha: number;
   sequential: boolean;
@@ -75,6 +82,7 @@ export type ExperimentSettings =
     | "mode"
     | "primaryMetric"
     | "guardrails"
+    | "metrics"
     | "targeting"
     | "alpha"
     | "sequential"
@@ -118,6 +126,8 @@ export async function createExperiment(
     parent_experiment_id: input.parentExperimentId ?? null,
     primary_metric: input.primaryMetric ?? { type: "conversion" },
     guardrails: input.guardrails ?? [],
+    // Without `metrics`: the column's default (the conversions of the experiment).
+    metrics: input.metrics,
     targeting: input.targeting ?? {},
     alpha: input.alpha,
     sequential: input.sequential,
@@ -206,6 +216,11 @@ async function withVariants(db: Db, rows: Row[]): Promise<Experiment[]> {
     parentExperimentId: r.parent_experiment_id,
     primaryMetric: r.primary_metric,
     guardrails: (r.guardrails ?? []) as Guardrail[],
+    metrics: {
+      primary: r.metrics?.primary ?? "conversion",
+      secondary: r.metrics?.secondary ?? [],
+      guardrails: r.metrics?.guardrails ?? [],
+    },
     targeting: r.targeting ?? {},
     alpha: r.alpha,
     sequential: r.sequential,
@@ -246,6 +261,7 @@ export async function updateDraft(
     mode: settings.mode,
     primary_metric: settings.primaryMetric,
     guardrails: settings.guardrails,
+    metrics: settings.metrics,
     targeting: settings.targeting,
     alpha: settings.alpha,
     sequential: settings.sequential,

@@ -286,13 +286,17 @@ export async function experimentsUsingMetric(
       "name",
       "status",
       sql<boolean>`metrics->>'primary' = ${key}`.as("primary"),
-      sql<boolean>`coalesce(metrics->'secondary' @> ${asArray}::jsonb, false)`.as("secondary"),
-      sql<boolean>`coalesce(metrics->'guardrails' @> ${asArray}::jsonb, false)`.as("guardrail"),
+      sql<boolean>`coalesce(metrics->'secondary' @> ${asArray}::text::jsonb, false)`.as(
+        "secondary",
+      ),
+      sql<boolean>`coalesce(metrics->'guardrails' @> ${asArray}::text::jsonb, false)`.as(
+        "guardrail",
+      ),
     ])
     .where("bank_id", "=", bankId)
     .where(sql<boolean>`(metrics->>'primary' = ${key}
-      or metrics->'secondary' @> ${asArray}::jsonb
-      or metrics->'guardrails' @> ${asArray}::jsonb)`)
+      or metrics->'secondary' @> ${asArray}::text::jsonb
+      or metrics->'guardrails' @> ${asArray}::text::jsonb)`)
     .orderBy("created_at", "desc").orderBy("key").execute();
   const uses: MetricUse[] = [];
   for (const r of rows) {

@@ -10,7 +10,7 @@ export const metricApiZh = {
   "metricApi.unknownMetric": "指标库里没有“{key}”：请先在指标库中定义它",
   "metricApi.duplicateMetric": "指标“{key}”在实验中出现了不止一次（主要、次要、护栏指标不能重复）",
   "metricApi.banditPrimary":
-    "多臂老虎机实验的主要指标必须是“转化率”（conversion）：它按转化事件调整流量",
+    "多臂老虎机实验的主要指标必须是“转化率”（conversion），不能是“{key}”：它按转化事件调整流量",
 } as const;
 
 export const metricApiEn: Record<keyof typeof metricApiZh, string> = {
@@ -22,5 +22,5 @@ export const metricApiEn: Record<keyof typeof metricApiZh, string> = {
   "metricApi.duplicateMetric":
     'The metric "{key}" appears more than once (primary, secondary and guardrail metrics must differ)',
   "metricApi.banditPrimary":
-    'A bandit\'s primary metric must be "conversion": its reweighting counts conversions',
+    'A bandit\'s primary metric must be "conversion", not "{key}": its reweighting counts conversions',
 };

@@ -43,7 +43,8 @@ export const promoteSchema = z.strictObject({
   /** Defaults to the winner the statistics name (or the recorded one, once decided). */
   winner: storableText().min(1).max(64).optional(),
   /** The next iteration's key; defaults to the next free version (`x-v1` → `x-v2`, `x` → `x-v2`). */
-  key: z.string().regex(EXPERIMENT_KEY_PATTERN, "Use 1–64 lowercase letters, digits or -").optional(),
+  key: z.string().regex(EXPERIMENT_KEY_PATTERN, "Use 1–64 lowercase letters, digits or -")
+    .optional(),
   /** After a bandit: draft a confirming A/B of the winner against the former control. */
   confirm: z.boolean().optional(),
   plan: z.strictObject({
@@ -250,6 +251,8 @@ export async function promote(c: Ctx, e: Experiment, body: PromoteRequest): Prom
       mode: body.confirm ? "ab" : e.mode,
       primaryMetric: e.primaryMetric,
       guardrails: e.guardrails,
+      // The next iteration measures what this one did (the metric library's keys).
+      metrics: e.metrics,
       targeting: e.targeting,
       alpha: e.alpha,
       sequential: e.sequential,

@@ -23,6 +23,16 @@ import { variantName } from "../../lib/experiments/variant_name.ts";
 import { STAGES } from "../../lib/experiments/settings.ts";
 import { BANK_ID_PATTERN, EXPERIMENT_KEY_PATTERN } from "../../lib/patterns.ts";
 import { inScope } from "../../lib/scope.ts";
+import { metricsByKeys } from "../../db/metrics.ts";
+import { experimentMetricsSchema } from "../../lib/metrics/definition.ts";
+import {
+  defaultMetrics,
+  followLegacyPrimary,
+  legacyPrimaryFor,
+  metricKeys,
+  metricsProblem,
+  normaliseMetrics,
+} from "../../lib/metrics/experiment_metrics.ts";
 import { storableText } from "../../lib/text_schema.ts";
 import { planProportions } from "../../lib/stats/power.ts";
 import { planError } from "../../components/tools/planner.ts";
@@ -66,6 +76,13 @@ const settingsFields = {
     type: z.enum(["conversion", "value"]),
     name: storableText().trim().max(100).optional(),
   }).optional(),
+  /**
+   * The metrics it reads (issue 16): keys of the bank's library or built-ins. Omitted on
+   * create: `conversion` (or `conversion_value` for a legacy `value` primary) with the
+   * `opt_out` guardrail.
+   */
+  metrics: experimentMetricsSchema.optional(),
+  /** Legacy free-text guardrails: accepted and stored, not measured (use `metrics`). */
   guardrails: z.array(z.strictObject({
     name: storableText().trim().min(1).max(100),
     type: z.enum(["conversion", "value"]),
@@ -153,6 +170,7 @@ function settingsOf(e: Experiment): ExperimentSettings {
     mode: e.mode,
     primaryMetric: e.primaryMetric,
     guardrails: e.guardrails,
+    metrics: e.metrics,
     targeting: e.targeting,
     alpha: e.alpha,
     sequential: e.sequential,
@@ -178,12 +196,19 @@ export function mergeSettings(
   if (patch.plan && patch.plannedSampleSize !== undefined) {
     throw badRequest("PLAN_CONFLICT", 'Give either "plan" or "plannedSampleSize", not both');
   }
-  const { plan, ...rest } = patch;
+  const { plan, metrics, ...rest } = patch;
   const merged: ExperimentSettings = {
     ...base,
     ...Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== undefined)),
   } as ExperimentSettings;
-  if (merged.mode === "bandit") checkBandit(merged);
+  // `metrics` and the legacy `primaryMetric` stay in step: the one given leads.
+  if (metrics) {
+    merged.metrics = normaliseMetrics(metrics);
+    merged.primaryMetric = legacyPrimaryFor(merged.metrics, merged.primaryMetric);
+  } else if (patch.primaryMetric) {
+    merged.metrics = followLegacyPrimary(merged.metrics, patch.primaryMetric);
+  }
+  if (merged.mode === "bandit") checkBandit(merged, metrics !== undefined);
   const total = merged.variants.reduce((s, v) => s + v.weight, 0);
   merged.variants = merged.variants.map((v) => ({ ...v, weight: v.weight / total }));
   if (plan) {
@@ -197,12 +222,19 @@ export function mergeSettings(
 }
 
 /** A bandit allocates on conversions (Beta posteriors) and needs room above the floors. */
-function checkBandit(settings: ExperimentSettings): void {
+function checkBandit(settings: ExperimentSettings, metricsGiven: boolean): void {
+  // A request naming `metrics` hears about them; a legacy one about its `primaryMetric`.
+  if (metricsGiven && settings.metrics.primary !== "conversion") {
+    throw metricsError({ code: "BANDIT_PRIMARY_METRIC", key: settings.metrics.primary });
+  }
   if (settings.primaryMetric.type !== "conversion") {
     throw badRequest(
       "BANDIT_NEEDS_CONVERSION",
       "A bandit allocates on conversion rates: use a conversion primary metric",
     );
+  }
+  if (settings.metrics.primary !== "conversion") {
+    throw metricsError({ code: "BANDIT_PRIMARY_METRIC", key: settings.metrics.primary });
   }
   if (settings.variants.length * settings.minShare > 0.5) {
     throw badRequest(
@@ -254,12 +286,44 @@ async function checkCampaign(c: Ctx, bankId: string, settings: ExperimentSetting
   }
 }
 
+/** A refused `metrics`, in the reader's language. */
+function metricsError(problem: { code: string; key: string }): AppError {
+  const { code, key } = problem;
+  const [message, translation] = code === "DUPLICATE_METRIC"
+    ? [`The metric "${key}" appears more than once`, "metricApi.duplicateMetric" as const]
+    : code === "BANDIT_PRIMARY_METRIC"
+    ? [
+      `A bandit's primary metric must be "conversion" (not "${key}"): its reweighting counts ` +
+      "conversions",
+      "metricApi.banditPrimary" as const,
+    ]
+    : [`The metric library has no "${key}"`, "metricApi.unknownMetric" as const];
+  const error = badRequest(code, message);
+  error.translation = { key: translation, params: { key } };
+  return error;
+}
+
+/**
+ * Every metric key must be in the bank's library or built in (400 `UNKNOWN_METRIC`, naming the
+ * first missing key), none twice (400 `DUPLICATE_METRIC`), and a bandit's primary must be
+ * `conversion` (400 `BANDIT_PRIMARY_METRIC`).
+ */
+async function checkMetrics(c: Ctx, bankId: string, settings: ExperimentSettings) {
+  const problem = metricsProblem(settings.metrics, settings.mode);
+  if (problem) throw metricsError(problem);
+  const keys = metricKeys(settings.metrics);
+  const found = await metricsByKeys(c.var.db, bankId, keys);
+  const missing = keys.find((key) => !found.has(key));
+  if (missing) throw metricsError({ code: "UNKNOWN_METRIC", key: missing });
+}
+
 const DEFAULTS: ExperimentSettings = {
   name: "",
   campaignId: null,
   mode: "ab",
   primaryMetric: { type: "conversion" },
   guardrails: [],
+  metrics: defaultMetrics(),
   targeting: {},
   alpha: 0.05,
   sequential: false,
@@ -280,8 +344,13 @@ export async function createDraft(c: Ctx, body: NewExperiment): Promise<Experime
   requireManager(c);
   const bankId = targetBank(c, body.bankId);
   const { key, bankId: _b, ...patch } = body;
-  const settings = mergeSettings(DEFAULTS, patch, c.var.t);
+  const settings = mergeSettings(
+    { ...DEFAULTS, metrics: defaultMetrics(patch.primaryMetric) },
+    patch,
+    c.var.t,
+  );
   await checkCampaign(c, bankId, settings);
+  await checkMetrics(c, bankId, settings);
   try {
     await c.var.db.transaction().execute(async (trx) => {
       const iteration = settings.campaignId ? await nextIteration(trx, settings.campaignId) : 1;
@@ -317,6 +386,9 @@ export async function editDraft(c: Ctx, experiment: Experiment, patch: Experimen
   if (experiment.status !== "draft") throw notDraft(experiment);
   const settings = mergeSettings(settingsOf(experiment), patch, c.var.t);
   await checkCampaign(c, experiment.bankId, settings);
+  if (patch.metrics || patch.mode || patch.primaryMetric) {
+    await checkMetrics(c, experiment.bankId, settings);
+  }
   await c.var.db.transaction().execute(async (trx) => {
     if (!await updateDraft(trx, experiment, settings, c.var.now())) throw notDraft(experiment);
     await audit(c, {
