@@ -10,12 +10,14 @@
  *   of being best is under `cutBelow` (1 %) is **cut**: it keeps exactly the floor `minShare`
  *   and is flagged (the data-driven "offline" of a campaign activity). The probability mass of
  *   the cut arms goes to the others in proportion to theirs, so the weights still sum to 1.
+ *   The rule is lib/stats/bandits.ts `allocationWeights`, which the public calculator uses too.
  * - **Decision**: an arm wins once its probability of being best reaches `decideAt` (95 %)
  *   after every arm's burn-in.
  * - **Sample-ratio check per allocation period**: customers first assigned under one set of
  *   weights should split by those weights; a chi-square goodness of fit per period, mismatch at
  *   p < 0.001 (the A/B rule, lib/stats/chi_square.ts).
  */
+import { allocate, ALLOCATION_DEFAULTS } from "../stats/bandits.ts";
 import { probabilityBest } from "../stats/bayes.ts";
 import { sampleRatioMismatch, type SrmResult } from "../stats/chi_square.ts";
 import { type PeriodCounts, stratifiedProbabilityBest, stratify } from "../stats/stratified.ts";
@@ -23,12 +25,7 @@ import { assignVariant } from "./assignment.ts";
 import type { Recommendation } from "./decisions.ts";
 
 export const BANDIT_DEFAULTS = {
-  /** Exposed customers every arm needs before the first reweighting. */
-  burnIn: 100,
-  /** The floor share of every arm. */
-  minShare: 0.01,
-  /** Below this probability of being best (after burn-in) an arm is cut to the floor. */
-  cutBelow: 0.01,
+  ...ALLOCATION_DEFAULTS,
   /** An arm with at least this probability of being best wins. */
   decideAt: 0.95,
 } as const;
@@ -70,31 +67,15 @@ export interface Reweighting {
  * Before burn-in `ready` is false and the weights are equal.
  */
 export function reweight(arms: readonly BanditArm[], options: ReweightOptions = {}): Reweighting {
-  const {
-    minShare = BANDIT_DEFAULTS.minShare,
-    burnIn = BANDIT_DEFAULTS.burnIn,
-    cutBelow = BANDIT_DEFAULTS.cutBelow,
-  } = options;
-  const k = arms.length;
-  if (k < 2) throw new RangeError("A bandit needs at least 2 arms");
-  if (!(minShare >= 0 && k * minShare <= 1)) {
-    throw new RangeError("minShare must lie between 0 and 1/arms");
-  }
+  const { burnIn = BANDIT_DEFAULTS.burnIn } = options;
+  if (arms.length < 2) throw new RangeError("A bandit needs at least 2 arms");
   const pBest = bestOf(arms, options.periods);
-  const ready = arms.every((a) => a.users >= burnIn);
-  if (!ready) {
-    return {
-      ready,
-      probabilityBest: pBest,
-      weights: arms.map(() => 1 / k),
-      cut: arms.map(() => false),
-    };
-  }
-  const cut = pBest.map((p) => p < cutBelow);
-  const keptMass = pBest.reduce((s, p, i) => s + (cut[i] ? 0 : p), 0);
-  const spare = 1 - k * minShare;
-  const weights = pBest.map((p, i) => cut[i] ? minShare : minShare + spare * p / keptMass);
-  return { ready, probabilityBest: pBest, weights, cut };
+  const { reweighted, ...allocation } = allocate(
+    pBest,
+    arms.every((a) => a.users >= burnIn),
+    options,
+  );
+  return { ready: reweighted, ...allocation };
 }
 
 export interface BanditDecision {

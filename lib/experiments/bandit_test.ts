@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { thompsonAllocation } from "../stats/bandits.ts";
 import { banditDecision, periodSrm, reweight } from "./bandit.ts";
 
 interface Fixtures {
@@ -33,6 +34,38 @@ Deno.test("reweighting matches R (integrate, the cut rule) on every fixture", ()
     result.probabilityBest.forEach((p, i) => close(p, expected.probabilityBest[i], 1e-6, name));
     result.weights.forEach((w, i) => close(w, expected.weights[i], 1e-6, name));
     close(result.weights.reduce((s, w) => s + w, 0), 1, 1e-12, `${name}: weights sum`);
+  }
+});
+
+Deno.test("the public calculator allocates as a live bandit reweights (cut rule included)", () => {
+  const cases = [
+    ...fixtures.reweight.map((f) => ({
+      name: f.name,
+      arms: f.input.arms,
+      minShare: f.input.minShare,
+    })),
+    {
+      name: "an arm under 1 % is cut",
+      arms: [
+        { name: "a", users: 2000, conversions: 100 },
+        { name: "b", users: 2000, conversions: 112 },
+        { name: "c", users: 2000, conversions: 60 },
+      ],
+      minShare: 0.05,
+    },
+    {
+      name: "before burn-in",
+      arms: [{ name: "a", users: 99, conversions: 9 }, { name: "b", users: 500, conversions: 5 }],
+      minShare: 0.01,
+    },
+  ];
+  assert.ok(cases.some((c) => reweight(c.arms, { minShare: c.minShare }).cut.some(Boolean)));
+  for (const { name, arms, minShare } of cases) {
+    const live = reweight(arms, { minShare });
+    const calculator = thompsonAllocation(arms, { minShare });
+    assert.equal(calculator.reweighted, live.ready, name);
+    assert.deepEqual(calculator.cut, live.cut, name);
+    calculator.weights.forEach((w, i) => close(w, live.weights[i], 1e-12, `${name}: arm ${i}`));
   }
 });
 

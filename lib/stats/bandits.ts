@@ -2,9 +2,14 @@
  * Multi-armed bandits on conversion rates: Thompson-sampling allocation, and a seeded
  * simulator that compares Thompson sampling, UCB1 and ε-greedy before a team picks one.
  *
- * Allocation: probabilityBest from exact integration (./bayes.ts); weights =
- * minShare + (1 − k·minShare)·probabilityBest, so every arm keeps minShare of the traffic; no
- * reweighting (equal weights) until every arm has `burnIn` users (default 100).
+ * Allocation, the rule live bandits follow (lib/experiments/bandit.ts `reweight` uses
+ * `allocationWeights`, so the public calculator shows what a live bandit would do):
+ * probabilityBest from exact integration (./bayes.ts); weights =
+ * minShare + (1 − k·minShare)·probabilityBest / (mass of the arms kept), where an arm whose
+ * probabilityBest is under `cutBelow` (1 %) is cut to exactly minShare; so every arm keeps
+ * minShare of the traffic. No reweighting (equal weights) until every arm has `burnIn` users
+ * (default 100). With `cutBelow: 0` no arm is cut and the weights are
+ * minShare + (1 − k·minShare)·probabilityBest.
  * UCB1: Auer, Cesa-Bianchi & Fischer (2002), index x̄ᵢ + √(2 ln t / nᵢ). ε-greedy: a uniformly
  * random arm with probability ε, else the best observed rate. Regret is pseudo-regret:
  * Σ (best rate − rate of the arm pulled), a number of conversions.
@@ -14,32 +19,77 @@ import { probabilityBest } from "./bayes.ts";
 import type { ConversionStats } from "./types.ts";
 import { checkConversions } from "./guards.ts";
 
+/** The allocation settings of live bandits (lib/experiments/bandit.ts BANDIT_DEFAULTS). */
+export const ALLOCATION_DEFAULTS = {
+  /** Exposed customers every arm needs before the first reweighting. */
+  burnIn: 100,
+  /** The floor share of every arm. */
+  minShare: 0.01,
+  /** Below this probability of being best (after burn-in) an arm is cut to the floor. */
+  cutBelow: 0.01,
+} as const;
+
 /** Thompson allocation: probabilities in [0, 1] and weights summing to 1, one per arm. */
 export interface Allocation {
   probabilityBest: number[];
   weights: number[];
   /** False while some arm has fewer than `burnIn` users: weights are then equal. */
   reweighted: boolean;
+  /** Per arm: cut to the floor (probabilityBest under `cutBelow`); all false before burn-in. */
+  cut: boolean[];
 }
 
-/** Thompson-sampling allocation; requires 0 ≤ minShare ≤ 1/k (RangeError otherwise). */
-export function thompsonAllocation(
-  arms: readonly ConversionStats[],
-  options: { minShare?: number; burnIn?: number } = {},
-): Allocation {
-  checkConversions(arms);
-  const { minShare = 0.01, burnIn = 100 } = options;
-  const k = arms.length;
+/**
+ * The weights from the arms' probabilities of being best (the module comment's rule), after
+ * burn-in. Requires 0 ≤ minShare ≤ 1/k (RangeError otherwise).
+ */
+export function allocationWeights(
+  pBest: readonly number[],
+  options: { minShare?: number; cutBelow?: number } = {},
+): { weights: number[]; cut: boolean[] } {
+  const { minShare = ALLOCATION_DEFAULTS.minShare, cutBelow = ALLOCATION_DEFAULTS.cutBelow } =
+    options;
+  const k = pBest.length;
   if (!(minShare >= 0 && k * minShare <= 1)) {
     throw new RangeError("minShare must lie between 0 and 1/arms");
   }
-  const pBest = probabilityBest(arms);
-  const reweighted = arms.every((a) => a.users >= burnIn);
-  const weights = reweighted
-    ? pBest.map((p) => minShare + (1 - k * minShare) * p)
-    : pBest.map(() => 1 / k);
-  const sum = weights.reduce((s, w) => s + w, 0);
-  return { probabilityBest: pBest, weights: weights.map((w) => w / sum), reweighted };
+  const cut = pBest.map((p) => p < cutBelow);
+  const keptMass = pBest.reduce((s, p, i) => s + (cut[i] ? 0 : p), 0);
+  const spare = 1 - k * minShare;
+  const weights = pBest.map((p, i) => cut[i] ? minShare : minShare + spare * p / keptMass);
+  return { weights, cut };
+}
+
+/**
+ * Thompson-sampling allocation on the arms' totals, as a live bandit would reweight them.
+ * Requires 0 ≤ minShare ≤ 1/k (RangeError otherwise).
+ */
+export function thompsonAllocation(
+  arms: readonly ConversionStats[],
+  options: { minShare?: number; burnIn?: number; cutBelow?: number } = {},
+): Allocation {
+  checkConversions(arms);
+  const { burnIn = ALLOCATION_DEFAULTS.burnIn } = options;
+  return allocate(probabilityBest(arms), arms.every((a) => a.users >= burnIn), options);
+}
+
+/** Equal weights before burn-in, else `allocationWeights`. */
+export function allocate(
+  pBest: number[],
+  burnedIn: boolean,
+  options: { minShare?: number; cutBelow?: number } = {},
+): Allocation {
+  const k = pBest.length;
+  if (!burnedIn) {
+    allocationWeights(pBest, options); // the same RangeError for a bad minShare
+    return {
+      probabilityBest: pBest,
+      weights: pBest.map(() => 1 / k),
+      reweighted: false,
+      cut: pBest.map(() => false),
+    };
+  }
+  return { probabilityBest: pBest, reweighted: true, ...allocationWeights(pBest, options) };
 }
 
 export type BanditPolicy = "thompson" | "ucb1" | "epsilon-greedy";

@@ -8,14 +8,14 @@ import {
 import { assertClose, assertJsonSafe, loadFixture } from "./_testing.ts";
 import type { ConversionStats } from "./types.ts";
 
-Deno.test("thompsonAllocation() weights = minShare + (1 − k·minShare)·probabilityBest", async (t) => {
+Deno.test("thompsonAllocation() without a cut: weights = minShare + (1 − k·minShare)·probabilityBest", async (t) => {
   const fixture = loadFixture<{ arms: ConversionStats[] }, { probabilityBest: number[] }>(
     "probability_best.json",
   );
   for (const { name, input, expected } of fixture.cases) {
     await t.step(name, () => {
       const k = input.arms.length;
-      const result = thompsonAllocation(input.arms, { minShare: 0.01, burnIn: 0 });
+      const result = thompsonAllocation(input.arms, { minShare: 0.01, burnIn: 0, cutBelow: 0 });
       assert.ok(result.reweighted);
       expected.probabilityBest.forEach((p, i) => {
         assertClose(result.probabilityBest[i], p, { absolute: 0.005 });

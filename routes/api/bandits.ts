@@ -28,7 +28,7 @@ export const allocateBody = z.strictObject({
   minShare: z.number().min(0).max(0.5).optional(),
   seed,
 }).refine((b) => (b.minShare ?? 0.01) * b.arms.length <= 1, {
-  message: "minShare × arms must not exceed 1",
+  message: "validation.custom.minShareTimesArms",
   path: ["minShare"],
 });
 
@@ -41,10 +41,12 @@ export const simulateBody = z.strictObject({
   epsilon: z.number().min(0).max(1).optional(),
   batchSize: z.number().int().min(1).max(MAX_SIMULATED_PULLS).optional(),
 }).refine((b) => b.horizon * b.runs <= MAX_SIMULATED_PULLS, {
-  message: "horizon × runs must be at most 2,000,000",
+  message: "validation.custom.pullsLimit",
+  params: { max: MAX_SIMULATED_PULLS },
   path: ["runs"],
 }).refine((b) => b.armRates.length * b.horizon * b.runs <= MAX_SIMULATED_ARM_PULLS, {
-  message: "arms × horizon × runs must be at most 4,000,000",
+  message: "validation.custom.armPullsLimit",
+  params: { max: MAX_SIMULATED_ARM_PULLS },
   path: ["runs"],
 });
 
@@ -57,8 +59,14 @@ const bandits = new Hono<AppEnv>();
 
 bandits.post("/allocate", async (c) => {
   const { arms, minShare, seed } = await readJson(c, allocateBody);
-  const { probabilityBest, weights, reweighted } = thompsonAllocation(arms, { minShare });
-  return c.json({ probabilityBest, weights, reweighted, ...(seed === undefined ? {} : { seed }) });
+  const { probabilityBest, weights, reweighted, cut } = thompsonAllocation(arms, { minShare });
+  return c.json({
+    probabilityBest,
+    weights,
+    reweighted,
+    cut,
+    ...(seed === undefined ? {} : { seed }),
+  });
 });
 
 bandits.post("/simulate", async (c) => {
