@@ -3,7 +3,7 @@ import type { Experiment } from "../../db/experiments.ts";
 import { dailyStats, variantStats } from "../../db/results.ts";
 import { exposedByPeriod, listAllocations, type StoredAllocation } from "../../db/bandits.ts";
 import { metricsByKeys } from "../../db/metrics.ts";
-import { experimentMetricsOf, experimentMetricStats } from "../../db/metric_snapshots.ts";
+import { experimentMetricStats } from "../../db/metric_snapshots.ts";
 import { banditReadout } from "../../lib/experiments/bandit.ts";
 import { type Readout, readout, withBandit } from "../../lib/experiments/readout.ts";
 import {
@@ -17,7 +17,6 @@ import {
   type MetricResult,
   metricRoles,
 } from "../../lib/metrics/analysis.ts";
-import type { ExperimentMetrics } from "../../lib/metrics/definition.ts";
 import type { AppEnv } from "../../plugins/context.ts";
 
 const isoDay = (d: Date) => d.toISOString().slice(0, 10);
@@ -61,9 +60,7 @@ async function metricResultsOf(
   now: Date,
 ): Promise<MetricResult[]> {
   const db = c.var.db;
-  const roles: ExperimentMetrics = (experiment as { metrics?: ExperimentMetrics }).metrics ??
-    await experimentMetricsOf(db, experiment.id);
-  const wanted = metricRoles(roles);
+  const wanted = metricRoles(experiment.metrics);
   const definitions = await metricsByKeys(db, experiment.bankId, wanted.map((m) => m.key));
   const variants = experiment.variants.map((v) => v.name);
   const stats = await experimentMetricStats(
