@@ -9,6 +9,7 @@ import { indicatorById, INDICATORS } from "./model.ts";
 import { type LensInputIssue, validateLensInput } from "./input.ts";
 import { PERIOD_PATTERN } from "./period.ts";
 import { BANK_ID_PATTERN } from "../patterns.ts";
+import { parse } from "csv-parse/sync";
 
 /** Rows an import may hold. */
 export const MAX_IMPORT_ROWS = 5000;
@@ -53,49 +54,64 @@ export interface AssessmentCsvRow {
  * Splits CSV text (RFC 4180: quoted cells may hold commas, quotes as `""` and line breaks;
  * CRLF or LF; a leading BOM is dropped) into records with the line each starts on. Blank
  * lines are skipped. Throws nothing: an unterminated quote is returned as `error`.
+ *
+ * The parsing is csv-parse's (the `csv` project, sync API): its `info.lines` is the line a
+ * record ends on, so a record starts that many lines earlier as its cells hold line breaks.
+ * A quote inside an unquoted cell is kept as text (`relax_quotes`), as spreadsheets write it.
  */
 export function parseCsv(text: string): {
   records: { line: number; cells: string[] }[];
   error: CsvError | null;
 } {
-  const src = text.startsWith("\uFEFF") ? text.slice(1) : text;
   const records: { line: number; cells: string[] }[] = [];
-  let cells: string[] = [];
-  let cell = "";
-  let quoted = false;
-  let line = 1;
-  let startLine = 1;
-  const endRecord = () => {
-    cells.push(cell);
-    if (cells.length > 1 || cells[0] !== "") records.push({ line: startLine, cells });
-    cells = [];
-    cell = "";
-  };
-  for (let i = 0; i < src.length; i++) {
-    const ch = src[i];
-    if (quoted) {
-      if (ch === '"' && src[i + 1] === '"') (cell += '"', i++);
-      else if (ch === '"') quoted = false;
-      else {
-        if (ch === "\n") line++;
-        cell += ch;
-      }
-    } else if (ch === '"' && cell === "") quoted = true;
-    else if (ch === ",") (cells.push(cell), cell = "");
-    else if (ch === "\n" || ch === "\r") {
-      if (ch === "\r" && src[i + 1] === "\n") i++;
-      endRecord();
-      startLine = ++line;
-    } else cell += ch;
+  try {
+    const parsed = parse(text, { ...OPTIONS, info: true }) as unknown as {
+      record: string[];
+      info: { lines: number };
+    }[];
+    for (const { record, info } of parsed) {
+      const breaks = record.reduce((n, cell) => n + (cell.match(LINE_BREAK)?.length ?? 0), 0);
+      records.push({ line: info.lines - breaks, cells: record });
+    }
+    return { records, error: null };
+  } catch (error) {
+    const code = (error as { code?: string }).code ?? "";
+    if (!code.startsWith("CSV_")) throw error;
+    const message = code === "CSV_QUOTE_NOT_CLOSED" ? "Unclosed quote" : `Malformed CSV (${code})`;
+    const line = unparsedStart(text);
+    return { records: [], error: { line, column: null, code: "CSV_SYNTAX", message } };
   }
-  if (quoted) {
-    return {
-      records,
-      error: { line: startLine, column: null, code: "CSV_SYNTAX", message: "Unclosed quote" },
-    };
+}
+
+const LINE_BREAK = /\r\n|\r|\n/g;
+const OPTIONS = {
+  bom: true,
+  skip_empty_lines: true,
+  relax_column_count: true,
+  relax_quotes: true,
+} as const;
+
+/**
+ * The line the record that failed to parse starts on: the first non-blank line after the last
+ * record that parsed (csv-parse reports the line where it gave up, at the end of the text).
+ */
+function unparsedStart(text: string): number {
+  let parsedLines = 0;
+  try {
+    parse(text, {
+      ...OPTIONS,
+      on_record: (_record, context) => {
+        parsedLines = context.lines;
+        return null;
+      },
+    });
+  } catch {
+    // Expected: the same error; `parsedLines` is where the last good record ended.
   }
-  if (cell !== "" || cells.length) endRecord();
-  return { records, error: null };
+  const lines = text.split(LINE_BREAK);
+  let line = parsedLines + 1;
+  while (line < lines.length && lines[line - 1] === "") line++;
+  return line;
 }
 
 function parseNumber(cell: string): number | null {
