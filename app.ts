@@ -10,7 +10,7 @@
  */
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
-import { AppError } from "./lib/errors.ts";
+import { HTTPException } from "hono/http-exception";
 import type { AppDeps, AppEnv } from "./plugins/context.ts";
 import { notFoundHandler, onError } from "./plugins/errors.ts";
 import { locale } from "./plugins/locale.ts";
@@ -49,8 +49,9 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   });
   const limitBody = bodyLimit({
     maxSize: deps.config.bodyLimit,
+    // plugins/errors.ts answers 413 PAYLOAD_TOO_LARGE, as for a too-large body found later.
     onError: () => {
-      throw new AppError(413, "PAYLOAD_TOO_LARGE", "Request body is larger than 1 MiB");
+      throw new HTTPException(413);
     },
   });
   app.use("/api/v1/*", sdkHeaders(), limitBody, sdkAuth());

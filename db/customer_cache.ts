@@ -10,14 +10,14 @@
  * change never overwrites it.
  */
 import { type Kysely, sql } from "kysely";
-import type { CustomerAttributes, CustomerFacts } from "../lib/experiments/eligibility.ts";
+import {
+  type CustomerAttributes,
+  type CustomerFacts,
+  customerFacts,
+  type CustomerRecord,
+} from "../lib/experiments/eligibility.ts";
 import { chunks } from "../lib/arrays.ts";
 import type { Database, Db } from "./schema.ts";
-
-interface CustomerRecord {
-  attributes: CustomerAttributes;
-  consent: boolean;
-}
 
 /** What memory keeps of one unit: its record when it matters, its opted-out channels. */
 interface UnitState {
@@ -80,11 +80,7 @@ export class BankCustomers {
     const record = this.#records.get(unit);
     const channels = this.#optOuts.get(unit);
     if (!record && !channels) return UNKNOWN;
-    return {
-      attributes: record?.attributes ?? null,
-      marketingConsent: record?.consent ?? true,
-      optedOut: channels?.some((c) => c === "*" || c === channel) ?? false,
-    };
+    return customerFacts(record ?? null, channels ?? [], channel);
   }
 
   /** Eligibility facts of each unit for an experiment on `channel` (null: no campaign). */
@@ -99,11 +95,7 @@ export class BankCustomers {
     for (const unit of units) {
       const state = fresh.get(unit) ??
         { record: this.#records.get(unit) ?? null, channels: this.#optOuts.get(unit) ?? [] };
-      facts.set(unit, {
-        attributes: state.record?.attributes ?? null,
-        marketingConsent: state.record?.consent ?? true,
-        optedOut: state.channels.some((c) => c === "*" || c === channel),
-      });
+      facts.set(unit, customerFacts(state.record, state.channels, channel));
     }
     return facts;
   }

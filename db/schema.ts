@@ -4,6 +4,7 @@
  */
 import type { ColumnType, Generated, Kysely, Transaction } from "kysely";
 import type { Channel, Targeting } from "../lib/experiments/settings.ts";
+import type { Role } from "../lib/roles.ts";
 import type { ExperimentMetrics, StoredMetricDefinition } from "../lib/metrics/definition.ts";
 
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
@@ -17,7 +18,7 @@ type Int8 = ColumnType<string, number | string | undefined, number | string>;
 // deno-lint-ignore no-explicit-any
 type Json<T = any> = ColumnType<T, T | undefined, T>;
 
-export type Role = "admin" | "executive" | "growth" | "consultant";
+export type { Role };
 export type ExperimentStatus = "draft" | "running" | "stopped" | "decided";
 export type { Channel };
 
@@ -294,32 +295,6 @@ export interface LoginAttemptsTable {
   window_start: Timestamp;
   failures: Generated<number>;
   last_success_at: NullableTimestamp;
-}
-
-/** One bank's lens target (migration 0013, db/targets.ts). */
-export interface LensTargetsTable {
-  bank_id: string;
-  /** YYYY-MM-DD. */
-  target_date: string;
-  /** dimension id → { kind: "level" | "score", value }. */
-  dimensions: Json<Record<string, { kind: "level" | "score"; value: number }>>;
-  note: Generated<string>;
-  updated_by: string | null;
-  updated_at: Timestamp;
-}
-
-/** A consultant's custom peer group (migration 0013, db/peer_groups.ts); kept when deleted. */
-export interface PeerGroupsTable {
-  id: Generated<string>;
-  owner_id: string;
-  name: string;
-  created_at: Timestamp;
-  deleted_at: NullableTimestamp;
-}
-
-export interface PeerGroupMembersTable {
-  group_id: string;
-  bank_id: string;
 }
 
 /** One bank's lens target (migration 0013, db/targets.ts). */

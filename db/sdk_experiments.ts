@@ -10,10 +10,12 @@ import {
   type AssignmentReason,
   type CustomerAttributes,
   type CustomerFacts,
+  customerFacts as factsOf,
   eligibility,
   type Targeting,
 } from "../lib/experiments/eligibility.ts";
 import { chunks } from "../lib/arrays.ts";
+import { customerRecords } from "./customer_cache.ts";
 import type { Channel, Database, Db, ExperimentStatus } from "./schema.ts";
 import { findActiveSdkKey, type SdkKey, touchSdkKey } from "./sdk_keys.ts";
 import { type ArmLookup, readArms, type StickyArm, storeArms } from "./sticky_arms.ts";
@@ -137,28 +139,13 @@ export async function customerFacts(
   units: readonly string[],
   channel: string | null,
 ): Promise<Map<string, CustomerFacts>> {
-  const unique = [...new Set(units)];
-  const facts = new Map<string, CustomerFacts>(
-    unique.map((u) => [u, { attributes: null, marketingConsent: true, optedOut: false }]),
+  const { customers, optOuts } = await customerRecords(db, bankId, units);
+  const records = new Map(customers.map((c) => [c.unit, c]));
+  const channels = new Map<string, string[]>();
+  for (const o of optOuts) channels.set(o.unit, [...channels.get(o.unit) ?? [], o.channel]);
+  return new Map(
+    units.map((u) => [u, factsOf(records.get(u) ?? null, channels.get(u) ?? [], channel)]),
   );
-  for (const part of chunks(unique, 5000)) {
-    const [customers, optOuts] = await Promise.all([
-      db.selectFrom("customers")
-        .where("bank_id", "=", bankId).where("unit", "in", part)
-        .select(["unit", "attributes", "marketing_consent"]).execute(),
-      db.selectFrom("opt_outs")
-        .where("bank_id", "=", bankId).where("unit", "in", part)
-        .where("channel", "in", channel ? ["*", channel] : ["*"])
-        .select("unit").distinct().execute(),
-    ]);
-    for (const c of customers) {
-      const f = facts.get(c.unit)!;
-      f.attributes = c.attributes ?? {};
-      f.marketingConsent = c.marketing_consent;
-    }
-    for (const o of optOuts) facts.get(o.unit)!.optedOut = true;
-  }
-  return facts;
 }
 
 export interface UnitAssignment {

@@ -8,15 +8,15 @@
  */
 import type { MiddlewareHandler } from "hono";
 import type { AppEnv } from "./context.ts";
+import { mayChangeConfig } from "./paths.ts";
 
 const SAFE = new Set(["GET", "HEAD", "OPTIONS"]);
-const UNCHANGING = ["/api/v1/", "/api/stats/", "/api/bandits/", "/api/lens/", "/api/auth/"];
 
 export function syncConfigAfterWrites(): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     await next();
     const cache = c.get("deps").configCache;
-    if (cache && !SAFE.has(c.req.method) && !UNCHANGING.some((p) => c.req.path.startsWith(p))) {
+    if (cache && !SAFE.has(c.req.method) && mayChangeConfig(c.req.path)) {
       await cache.sync();
     }
   };

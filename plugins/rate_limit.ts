@@ -11,6 +11,7 @@ import { getConnInfo } from "hono/deno";
 import { AppError } from "../lib/errors.ts";
 import { DEFAULT_LOGIN_LIMITS, type LoginLimits } from "../lib/security/login_throttle.ts";
 import type { AppEnv } from "./context.ts";
+import { isCalculatorPath } from "./paths.ts";
 
 export interface WindowLimit {
   /** Hits allowed per window. */
@@ -28,9 +29,6 @@ export const DEFAULT_LIMITS: Limits = {
   ...DEFAULT_LOGIN_LIMITS,
   calculators: { limit: 120, windowMs: 60_000 },
 };
-
-/** Paths of the public calculators: bounded work, no data kept, limited per address. */
-export const CALCULATOR_PREFIXES = ["/api/stats/", "/api/bandits/", "/api/lens/score"];
 
 /** A fixed-window counter per key. `now` returns epoch milliseconds. */
 export class FixedWindowLimiter {
@@ -125,7 +123,7 @@ export function tooManyRequests(retryAfter: number, message: string): AppError {
 /** Limits the public calculators per client address: 429 JSON with `Retry-After` beyond it. */
 export function calculatorRateLimit(): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
-    if (CALCULATOR_PREFIXES.some((p) => c.req.path.startsWith(p))) {
+    if (isCalculatorPath(c.req.path)) {
       const { allowed, retryAfter } = c.var.throttles.calculators.hit(clientAddress(c));
       if (!allowed) throw tooManyRequests(retryAfter, "Too many requests; try again later");
     }

@@ -6,7 +6,7 @@
  * Tokens are 256-bit random, stored as SHA-256, idle-expire after 12 hours (sliding; the last
  * use is written at most once a minute) and expire absolutely after 7 days.
  */
-import type { Context, MiddlewareHandler } from "hono";
+import type { Context, Hono, MiddlewareHandler } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import type { Role } from "../db/schema.ts";
 import { findSession, insertSession, revokeSession, touchSession } from "../db/sessions.ts";
@@ -15,47 +15,12 @@ import { bankScope, EVERY_BANK, type Scope } from "../lib/scope.ts";
 import { randomToken } from "../lib/security/password.ts";
 import { sha256Hex } from "../lib/security/hash.ts";
 import type { AppEnv, SessionUser } from "./context.ts";
+import { isApiPath, isPublicPath } from "./paths.ts";
 
 export const SESSION_COOKIE = "ll_session";
 export const SESSION_IDLE_MS = 12 * 3600_000;
 export const SESSION_ABSOLUTE_MS = 7 * 24 * 3600_000;
 const TOUCH_EVERY_MS = 60_000;
-
-/** Paths anyone may reach without signing in (exact). */
-const PUBLIC_PATHS = new Set([
-  "/login",
-  "/logout",
-  "/healthz",
-  "/favicon.ico",
-  "/tools/calculator",
-  "/tools/bandit-simulator",
-  "/api/auth/login",
-  "/api/auth/logout",
-  "/api/lens/score",
-  "/api/openapi.json",
-  "/api/docs",
-]);
-
-/**
- * Path prefixes anyone may reach. `/api/v1/` is not anonymous: it is authenticated by an SDK
- * key (`plugins/sdk_auth.ts`) instead of a session.
- */
-const PUBLIC_PREFIXES = [
-  "/lang/",
-  "/static/",
-  "/sdk/",
-  "/api/stats/",
-  "/api/bandits/",
-  "/api/v1/",
-];
-
-export function isPublicPath(path: string): boolean {
-  return PUBLIC_PATHS.has(path) || PUBLIC_PREFIXES.some((prefix) => path.startsWith(prefix));
-}
-
-export function isApiPath(path: string): boolean {
-  return path === "/api" || path.startsWith("/api/");
-}
 
 /** The banks a user may see: admins all; consultants their own and assigned banks. */
 export function scopeOf(user: SessionUser | null): Scope {
@@ -122,13 +87,23 @@ export function requireUser(): MiddlewareHandler<AppEnv> {
 }
 
 /** Guard: a signed-in user with one of these roles; others get 403. */
-export function requireRole(...roles: Role[]): MiddlewareHandler<AppEnv> {
+export function requireRole(...roles: readonly Role[]): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     const user = c.var.user;
     if (!user) return denyAnonymous(c);
     if (!roles.includes(user.role)) throw forbidden("Your role may not do this");
     return await next();
   };
+}
+
+/** Guards a page and every path below it (`/x` and `/x/*`) with one of the guards above. */
+export function guardPages(
+  app: Hono<AppEnv>,
+  prefix: string,
+  guard: MiddlewareHandler<AppEnv>,
+): void {
+  app.use(prefix, guard);
+  app.use(`${prefix}/*`, guard);
 }
 
 /** The signed-in user; throws 401 when there is none (for handlers behind the guards). */

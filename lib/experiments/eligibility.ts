@@ -37,6 +37,28 @@ export interface CustomerFacts {
   optedOut: boolean;
 }
 
+/** A customer record as stored: attributes and consent (absent for a unit the bank never sent). */
+export interface CustomerRecord {
+  attributes: CustomerAttributes;
+  consent: boolean;
+}
+
+/**
+ * A unit's facts for an experiment on `channel` (null: no campaign) from its record and the
+ * channels it opted out of: an opt-out of every channel (`*`) or of that channel counts.
+ */
+export function customerFacts(
+  record: CustomerRecord | null,
+  optedOutChannels: readonly string[],
+  channel: string | null,
+): CustomerFacts {
+  return {
+    attributes: record?.attributes ?? null,
+    marketingConsent: record?.consent ?? true,
+    optedOut: optedOutChannels.some((c) => c === "*" || c === channel),
+  };
+}
+
 /** True when the targeting sets no condition on stage nor tags. */
 export function isUntargeted(targeting: Targeting): boolean {
   return !targeting.stages?.length && !targeting.tags?.length;

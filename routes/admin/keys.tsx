@@ -6,14 +6,13 @@ import { AppError } from "../../lib/errors.ts";
 import { formatDate } from "../../lib/i18n/mod.ts";
 import { inScope } from "../../lib/scope.ts";
 import type { AppEnv } from "../../plugins/context.ts";
-import { requireUser } from "../../plugins/session.ts";
+import { guardPages, requireUser } from "../../plugins/session.ts";
 import { parseWith } from "../../plugins/validate.ts";
 import { createKeyAction, keyScope, newKeySchema, revokeKeyAction } from "../api/sdk_keys.ts";
 import { field, Flash, formAction } from "./flash.tsx";
 
 const app = new Hono<AppEnv>();
-app.use("/admin/keys", requireUser());
-app.use("/admin/keys/*", requireUser());
+guardPages(app, "/admin/keys", requireUser());
 
 /** The keys page; `created` shows a new key once, right after it was made. */
 async function keysPage(

@@ -1,12 +1,12 @@
 import { Hono } from "hono";
 import { renderPage } from "../../components/render.tsx";
 import { type Bank, listBanks } from "../../db/banks.ts";
-import type { Role } from "../../db/schema.ts";
 import { listUsers, type UserListing } from "../../db/users.ts";
 import type { Translate } from "../../lib/i18n/mod.ts";
+import { type Role, ROLES } from "../../lib/roles.ts";
 import { parseWith } from "../../plugins/validate.ts";
 import type { AppEnv } from "../../plugins/context.ts";
-import { requireRole } from "../../plugins/session.ts";
+import { guardPages, requireRole } from "../../plugins/session.ts";
 import {
   assignBanksAction,
   changeUserAction,
@@ -17,10 +17,8 @@ import {
 } from "../api/users.ts";
 import { field, Flash, formAction } from "./flash.tsx";
 
-const ROLES: Role[] = ["admin", "executive", "growth", "consultant"];
 const app = new Hono<AppEnv>();
-app.use("/admin/users", requireRole("admin"));
-app.use("/admin/users/*", requireRole("admin"));
+guardPages(app, "/admin/users", requireRole("admin"));
 
 function RoleSelect(props: { t: Translate; value?: Role }) {
   return (

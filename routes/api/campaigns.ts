@@ -3,6 +3,7 @@ import { listCampaigns } from "../../db/campaigns.ts";
 import { listExperiments } from "../../db/experiments.ts";
 import type { AppEnv } from "../../plugins/context.ts";
 import { requireRole } from "../../plugins/session.ts";
+import { EXPERIMENT_MANAGERS, EXPERIMENT_READERS } from "../../lib/roles.ts";
 import { readJson } from "../../plugins/validate.ts";
 import {
   addCampaign,
@@ -15,8 +16,8 @@ import { lineageOf } from "../campaigns/_lineage.tsx";
 
 /** Campaigns of the caller's bank, mounted at `/api/campaigns` (roles as for experiments). */
 const app = new Hono<AppEnv>();
-app.use("*", requireRole("admin", "growth", "executive"));
-app.on(["POST", "PATCH"], "*", requireRole("admin", "growth"));
+app.use("*", requireRole(...EXPERIMENT_READERS));
+app.on(["POST", "PATCH"], "*", requireRole(...EXPERIMENT_MANAGERS));
 
 app.get("/", async (c) => c.json({ campaigns: await listCampaigns(c.var.db, c.var.scope) }));
 

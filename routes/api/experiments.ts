@@ -4,6 +4,7 @@ import { listExperiments } from "../../db/experiments.ts";
 import { resultsToCsv } from "../../lib/experiments/results_csv.ts";
 import type { AppEnv } from "../../plugins/context.ts";
 import { requireRole } from "../../plugins/session.ts";
+import { EXPERIMENT_MANAGERS, EXPERIMENT_READERS } from "../../lib/roles.ts";
 import { readJson } from "../../plugins/validate.ts";
 import { listAllocations } from "../../db/bandits.ts";
 import { promote, promoteSchema, reweightNow } from "../experiments/_loop.ts";
@@ -23,8 +24,8 @@ import {
  * manage them; executives read; consultants have no access (403).
  */
 const app = new Hono<AppEnv>();
-app.use("*", requireRole("admin", "growth", "executive"));
-app.on(["POST", "PATCH"], "*", requireRole("admin", "growth"));
+app.use("*", requireRole(...EXPERIMENT_READERS));
+app.on(["POST", "PATCH"], "*", requireRole(...EXPERIMENT_MANAGERS));
 
 const view = ({ id: _id, ...e }: Experiment) => e;
 

@@ -6,6 +6,7 @@ import { revokeUserSessions } from "../../db/sessions.ts";
 import { createUser, getUser, listUsers, setConsultantBanks, updateUser } from "../../db/users.ts";
 import { AppError, badRequest, conflict, notFound } from "../../lib/errors.ts";
 import { BANK_ID_PATTERN } from "../../lib/patterns.ts";
+import { ROLES } from "../../lib/roles.ts";
 import { EVERY_BANK } from "../../lib/scope.ts";
 import { storableText } from "../../lib/text_schema.ts";
 import { hashPassword, passwordProblem } from "../../lib/security/password.ts";
@@ -14,7 +15,7 @@ import type { AppEnv } from "../../plugins/context.ts";
 import { currentUser, requireRole } from "../../plugins/session.ts";
 import { readJson } from "../../plugins/validate.ts";
 
-const role = z.enum(["admin", "executive", "growth", "consultant"]);
+const role = z.enum(ROLES);
 const bankId = z.string().regex(BANK_ID_PATTERN, "Not a bank id");
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 

@@ -3,7 +3,8 @@ import { renderPage } from "../../components/render.tsx";
 import { type Campaign, listCampaigns } from "../../db/campaigns.ts";
 import type { MessageKey, Translate } from "../../lib/i18n/mod.ts";
 import type { AppEnv } from "../../plugins/context.ts";
-import { requireRole } from "../../plugins/session.ts";
+import { guardPages, requireRole } from "../../plugins/session.ts";
+import { EXPERIMENT_READERS } from "../../lib/roles.ts";
 import { parseWith } from "../../plugins/validate.ts";
 import { type Fields, formError } from "../experiments/_form.tsx";
 import { canManage, requireManager } from "../experiments/_service.ts";
@@ -18,8 +19,7 @@ import {
 import { lineageOf, LineageSection } from "./_lineage.tsx";
 
 const app = new Hono<AppEnv>();
-app.use("/campaigns", requireRole("admin", "growth", "executive"));
-app.use("/campaigns/*", requireRole("admin", "growth", "executive"));
+guardPages(app, "/campaigns", requireRole(...EXPERIMENT_READERS));
 
 const one = (f: Fields, k: string) => (Array.isArray(f[k]) ? f[k][0] : f[k] as string) ?? "";
 
