@@ -1,6 +1,7 @@
 import {
   formatNumber,
   formatPercent,
+  formatPStatement,
   formatPValue,
   type Locale,
   translator,
@@ -144,6 +145,9 @@ export function ExperimentResults(
 ) {
   const t = translator(locale);
   const byRole = (role: MetricRole) => readout.metrics.filter((m) => m.role === role);
+  // The experiment's own conversion read-out, when its primary metric is one of them.
+  const primary = byRole("primary")[0]?.key ?? "conversion";
+  const conversions = primary === "conversion" || primary === "conversion_value";
   return (
     <>
       <Recommendation readout={readout} locale={locale} />
@@ -157,9 +161,16 @@ export function ExperimentResults(
       />
       <section class="card">
         <h2>{t("loop.detail.variants")}</h2>
-        <ArmTable readout={readout} locale={locale} />
+        <div class="table-scroll">
+          <ArmTable readout={readout} locale={locale} />
+        </div>
         {readout.bandit && readout.bandit.allocations.length > 0 && (
           <p class="muted small" data-testid="weighted-note">{t("stats.weightedNote")}</p>
+        )}
+        {!conversions && readout.srm.mismatch && (
+          <p class="tool-banner tool-banner-bad" role="alert" data-testid="srm-warning">
+            {t("tools.sig.srm", { p: formatPStatement(locale, readout.srm.pValue) })}
+          </p>
         )}
         {!readout.enoughData && (
           <p class="muted" data-testid="not-enough">
@@ -167,13 +178,13 @@ export function ExperimentResults(
           </p>
         )}
       </section>
-      {readout.enoughData && (
+      {conversions && readout.enoughData && (
         <section class="card">
           <h2>{t("loop.detail.lift")}</h2>
           <SignificanceResults analysis={readout} locale={locale} />
         </section>
       )}
-      {readout.enoughData && <ValueTable readout={readout} locale={locale} />}
+      {conversions && readout.enoughData && <ValueTable readout={readout} locale={locale} />}
     </>
   );
 }

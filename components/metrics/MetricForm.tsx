@@ -79,14 +79,14 @@ function KindFields({ f, t, errors }: { f: Fields; t: Translate; errors: FieldEr
   return (
     <>
       <fieldset class="for-event">
-        <legend>{t("metrics.form.event")}</legend>
+        <legend>{t("metrics.detail.events")}</legend>
         {only("proportion", "mean")}
         <div class="form-row">
           <Text f={f} name="event" t={t} errors={errors} />
         </div>
       </fieldset>
       <fieldset class="for-mean">
-        <legend>{t("metrics.kind.mean")}</legend>
+        <legend>{`${t("metrics.form.aggregate")} · ${t("metrics.form.cap")}`}</legend>
         {only("mean")}
         <div class="form-row">
           <Select f={f} name="aggregate" t={t} errors={errors} options={aggregates} />
@@ -110,7 +110,7 @@ function KindFields({ f, t, errors }: { f: Fields; t: Translate; errors: FieldEr
         </div>
       </fieldset>
       <fieldset class="for-ratio">
-        <legend>{t("metrics.kind.ratio")}</legend>
+        <legend>{`${t("metrics.form.numerator")} ÷ ${t("metrics.form.denominator")}`}</legend>
         {only("ratio")}
         {(["numerator", "denominator"] as const).map((side) => (
           <div class="form-row">
@@ -202,7 +202,7 @@ export function MetricForm(
       </div>
       <p class="muted small">{t("metrics.form.windowHint")}</p>
       <KindFields f={f} t={t} errors={errors} />
-      <div class="form-actions">
+      <div class="metric-actions">
         <button type="submit" data-testid="metric-save">
           {t(isNew ? "metrics.form.create" : "metrics.form.save")}
         </button>{" "}

@@ -80,30 +80,32 @@ function MetricHead({ m, locale, bankId }: { m: MetricResult; locale: Locale; ba
   return (
     <tr class="group-row metric-head" data-metric={m.key}>
       <th scope="colgroup" colspan={8}>
-        <a href={metricHref(bankId, m.key)}>{metricName(locale, m.name)}</a> <code>{m.key}</code>
-        {m.role === "guardrail" && m.breached !== undefined && (
-          <span
-            class={`badge ${m.breached ? "breach" : "pass"}`}
-            data-testid="guardrail-status"
-            data-breached={String(m.breached)}
-          >
-            {m.breached ? "✗ " : "✓ "}
-            {t(m.breached ? "metrics.results.guardrailBreach" : "metrics.results.guardrailPass")}
+        <div class="head-inner">
+          <a href={metricHref(bankId, m.key)}>{metricName(locale, m.name)}</a> <code>{m.key}</code>
+          {m.role === "guardrail" && m.breached !== undefined && (
+            <span
+              class={`badge ${m.breached ? "breach" : "pass"}`}
+              data-testid="guardrail-status"
+              data-breached={String(m.breached)}
+            >
+              {m.breached ? "✗ " : "✓ "}
+              {t(m.breached ? "metrics.results.guardrailBreach" : "metrics.results.guardrailPass")}
+            </span>
+          )}
+          <span class="muted small metric-meta">
+            {t("metrics.results.metricMeta", {
+              version: m.version,
+              window: windowShort(locale, m.windowHours),
+              direction: t(`metrics.direction.${m.direction}`),
+            })}
+            {m.capValue !== null && ` · ${
+              t("metrics.results.capApplied", {
+                value: formatNumber(locale, m.capValue, { maximumFractionDigits: 2 }),
+              })
+            }`}
           </span>
-        )}
-        <span class="muted small metric-meta">
-          {t("metrics.results.metricMeta", {
-            version: m.version,
-            window: windowShort(locale, m.windowHours),
-            direction: t(`metrics.direction.${m.direction}`),
-          })}
-          {m.capValue !== null && ` · ${
-            t("metrics.results.capApplied", {
-              value: formatNumber(locale, m.capValue, { maximumFractionDigits: 2 }),
-            })
-          }`}
-        </span>
-        <span class="muted small metric-meta">{describeMetric(locale, m)}</span>
+          <span class="muted small metric-meta">{describeMetric(locale, m)}</span>
+        </div>
       </th>
     </tr>
   );
@@ -224,7 +226,14 @@ export function RoleTable(
       <div class="metric-charts">
         {metrics.map((m) => {
           const chart = chartOf(m);
-          if (chart.rows.length === 0) return null;
+          if (chart.rows.length === 0) {
+            if (m.warnings.includes("NOT_MEASURED")) return null;
+            return (
+              <p class="muted small" data-testid="no-chart">
+                {t("metrics.results.noChart", { name: metricName(locale, m.name) })}
+              </p>
+            );
+          }
           return (
             <Island
               component={MetricChart}
