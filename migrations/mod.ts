@@ -14,6 +14,7 @@ import * as m0010 from "./0010_metric_library.ts";
 import * as m0011 from "./0011_metric_snapshots.ts";
 import * as m0012 from "./0012_variant_names.ts";
 import * as m0013 from "./0013_lens_targets.ts";
+import * as m0014 from "./0014_alerts.ts";
 
 export const migrations: Record<string, Migration> = {
   "0001_initial": m0001,
@@ -29,4 +30,5 @@ export const migrations: Record<string, Migration> = {
   "0011_metric_snapshots": m0011,
   "0012_variant_names": m0012,
   "0013_lens_targets": m0013,
+  "0014_alerts": m0014,
 };
