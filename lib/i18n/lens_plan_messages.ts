@@ -3,6 +3,8 @@
  * weighting scenarios and peer clusters (both catalogues).
  */
 export const lensPlanZh = {
+  /** The catalogue's locale, for messages that name model groups in the reader's language. */
+  "plan.lang": "zh-CN",
   "plan.title": "目标与路线图",
   "plan.none": "尚未设定目标。",
   "plan.set": "设定目标",
@@ -76,6 +78,11 @@ export const lensPlanZh = {
   "groups.tooClose":
     "该组与另一个同业组仅相差 {n} 家银行；为免推算出单家银行的数值，统计结果不予显示。",
   "groups.err.small": "同业组至少需要 {k} 家银行，当前只有 {n} 家。",
+  "groups.err.close":
+    "该组与“{other}”仅相差 {n} 家银行（至少须相差 {k} 家），否则可推算出单家银行的数值。",
+  "groups.err.unknownBank": "没有代码为“{id}”的银行",
+  "groups.err.exists": "已有同名的同业组“{name}”",
+  "groups.err.role": "只有咨询顾问和管理员可以使用自定义同业组",
   "groups.created": "已创建同业组。",
   "groups.deleted": "已删除同业组。",
   "scenario.title": "权重情景",
@@ -103,6 +110,7 @@ export const lensPlanZh = {
 } as const;
 
 export const lensPlanEn: Record<keyof typeof lensPlanZh, string> = {
+  "plan.lang": "en",
   "plan.title": "Target and roadmap",
   "plan.none": "No target set yet.",
   "plan.set": "Set a target",
@@ -176,6 +184,11 @@ export const lensPlanEn: Record<keyof typeof lensPlanZh, string> = {
   "groups.tooClose":
     "This group differs from another peer group by only {n} banks; to keep a single bank's figures from being worked out, no statistics are shown.",
   "groups.err.small": "A peer group needs at least {k} banks; this one has {n}.",
+  "groups.err.close":
+    "This group differs from “{other}” by only {n} banks (at least {k} are needed), which would let a single bank's figures be worked out.",
+  "groups.err.unknownBank": "No bank has the code “{id}”",
+  "groups.err.exists": "A peer group named “{name}” already exists",
+  "groups.err.role": "Only consultants and admins use custom peer groups",
   "groups.created": "The peer group was created.",
   "groups.deleted": "The peer group was deleted.",
   "scenario.title": "Weighting scenarios",

@@ -8,6 +8,7 @@ import experiments from "./experiments.ts";
 import lens from "./lens.ts";
 import metrics from "./metrics.ts";
 import peers from "./peers.ts";
+import peerGroups from "./peer_groups.ts";
 import sdkKeys from "./sdk_keys.ts";
 import stats from "./stats.ts";
 import targets from "./targets.ts";
@@ -21,6 +22,7 @@ export function apiRoutes(): Hono<AppEnv> {
   api.route("/lens", lens);
   api.route("/assessments", assessments);
   api.route("/peers", peers);
+  api.route("/peer-groups", peerGroups);
   api.route("/auth", auth);
   api.route("/users", users);
   api.route("/sdk-keys", sdkKeys);

@@ -1,7 +1,9 @@
 import { Hono } from "hono";
+import type { Context } from "hono";
 import { toCsv } from "../../lib/lens/csv.ts";
 import type { AppEnv } from "../../plugins/context.ts";
 import { loadPeerView, type PeerView } from "../peers/_data.ts";
+import { loadCustomPeerView } from "../peers/_custom.ts";
 
 /** Peer aggregates, mounted at `/api/peers`: never a figure of a single bank out of scope. */
 const app = new Hono<AppEnv>();
@@ -60,11 +62,18 @@ export function peersCsv(view: PeerView): string {
   return toCsv([header, ...rows]);
 }
 
-app.get("/", async (c) => c.json(json(await loadPeerView(c))));
+/** `?custom=<id>`: one of the caller's custom groups (no fallback), else a standard group. */
+async function viewOf(c: Context<AppEnv>): Promise<PeerView> {
+  const custom = c.req.query("custom");
+  return custom ? await loadCustomPeerView(c, custom) : await loadPeerView(c);
+}
+
+app.get("/", async (c) => c.json(json(await viewOf(c))));
 
 app.get("/export.csv", async (c) => {
-  const view = await loadPeerView(c);
-  c.header("Content-Disposition", `attachment; filename="peers-${view.group}.csv"`);
+  const view = await viewOf(c);
+  const file = "custom" in view ? "custom" : view.group;
+  c.header("Content-Disposition", `attachment; filename="peers-${file}.csv"`);
   return c.body(peersCsv(view), 200, { "Content-Type": "text/csv; charset=utf-8" });
 });
 

@@ -12,6 +12,9 @@ import { MODEL } from "../../lib/lens/model.ts";
 import type { AppEnv } from "../../plugins/context.ts";
 import { byFigure } from "../banks/_data.ts";
 import { GROUP_IDS, loadPeerView } from "./_data.ts";
+import { customGroupsOf, loadCustomPeerView } from "./_custom.ts";
+import { CustomGroupNote, CustomGroupPick } from "../../components/lens/CustomGroups.tsx";
+import groups from "./groups.tsx";
 import { quartileProps } from "./_charts.ts";
 
 const app = new Hono<AppEnv>();
@@ -19,12 +22,18 @@ const app = new Hono<AppEnv>();
 /** Peer benchmarking: aggregates of a group, a bank of the viewer's against it. */
 app.get("/peers", async (c) => {
   const { t, locale } = c.var;
-  const view = await loadPeerView(c);
+  const customId = c.req.query("custom");
+  const customGroups = await customGroupsOf(c);
+  const view = customId ? await loadCustomPeerView(c, customId) : await loadPeerView(c);
+  const custom = "custom" in view ? view : null;
   const { bank, figures } = view;
   const of = (kind: string) => figures.filter((f) => f.kind === kind);
   const bankName = bank ? (locale === "zh-CN" ? bank.nameZh : bank.nameEn) : "";
   const own = bank && figures.some((f) => f.value !== null) ? figures : null;
-  const query = new URLSearchParams({ group: view.group, ...(bank ? { bankId: bank.id } : {}) });
+  const query = new URLSearchParams({
+    ...(custom ? { custom: custom.custom.id } : { group: view.group }),
+    ...(bank ? { bankId: bank.id } : {}),
+  });
   const overlay = radarProps("capability", null, byFigure(figures), {
     locale,
     t,
@@ -64,6 +73,7 @@ app.get("/peers", async (c) => {
                 ))}
               </select>
             </label>
+            <CustomGroupPick groups={customGroups} current={custom?.custom.id} t={t} />
             <button type="submit">{t("lens.show")}</button>
           </form>
           <p class="page-links">
@@ -73,7 +83,9 @@ app.get("/peers", async (c) => {
             {t("lens.basis")} {t("lens.privacy", { k: MODEL.peer_statistics.k_min })}
           </p>
         </header>
-        <PeerNote summary={figures[0].summary} locale={locale} t={t} />
+        {custom
+          ? <CustomGroupNote view={custom} t={t} />
+          : <PeerNote summary={figures[0].summary} locale={locale} t={t} />}
         <div class="grid top-grid">
           <Island
             component={QuartileChart}
@@ -111,5 +123,7 @@ app.get("/peers", async (c) => {
     ),
   });
 });
+
+app.route("/", groups);
 
 export default app;
