@@ -90,7 +90,7 @@ export default function MetricChart(
             type: "linear",
             min: Math.min(...ends) - pad,
             max: Math.max(...ends) + pad,
-            ticks: { callback: (v) => show(Number(v)), maxTicksLimit: 6 },
+            ticks: { callback: (v) => show(Number(v)), maxTicksLimit: 6, includeBounds: false },
             title: {
               display: true,
               text: t(relative ? "metrics.results.chartX" : "metrics.results.chartXAbs"),

@@ -7,14 +7,18 @@ import assert from "node:assert/strict";
 import { createSessionApp } from "./helpers/app.ts";
 import { testBothBackends } from "./helpers/db.ts";
 
-function form(cookie: string, fields: Record<string, string>, lang = "zh-CN") {
+function form(cookie: string, fields: Record<string, string | string[]>, lang = "zh-CN") {
+  const body = new URLSearchParams();
+  for (const [k, v] of Object.entries(fields)) {
+    for (const item of Array.isArray(v) ? v : [v]) body.append(k, item);
+  }
   return {
     method: "POST",
     headers: {
       cookie: `${cookie}; lang=${lang}`,
       "content-type": "application/x-www-form-urlencoded",
     },
-    body: new URLSearchParams(fields),
+    body,
   };
 }
 
@@ -196,6 +200,47 @@ testBothBackends("metric pages: library, create, preview, edit, errors", async (
     );
     assert.equal(bad.status, 400);
     assert.match(await bad.text(), /封顶值（百分位填 %，如 99）：百分位须大于 0% 且小于 100%/);
+  });
+
+  await t.step("the experiment form picks its metrics from the library", async () => {
+    const page = await (await app.request("/experiments/new", get(growth))).text();
+    assert.match(page, /<select name="metric-primary"/);
+    assert.match(page, /name="metric-guardrail" value="opt_out" checked/);
+    assert.match(page, /name="metric-secondary" value="deposit_30d"\/>/);
+    assert.doesNotMatch(page, /guardrail-name-0|name="metricName"/);
+    const experiment = {
+      key: "metric-form",
+      name: "绑卡短信 v3",
+      "variant-name-0": "control",
+      "variant-weight-0": "50",
+      "variant-name-1": "coupon",
+      "variant-weight-1": "50",
+      "metric-primary": "card_bound_7d",
+      "metric-secondary": ["deposit_30d", "avg_deposit"],
+      "metric-guardrail": ["opt_out"],
+    };
+    const refused = await app.request(
+      "/experiments",
+      form(growth, { ...experiment, "metric-primary": "nope_metric" }),
+    );
+    assert.equal(refused.status, 400);
+    assert.match(await refused.text(), /nope_metric/);
+    const res = await app.request("/experiments", form(growth, experiment));
+    assert.equal(res.status, 303, await res.text());
+    const api = await (await app.request("/api/experiments/metric-form?bank=CC2", get(growth)))
+      .json();
+    assert.deepEqual(api.experiment?.metrics ?? api.metrics, {
+      primary: "card_bound_7d",
+      secondary: ["deposit_30d", "avg_deposit"],
+      guardrails: ["opt_out"],
+    });
+    const edit = await (await app.request("/experiments/metric-form/edit?bank=CC2", get(growth)))
+      .text();
+    assert.match(edit, /<option value="card_bound_7d" selected/);
+    assert.match(edit, /name="metric-secondary" value="avg_deposit" checked/);
+    assert.doesNotMatch(edit, /name="metric-guardrail" value="deposit_30d" checked/);
+    const used = await (await app.request("/metrics/card_bound_7d?bank=CC2", get(growth))).text();
+    assert.match(used, /href="\/experiments\/metric-form\?bank=CC2"/);
   });
 
   await t.step("executives read but cannot define; other banks see nothing", async () => {

@@ -131,7 +131,9 @@ function ArmRows({ m, locale }: { m: MetricResult; locale: Locale }) {
           <tr data-metric={m.key} data-variant={v.name}>
             <th scope="row">
               {v.name}
-              {i === 0 && <span class="badge">{t("metrics.results.control")}</span>}
+              {i === 0 && v.name !== "control" && (
+                <span class="badge">{t("metrics.results.control")}</span>
+              )}
             </th>
             <td class="num" data-testid="units">{formatNumber(locale, v.units)}</td>
             <td class="num" data-testid="mean">{f.value(v.mean)}</td>

@@ -14,7 +14,7 @@ import { formatNumber, formatPercent, type MessageKey } from "../../lib/i18n/mod
 import ExperimentTimeline from "../../islands/ExperimentTimeline.tsx";
 import type { AppEnv } from "../../plugins/context.ts";
 import { parseWith } from "../../plugins/validate.ts";
-import { bodyOf, ExperimentForm, type Fields, fieldsOf, formError } from "./_form.tsx";
+import { bodyOf, ExperimentForm, type Fields, fieldsOf, formError, formLibrary } from "./_form.tsx";
 import { promote, reweightNow } from "./_loop.ts";
 import { resultsOf } from "./_results.ts";
 import { chooseBankPage, confirmPage, isConfirmed } from "./_confirm.tsx";
@@ -274,8 +274,12 @@ async function editPage(c: Context<AppEnv>, e: Experiment, fields: Fields, error
         </h1>
         <ExperimentForm
           t={t}
+          locale={c.var.locale}
           fields={fields}
           campaigns={(await listCampaigns(db, c.var.scope)).filter((x) => x.bankId === e.bankId)}
+          library={await formLibrary(db, e.bankId)}
+          bankId={e.bankId}
+          legacyGuardrails={e.guardrails.map((g) => g.name)}
           action={experimentHref(e, "/edit")}
           isNew={false}
           isAdmin={c.var.user?.role === "admin"}
@@ -289,7 +293,7 @@ async function editPage(c: Context<AppEnv>, e: Experiment, fields: Fields, error
 app.get("/experiments/:key/edit", async (c) => {
   const e = await experimentOf(c);
   if (!canManage(c) || e.status !== "draft") return c.redirect(experimentHref(e), 303);
-  return editPage(c, e, fieldsOf(e));
+  return editPage(c, e, fieldsOf(e, e.metrics));
 });
 
 app.post("/experiments/:key/edit", async (c) => {

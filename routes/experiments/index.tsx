@@ -7,7 +7,7 @@ import { formatDate } from "../../lib/i18n/mod.ts";
 import type { AppEnv } from "../../plugins/context.ts";
 import { requireRole } from "../../plugins/session.ts";
 import { parseWith } from "../../plugins/validate.ts";
-import { bodyOf, ExperimentForm, type Fields, formError } from "./_form.tsx";
+import { bodyOf, ExperimentForm, type Fields, formError, formLibrary } from "./_form.tsx";
 import { canManage, createDraft, newExperimentSchema, requireManager } from "./_service.ts";
 import detail from "./detail.tsx";
 
@@ -88,6 +88,8 @@ app.get("/experiments", async (c) => {
 
 async function newPage(c: Context<AppEnv>, fields: Fields, error?: string) {
   const { t, db, scope } = c.var;
+  const asked = typeof fields.bankId === "string" ? fields.bankId.trim() : "";
+  const bankId = c.var.user?.bankId ?? (asked || c.req.query("bank") || null);
   return renderPage(c, {
     title: t("loop.experiments.new"),
     status: error ? 400 : 200,
@@ -96,8 +98,11 @@ async function newPage(c: Context<AppEnv>, fields: Fields, error?: string) {
         <h1>{t("loop.experiments.new")}</h1>
         <ExperimentForm
           t={t}
+          locale={c.var.locale}
           fields={fields}
           campaigns={await listCampaigns(db, scope)}
+          library={await formLibrary(db, bankId)}
+          bankId={bankId}
           action="/experiments"
           isNew
           isAdmin={c.var.user?.role === "admin"}
