@@ -3,9 +3,10 @@
  * ten million events as for ten thousand:
  *
  * - `experimentMetricStats` gives the statistics of an experiment's metrics: a snapshot younger
- *   than `SNAPSHOT_FRESH_MS` is used as is; an older or missing one (a metric added later, a new
- *   version of its definition) is computed now from the stored events (db/metric_values.ts) and
- *   stored. The built-ins `conversion` / `conversion_value` read `daily_stats` (kept up to date
+ *   than `SNAPSHOT_FRESH_MS` is used as is; an older one is used too while it is recomputed in the
+ *   background (so a page never waits for ten million events); a missing one (a metric added
+ *   later, a new version of its definition) is computed now from the stored events
+ *   (db/metric_values.ts) and stored. The built-ins `conversion` / `conversion_value` read `daily_stats` (kept up to date
  *   by ingestion) and need no snapshot.
  * - `startMetricRefresher` recomputes the snapshots of running experiments every
  *   `REFRESH_EVERY_MS`, so a new event shows in results within about REFRESH_EVERY_MS plus one
@@ -93,25 +94,50 @@ async function writeSnapshot(
       where metric_snapshots.computed_at < excluded.computed_at`.execute(db);
 }
 
+/** Recomputations started by requests and not finished yet (this instance), by snapshot key. */
+const inFlight = new Map<string, Promise<MetricStats>>();
+
+/** Computes and stores one metric's snapshot, once at a time per snapshot in this instance. */
+function recompute(
+  db: Db,
+  e: SnapshotExperiment,
+  d: MetricDefinition,
+  now: Date,
+): Promise<MetricStats> {
+  const id = `${e.id}\u0000${d.key}\u0000${d.version}`;
+  const running = inFlight.get(id);
+  if (running) return running;
+  const work = (async () => {
+    const stats = await compute(db, e, d, now);
+    await writeSnapshot(db, e, d, stats);
+    return stats;
+  })().finally(() => inFlight.delete(id));
+  inFlight.set(id, work);
+  return work;
+}
+
 /**
- * The statistics of each metric (by key): fresh snapshots as they are, the others computed now
- * and stored. `maxAgeMs` (default {@link SNAPSHOT_FRESH_MS}) is the freshness asked for; 0
- * recomputes everything.
+ * The statistics of each metric (by key):
+ * - a snapshot younger than `maxAgeMs` (default {@link SNAPSHOT_FRESH_MS}) as it is;
+ * - an older one of the same definition version is returned at once (stale-while-revalidate:
+ *   a results page never waits for a recomputation) and recomputed in the background; it is
+ *   marked `stale` when older than twice `maxAgeMs` (the refresher should have kept it fresh);
+ * - none (a metric added later, a new version) is computed now from the stored events.
+ * `wait: true` recomputes every snapshot older than `maxAgeMs` before answering.
  */
 export async function experimentMetricStats(
   db: Db,
   e: SnapshotExperiment,
   definitions: readonly MetricDefinition[],
-  options: { now: Date; maxAgeMs?: number },
+  options: { now: Date; maxAgeMs?: number; wait?: boolean },
 ): Promise<Map<string, MetricStats>> {
-  const { now, maxAgeMs = SNAPSHOT_FRESH_MS } = options;
+  const { now, maxAgeMs = SNAPSHOT_FRESH_MS, wait = false } = options;
   const out = new Map<string, MetricStats>();
   const library = definitions.filter(needsSnapshot);
   const snapshots = await readSnapshots(db, e.id, library.map((d) => d.key));
-  const fresh = (d: MetricDefinition) =>
+  const stored = (d: MetricDefinition) =>
     snapshots.find((s) =>
       s.metric_key === d.key && s.version === d.version &&
-      now.getTime() - s.computed_at.getTime() < maxAgeMs &&
       s.stats.arms?.length === e.variants.length
     );
   await Promise.all(definitions.map(async (d) => {
@@ -119,14 +145,18 @@ export async function experimentMetricStats(
       out.set(d.key, await compute(db, e, d, now));
       return;
     }
-    const snapshot = fresh(d);
-    if (snapshot) {
+    const snapshot = stored(d);
+    const age = snapshot ? now.getTime() - snapshot.computed_at.getTime() : Infinity;
+    if (snapshot && age < maxAgeMs) {
       out.set(d.key, snapshot.stats);
-      return;
+    } else if (snapshot && !wait) {
+      out.set(d.key, { ...snapshot.stats, stale: age > 2 * maxAgeMs });
+      recompute(db, e, d, now).catch((error) =>
+        console.error(`metric snapshot ${d.key} of experiment ${e.id} failed:`, error)
+      );
+    } else {
+      out.set(d.key, await recompute(db, e, d, now));
     }
-    const stats = await compute(db, e, d, now);
-    await writeSnapshot(db, e, d, stats);
-    out.set(d.key, stats);
   }));
   return out;
 }
