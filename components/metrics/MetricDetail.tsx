@@ -31,7 +31,7 @@ export function DefinitionCard({ m, locale }: { m: ShownMetric; locale: Locale }
         {events.length > 0 && (
           <div>
             <dt>{t("metrics.detail.events")}</dt>
-            <dd>{events.map((e) => <code>{e}</code>)}</dd>
+            <dd>{events.map((e) => <code key={e}>{e}</code>)}</dd>
           </div>
         )}
         {m.description && (

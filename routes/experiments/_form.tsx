@@ -1,9 +1,8 @@
-import type { Kysely } from "kysely";
 import type { Campaign } from "../../db/campaigns.ts";
 import { AppError, messageIn } from "../../lib/errors.ts";
 import type { Experiment } from "../../db/experiments.ts";
 import { listMetrics } from "../../db/metrics.ts";
-import type { Database } from "../../db/schema.ts";
+import type { Db } from "../../db/schema.ts";
 import type { Locale, MessageKey, Translate } from "../../lib/i18n/mod.ts";
 import {
   BUILTIN_METRICS,
@@ -300,7 +299,7 @@ export function pickedOf(f: Fields, isNew: boolean): PickedMetrics {
 }
 
 /** The library a form picks from: the bank's, or the built-ins while no bank is known. */
-export async function formLibrary(db: Kysely<Database>, bankId: string | null) {
+export async function formLibrary(db: Db, bankId: string | null) {
   return bankId ? await listMetrics(db, bankId) : [...BUILTIN_METRICS];
 }
 
