@@ -12,6 +12,9 @@ export interface AuditEntry {
   details?: Record<string, unknown>;
 }
 
+/** Who acts: what a command takes to write its audit entry. */
+export type Actor = Pick<AuditEntry, "actor" | "actorUserId">;
+
 export async function appendAudit(
   db: Kysely<Database> | Transaction<Database>,
   entry: AuditEntry,

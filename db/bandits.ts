@@ -18,6 +18,7 @@ import {
   reweight,
   type ReweightOptions,
 } from "../lib/experiments/bandit.ts";
+import { type Actor, appendAudit } from "./audit.ts";
 import type { Database, Db } from "./schema.ts";
 import { variantStats } from "./results.ts";
 
@@ -69,6 +70,31 @@ export async function reweightExperiment(
   options: { now: Date; seed: string; reason: "scheduled" | "on_demand" },
 ): Promise<ReweightOutcome> {
   return await db.transaction().execute((trx) => reweightIn(trx, experimentId, options));
+}
+
+/**
+ * A reweighting someone asked for, audited (`experiment.reweight`) in the same transaction when
+ * it stored an allocation.
+ */
+export async function reweightOnDemand(
+  db: Kysely<Database>,
+  actor: Actor,
+  input: { experiment: { id: string; key: string; bankId: string }; now: Date; seed: string },
+): Promise<ReweightOutcome> {
+  const { experiment: e, now, seed } = input;
+  return await db.transaction().execute(async (trx) => {
+    const outcome = await reweightIn(trx, e.id, { now, seed, reason: "on_demand" });
+    if (outcome.status === "stored") {
+      await appendAudit(trx, {
+        ...actor,
+        action: "experiment.reweight",
+        bankId: e.bankId,
+        target: e.key,
+        details: { allocation: outcome.allocation.id, weights: outcome.allocation.weights },
+      });
+    }
+    return outcome;
+  });
 }
 
 /** `reweightExperiment` inside the caller's transaction (the demo seed builds a history). */

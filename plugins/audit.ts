@@ -1,5 +1,5 @@
 import type { Context } from "hono";
-import { appendAudit, type AuditEntry } from "../db/audit.ts";
+import { type Actor, appendAudit, type AuditEntry } from "../db/audit.ts";
 import type { AppEnv } from "./context.ts";
 
 /**
@@ -13,10 +13,15 @@ export async function audit(
   entry: Omit<AuditEntry, "actor" | "actorUserId"> & { actor?: string },
   db = c.var.db,
 ): Promise<void> {
+  const actor = actorOf(c);
+  await appendAudit(db, { ...entry, ...actor, actor: entry.actor ?? actor.actor });
+}
+
+/** The caller as the audit log names it, for db/ commands that write their own entry. */
+export function actorOf(c: Context<AppEnv>): Actor {
   const user = c.var.user;
-  await appendAudit(db, {
-    ...entry,
+  return {
     actorUserId: user?.id ?? null,
-    actor: entry.actor ?? user?.email ?? (c.var.sdkBankId ? `sdk:${c.var.sdkBankId}` : "anonymous"),
-  });
+    actor: user?.email ?? (c.var.sdkBankId ? `sdk:${c.var.sdkBankId}` : "anonymous"),
+  };
 }

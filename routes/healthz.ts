@@ -1,5 +1,5 @@
 import { Hono } from "hono";
-import { sql } from "kysely";
+import { pingDatabase } from "../db/health.ts";
 import type { AppEnv } from "../plugins/context.ts";
 import { errorBody, RETRY_AFTER_SECONDS } from "../plugins/errors.ts";
 
@@ -14,7 +14,7 @@ const app = new Hono<AppEnv>();
 app.get("/healthz", async (c) => {
   c.header("Cache-Control", "no-store");
   try {
-    await sql`select 1`.execute(c.var.db);
+    await pingDatabase(c.var.db);
   } catch (error) {
     console.error(`Health check: database did not answer: ${error}`);
     c.header("Retry-After", String(RETRY_AFTER_SECONDS));

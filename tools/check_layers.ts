@@ -2,7 +2,8 @@
  * `deno task layers`: imports flow one way (HOUSE_STYLE.md). Lists every import that breaks a
  * rule and exits 1 when there is one.
  *
- *   routes     → db, lib, components, islands, plugins
+ *   routes     → db, lib, components, islands, plugins; no Kysely (not even its types: routes
+ *                take `Db` from db/schema.ts), no `sql`, no database drivers
  *   plugins    → db, lib, components
  *   islands    → lib, components (and browser packages)
  *   components → lib, components, islands
@@ -25,11 +26,23 @@ const ALLOWED: Record<string, string[]> = {
   workers: ["workers", "lib"],
   migrations: ["migrations"],
 };
+const DATABASE_PACKAGES = /^(kysely|postgres|@electric-sql\/pglite|kysely-postgres-js)(\/|$)/;
 const FORBIDDEN_PACKAGES: Record<string, RegExp> = {
+  routes: DATABASE_PACKAGES,
   lib: /^(hono|kysely|postgres|@electric-sql\/pglite|kysely-postgres-js|npm:)/,
   workers: /^(hono|kysely|postgres|@electric-sql\/pglite|kysely-postgres-js|npm:)/,
   islands: /^(hono|kysely|postgres|@electric-sql\/pglite|kysely-postgres-js|zod|npm:)/,
   migrations: /^(?!kysely)/,
+};
+
+/**
+ * Files another change is reshaping, allowed to break a rule until it lands: each is printed as
+ * a warning on every run. Remove an entry as soon as its file complies.
+ */
+const PENDING: Record<string, string> = {
+  "routes/experiments/_form.tsx": "import type { Kysely }: take Db from db/schema.ts",
+  "routes/alerts/_check.ts": "runs SQL (sql, advisory lock): move the query to db/",
+  "routes/alerts/_scheduler.ts": "import type { Kysely }: take Db from db/schema.ts",
 };
 
 async function* sourceFiles(dir: string): AsyncGenerator<string> {
@@ -40,8 +53,16 @@ async function* sourceFiles(dir: string): AsyncGenerator<string> {
   }
 }
 
+/** Building or running a query in place (routes/ call db/ functions instead). */
+const QUERY_BUILDING =
+  /\.(selectFrom|insertInto|updateTable|deleteFrom|mergeInto|selectNoFrom)\(|\bsql`/;
+const NO_QUERIES = new Set(["routes"]);
+
 const IMPORT =
   /(?:^|\n)\s*(?:import|export)\s[^;]*?from\s+["']([^"']+)["']|import\(\s*["']([^"']+)["']\s*\)/g;
+
+/** Rule breaks in files listed in PENDING (reported, not failing). */
+export const pending = new Set<string>();
 
 export async function layerViolations(): Promise<string[]> {
   const problems: string[] = [];
@@ -51,9 +72,15 @@ export async function layerViolations(): Promise<string[]> {
     for await (const file of sourceFiles(dir)) {
       const isTest = /_test\.tsx?$/.test(file) || file.includes("/testdata/");
       const text = await Deno.readTextFile(file);
+      const where = relative(ROOT, file);
+      const query = NO_QUERIES.has(layer) && !isTest && QUERY_BUILDING.exec(text);
+      if (query) {
+        const problem = `${where}: ${layer}/ must not build queries ("${query[0]}"): call db/`;
+        if (where in PENDING) pending.add(`${problem} (pending: ${PENDING[where]})`);
+        else problems.push(problem);
+      }
       for (const match of text.matchAll(IMPORT)) {
         const specifier = match[1] ?? match[2];
-        const where = relative(ROOT, file);
         if (specifier.startsWith(".")) {
           const target = relative(ROOT, resolve(join(file, ".."), specifier));
           const top = target.split("/")[0];
@@ -63,7 +90,9 @@ export async function layerViolations(): Promise<string[]> {
         } else if (
           !isTest && FORBIDDEN_PACKAGES[layer]?.test(specifier) && !specifier.startsWith("node:")
         ) {
-          problems.push(`${where}: ${layer}/ must not import the package "${specifier}"`);
+          const problem = `${where}: ${layer}/ must not import the package "${specifier}"`;
+          if (where in PENDING) pending.add(`${problem} (pending: ${PENDING[where]})`);
+          else problems.push(problem);
         }
       }
     }
@@ -73,6 +102,7 @@ export async function layerViolations(): Promise<string[]> {
 
 if (import.meta.main) {
   const problems = await layerViolations();
+  for (const warning of pending) console.warn(`Warning: ${warning}`);
   if (problems.length) {
     console.error(`Layer rules broken (${problems.length}):\n  ${problems.join("\n  ")}`);
     Deno.exit(1);

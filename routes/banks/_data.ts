@@ -1,10 +1,9 @@
 /** Loads what the scorecard and the peers page show; scoring and statistics are lib/lens. */
 import type { Context } from "hono";
-import type { Kysely } from "kysely";
 import { type Assessment, assessmentsOfBank, peerInputs } from "../../db/assessments.ts";
 import { type Bank, getBank } from "../../db/banks.ts";
 import { measuredIndicators, type MeasuredValue } from "../../db/measured_indicators.ts";
-import type { Database } from "../../db/schema.ts";
+import type { Db } from "../../db/schema.ts";
 import { benchmarkAll, type FigureBenchmark, type ScoredBank } from "../../lib/lens/benchmark.ts";
 import { type LensScore, scoreStoredAssessment } from "../../lib/lens/scoring.ts";
 import type { Scope } from "../../lib/scope.ts";
@@ -13,7 +12,7 @@ import { isPeriod } from "../../lib/lens/period.ts";
 import type { AppEnv } from "../../plugins/context.ts";
 
 /** Every bank's latest submitted assessment, scored (for aggregates only). */
-export async function scoredPeers(db: Kysely<Database>): Promise<ScoredBank[]> {
+export async function scoredPeers(db: Db): Promise<ScoredBank[]> {
   return (await peerInputs(db)).map((p) => ({
     bankId: p.bankId,
     peerGroup: p.peerGroup,
@@ -41,7 +40,7 @@ export interface Scorecard {
  * else the latest draft), benchmarked against the bank's peer group.
  */
 export async function loadScorecard(
-  db: Kysely<Database>,
+  db: Db,
   scope: Scope,
   bank: Bank,
   period?: string,

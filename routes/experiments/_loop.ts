@@ -4,28 +4,17 @@
  * sample size), and reweighting a bandit on demand.
  */
 import type { Context } from "hono";
-import type { Transaction } from "kysely";
 import { z } from "zod";
-import { randomSeed, reweightExperiment, type StoredAllocation } from "../../db/bandits.ts";
-import {
-  createExperiment,
-  type Experiment,
-  getExperimentByKey,
-  nextIteration,
-  transitionExperiment,
-  type VariantInput,
-} from "../../db/experiments.ts";
-import { chainDepth, takenKeys } from "../../db/lineage.ts";
-import type { Database } from "../../db/schema.ts";
+import { randomSeed, reweightOnDemand, type StoredAllocation } from "../../db/bandits.ts";
+import { type Experiment, getExperimentByKey, type VariantInput } from "../../db/experiments.ts";
+import { promoteExperiment } from "../../db/promotions.ts";
 import { badRequest, conflict, notFound } from "../../lib/errors.ts";
 import { feasibleRelativeEffect, planProportions } from "../../lib/stats/power.ts";
 import { storableText } from "../../lib/text_schema.ts";
-import { promotionKeys } from "../../lib/experiments/lineage.ts";
 import type { Translate } from "../../lib/i18n/mod.ts";
 import type { Readout } from "../../lib/experiments/readout.ts";
-import { audit } from "../../plugins/audit.ts";
+import { actorOf } from "../../plugins/audit.ts";
 import type { AppEnv } from "../../plugins/context.ts";
-import { currentUser } from "../../plugins/session.ts";
 import { resultsOf } from "./_results.ts";
 import { planSampleSize, requireManager } from "./_service.ts";
 import { EXPERIMENT_KEY_PATTERN } from "../../lib/patterns.ts";
@@ -172,33 +161,6 @@ export function planNext(
 }
 
 /**
- * The key and version of the iteration promoted from `e`: the key asked for (409 `KEY_TAKEN`
- * when the bank uses it), or the first free one of `promotionKeys`.
- */
-async function keyOfNext(
-  db: Transaction<Database>,
-  e: Experiment,
-  asked: string | undefined,
-): Promise<{ key: string; version: number }> {
-  const candidates = promotionKeys(e.key, await chainDepth(db, e.id));
-  const taken = await takenKeys(db, e.bankId, asked ? [asked] : candidates.map((k) => k.key));
-  if (asked) {
-    if (taken.has(asked)) {
-      throw conflict("KEY_TAKEN", `The key "${asked}" is taken: give another "key"`);
-    }
-    return { key: asked, version: candidates[0].version };
-  }
-  const free = candidates.find((k) => !taken.has(k.key));
-  if (!free) {
-    throw conflict(
-      "KEY_TAKEN",
-      `The keys "${candidates[0].key}" and after are taken: give a "key"`,
-    );
-  }
-  return free;
-}
-
-/**
  * Ends the iteration (stop, then decide for the winner) and drafts the next one, in one
  * transaction with its audit entry. 409 when it was promoted before, is a draft, or the
  * results name no winner.
@@ -226,51 +188,14 @@ export async function promote(c: Ctx, e: Experiment, body: PromoteRequest): Prom
       { name: winner, description: winnerDescription, weight: 0.5 },
       { name: winner === "challenger" ? "challenger-2" : "challenger", weight: 0.5 },
     ];
-  const now = c.var.now();
-  const nextExperiment = await c.var.db.transaction().execute(async (trx) => {
-    const promoted = await trx.selectFrom("experiments").select("key")
-      .where("parent_experiment_id", "=", e.id).executeTakeFirst();
-    if (promoted) {
-      throw conflict("ALREADY_PROMOTED", `"${e.key}" was promoted to "${promoted.key}" already`);
-    }
-    if (e.status === "running") await transitionExperiment(trx, e.id, "stop", { now });
-    if (e.status !== "decided") {
-      if (!await transitionExperiment(trx, e.id, "decide", { now, winner })) {
-        throw conflict("INVALID_TRANSITION", `"${e.key}" changed meanwhile: reload and retry`);
-      }
-    }
-    const iteration = e.campaignId ? await nextIteration(trx, e.campaignId) : e.iteration + 1;
-    const { key, version } = await keyOfNext(trx, e, body.key);
-    await createExperiment(trx, {
-      bankId: e.bankId,
-      campaignId: e.campaignId,
-      key,
-      name: `${e.name.replace(/ · v\d+$/, "")} · v${version}`.slice(0, 200),
-      iteration,
-      parentExperimentId: e.id,
-      mode: body.confirm ? "ab" : e.mode,
-      primaryMetric: e.primaryMetric,
-      guardrails: e.guardrails,
-      // The next iteration measures what this one did (the metric library's keys).
-      metrics: e.metrics,
-      targeting: e.targeting,
-      alpha: e.alpha,
-      sequential: e.sequential,
-      sequentialTuning: e.sequentialTuning,
-      minShare: e.minShare,
-      reweightMinutes: e.reweightMinutes,
-      plannedSampleSize: plan.total,
-      baselineRate: plan.baselineRate,
-      variants,
-      createdBy: currentUser(c).id,
-    });
-    await audit(c, {
-      action: "experiment.promote",
-      bankId: e.bankId,
-      target: e.key,
-      details: { winner, next: key, confirm: body.confirm ?? false, plan },
-    }, trx);
-    return key;
+  const nextExperiment = await promoteExperiment(c.var.db, actorOf(c), {
+    experiment: e,
+    winner,
+    key: body.key,
+    confirm: body.confirm ?? false,
+    variants,
+    plan,
+    now: c.var.now(),
   });
   const [decided, next] = await Promise.all([
     getExperimentByKey(c.var.db, c.var.scope, e.key, e.bankId),
@@ -288,10 +213,10 @@ export async function reweightNow(c: Ctx, e: Experiment): Promise<StoredAllocati
   requireManager(c);
   if (e.mode !== "bandit") throw conflict("NOT_BANDIT", `"${e.key}" is an A/B test`);
   if (e.status !== "running") throw conflict("NOT_RUNNING", `"${e.key}" is ${e.status}`);
-  const outcome = await reweightExperiment(c.var.db, e.id, {
+  const outcome = await reweightOnDemand(c.var.db, actorOf(c), {
+    experiment: e,
     now: c.var.now(),
     seed: randomSeed(),
-    reason: "on_demand",
   });
   if (outcome.status === "burn_in") {
     const short = outcome.arms.filter((a) => a.users < outcome.burnIn)
@@ -302,11 +227,5 @@ export async function reweightNow(c: Ctx, e: Experiment): Promise<StoredAllocati
     );
   }
   if (outcome.status !== "stored") throw conflict("NOT_RUNNING", `"${e.key}" is not running`);
-  await audit(c, {
-    action: "experiment.reweight",
-    bankId: e.bankId,
-    target: e.key,
-    details: { allocation: outcome.allocation.id, weights: outcome.allocation.weights },
-  });
   return outcome.allocation;
 }
