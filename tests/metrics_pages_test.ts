@@ -69,6 +69,11 @@ testBothBackends("metric pages: library, create, preview, edit, errors", async (
     assert.match(html, /data-testid="error-nameEn"[^>]*>英文名称：必填/);
     assert.match(html, /data-testid="error-event"[^>]*>事件名：只能用/);
     assert.match(html, /data-testid="error-window"[^>]*>时间窗口：请填写数字/);
+    const blank = await (await app.request(
+      "/metrics/new?bank=CC2",
+      form(growth, { ...CARD_BOUND, event: "" }, "en"),
+    )).text();
+    assert.match(blank, /data-testid="error-event"[^>]*>Event name: required</);
     assert.doesNotMatch(html, /"name\.en"|Too small|Invalid/);
     const en = await app.request(
       "/metrics/new?bank=CC2",

@@ -152,6 +152,9 @@ function messageOf(issue: z.core.$ZodIssue, field: string, f: Fields, t: Transla
   if (issue.code === "custom" && /built-in/.test(issue.message)) {
     return t("metrics.err.builtin", { ...p, key: one(f, "key") });
   }
+  if (field !== "form" && field in FIELD_LABELS && one(f, field) === "") {
+    return t("metrics.err.required", p);
+  }
   if (issue.code === "invalid_format") return t("metrics.err.pattern", p);
   if (issue.code === "invalid_value") return t("metrics.err.choice", p);
   if (field === "window") return t("metrics.err.windowRange", p);
