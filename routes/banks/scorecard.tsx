@@ -5,6 +5,8 @@ import { InvalidValues } from "../../components/lens/InvalidValues.tsx";
 import { Magnifier, Telescope } from "../../components/lens/Insights.tsx";
 import { OverallCard } from "../../components/lens/OverallCard.tsx";
 import { PlanSection } from "../../components/lens/Roadmap.tsx";
+import { ScenarioColumn } from "../../components/lens/ScenarioColumn.tsx";
+import { scenarioById } from "../../lib/lens/scenarios.ts";
 import { radarProps } from "../../components/lens/radar.ts";
 import { trendProps } from "../../components/lens/trend.ts";
 import { TrendTable } from "../../components/lens/TrendTable.tsx";
@@ -89,6 +91,12 @@ app.get("/banks/:id", async (c) => {
             <Island
               component={LensRadar}
               props={radarProps("capability", score, benchmarks, { locale, t, bankName })}
+            />
+            <ScenarioColumn
+              score={score}
+              scenario={scenarioById(c.req.query("scenario") ?? "")}
+              period={current.period}
+              {...{ locale, t }}
             />
             <div class="grid">
               <Magnifier score={score} locale={locale} t={t} />
