@@ -22,7 +22,7 @@ function post(body: string, type = "application/json"): Promise<Response> {
   return Promise.resolve(
     testApp().request("/api/lens/score", {
       method: "POST",
-      headers: { "content-type": type },
+      headers: { "content-type": type, "accept-language": "en" },
       body,
     }),
   );
@@ -88,7 +88,7 @@ Deno.test("POST /api/lens/score refuses bad input with a 4xx JSON error, never a
   const cases: [string, string, number, string, RegExp?][] = [
     ["malformed JSON", "{values:", 400, "MALFORMED_JSON"],
     ["a JSON array", "[]", 400, "VALIDATION_ERROR"],
-    ["no values", "{}", 400, "VALIDATION_ERROR", /"values"/],
+    ["no values", "{}", 400, "VALIDATION_ERROR", /Indicator values is required/],
     ["an unexpected field", '{"values":{},"extra":1}', 400, "VALIDATION_ERROR"],
     ["a string value", '{"values":{"churn_rate":"12"}}', 400, "VALIDATION_ERROR", /churn_rate/],
     ["an infinite value", '{"values":{"churn_rate":1e999}}', 400, "VALIDATION_ERROR", /churn_rate/],

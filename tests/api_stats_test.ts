@@ -24,7 +24,7 @@ const app = testApp();
 function post(path: string, body: unknown): Promise<Response> {
   return Promise.resolve(app.request(path, {
     method: "POST",
-    headers: { "content-type": "application/json" },
+    headers: { "content-type": "application/json", "accept-language": "en" },
     body: typeof body === "string" ? body : JSON.stringify(body),
   }));
 }
@@ -226,7 +226,7 @@ Deno.test("bad input gets a 4xx JSON error, never a 5xx", async (t) => {
       { variants: arms(1) },
       400,
       "VALIDATION_ERROR",
-      /At least 2/,
+      /at least 2/i,
     ],
     [
       "too many arms",
@@ -234,7 +234,7 @@ Deno.test("bad input gets a 4xx JSON error, never a 5xx", async (t) => {
       { variants: arms(21) },
       400,
       "VALIDATION_ERROR",
-      /At most 20/,
+      /at most 20/i,
     ],
     [
       "duplicate names",
@@ -301,7 +301,7 @@ Deno.test("bad input gets a 4xx JSON error, never a 5xx", async (t) => {
       { variants: [{ name: "a", n: 5, mean: 1, sd: 0 }, { name: "b", n: 5, mean: 2, sd: 0 }] },
       400,
       "VALIDATION_ERROR",
-      /positive sd/,
+      /standard deviation above 0/,
     ],
     [
       "means: n below 2",

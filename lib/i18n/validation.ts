@@ -99,14 +99,15 @@ export function describeIssue(t: Translate, issue: Issue): string {
       });
     case "custom": {
       if (isMessageKey(issue.message)) {
-        const params = Object.fromEntries(
-          Object.entries(issue.params ?? {}).filter(([, v]) =>
-            typeof v === "string" || typeof v === "number"
-          ),
-        ) as Record<string, string | number>;
+        const params: Record<string, string | number> = {};
+        for (const [name, value] of Object.entries(issue.params ?? {})) {
+          if (typeof value === "number") params[name] = formatNumber(locale, value);
+          else if (typeof value === "string") params[name] = value;
+        }
         return say(issue.message, params);
       }
-      return say("validation.invalid");
+      // A schema's own sentence (English): kept for English readers, said generally otherwise.
+      return locale === "en" && issue.message ? issue.message : say("validation.invalid");
     }
     default:
       return say("validation.invalid");

@@ -17,7 +17,7 @@ const alpha = z.number().gt(0).max(0.5).optional();
 function uniqueNames<T extends { name: string }>(arm: z.ZodType<T>) {
   return z.array(arm).min(2, "At least 2 variants are needed").max(20, "At most 20 variants")
     .refine((arms) => new Set(arms.map((a) => a.name)).size === arms.length, {
-      message: "Variant names must be unique",
+      message: "validation.variantName.unique",
     });
 }
 
@@ -27,7 +27,7 @@ export const conversionArm = z.strictObject({
   users: z.number().int().min(1).max(MAX_USERS),
   conversions: z.number().int().min(0).max(MAX_USERS),
 }).refine((a) => a.conversions <= a.users, {
-  message: "Conversions must not exceed users",
+  message: "validation.custom.conversionsOverUsers",
   path: ["conversions"],
 });
 export const conversionArms = uniqueNames(conversionArm);
@@ -39,7 +39,7 @@ export const proportionsBody = z.strictObject({
   sequential: z.boolean().optional(),
   sequentialTuning: z.number().int().min(1).max(MAX_USERS).optional(),
 }).refine((b) => !b.weights || b.weights.length === b.variants.length, {
-  message: "Give one weight per variant",
+  message: "validation.custom.weightPerArm",
   path: ["weights"],
 });
 
@@ -50,14 +50,17 @@ export const meansBody = z.strictObject({
     mean: z.number().min(-1e15).max(1e15),
     sd: z.number().min(0).max(1e15),
   })).refine((arms) => arms.some((a) => a.sd > 0), {
-    message: "At least one variant needs a positive sd",
+    message: "validation.custom.positiveSd",
   }),
   alpha,
 });
 
 export const sampleSizeBody = z.strictObject({
   baselineRate: z.number().gt(0).lt(1),
-  minimumDetectableEffect: z.number().min(-1e6).max(1e6).refine((v) => v !== 0, "Must not be 0"),
+  minimumDetectableEffect: z.number().min(-1e6).max(1e6).refine(
+    (v) => v !== 0,
+    "validation.custom.notZero",
+  ),
   effectType: z.enum(["absolute", "relative"]).optional(),
   alpha,
   power: z.number().min(0.5).lt(1).optional(),

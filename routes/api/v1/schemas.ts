@@ -69,10 +69,10 @@ export const event = z.strictObject({
   at: z.iso.datetime({ offset: true }).optional()
     .meta({ description: "When it happened (ISO 8601); default: when received" }),
 }).refine((e) => e.type === "conversion" || e.value === undefined, {
-  message: "Only conversions carry a value",
+  message: "validation.custom.valueOnConversion",
   path: ["value"],
 }).refine((e) => e.type === "exposure" || e.covariate === undefined, {
-  message: "Only exposures carry a covariate",
+  message: "validation.custom.covariateOnExposure",
   path: ["covariate"],
 }).meta({ id: "Event" });
 
