@@ -12,6 +12,9 @@ import { outageEn } from "./outage_messages.ts";
 import { reportEn } from "./report_messages.ts";
 import { lensPlanEn } from "./lens_plan_messages.ts";
 import { unitEn } from "./unit_messages.ts";
+import { validationEn } from "./validation_messages.ts";
+import { errorEn } from "./error_messages.ts";
+import { auditEn } from "./audit_messages.ts";
 import { metricApiEn } from "./metric_api_messages.ts";
 import { alertsEn } from "./alert_messages.ts";
 import type { Messages } from "./zh-CN.ts";
@@ -157,6 +160,9 @@ export const en: Messages = {
   ...decideEn,
   ...statsEn,
   ...metricStatsEn,
+  ...validationEn,
+  ...errorEn,
+  ...auditEn,
   ...metricsEn,
   ...metricApiEn,
   ...alertsEn,

@@ -12,6 +12,9 @@ import { outageZh } from "./outage_messages.ts";
 import { reportZh } from "./report_messages.ts";
 import { lensPlanZh } from "./lens_plan_messages.ts";
 import { unitZh } from "./unit_messages.ts";
+import { validationZh } from "./validation_messages.ts";
+import { errorZh } from "./error_messages.ts";
+import { auditZh } from "./audit_messages.ts";
 import { metricApiZh } from "./metric_api_messages.ts";
 import { alertsZh } from "./alert_messages.ts";
 
@@ -156,6 +159,9 @@ export const zhCN = {
   ...decideZh,
   ...statsZh,
   ...metricStatsZh,
+  ...validationZh,
+  ...errorZh,
+  ...auditZh,
   ...metricsZh,
   ...metricApiZh,
   ...alertsZh,

@@ -3,12 +3,65 @@ import { renderPage } from "../../components/render.tsx";
 import { listAudit, listAuditActions } from "../../db/audit.ts";
 import { listBanks } from "../../db/banks.ts";
 import { invalidText } from "../../lib/errors.ts";
-import { formatDate } from "../../lib/i18n/mod.ts";
+import { formatDate, keyFor, type Translate } from "../../lib/i18n/mod.ts";
 import { textProblem } from "../../lib/text.ts";
 import type { AppEnv } from "../../plugins/context.ts";
 import { requireRole } from "../../plugins/session.ts";
 
 const PAGE_SIZE = 50;
+
+/** An action code in the reader's words (the code stays in the filter's value). */
+function actionName(t: Translate, action: string): string {
+  const key = keyFor("audit.action.", action);
+  return key ? t(key) : action;
+}
+
+/** A details field's name: the audit's own words, or the form's label of that setting. */
+function detailName(t: Translate, name: string): string {
+  const key = keyFor("audit.detail.", name) ?? keyFor("field.", name);
+  return key ? t(key, { n: "" }).trim() : name;
+}
+
+/**
+ * An entry's details as name/value pairs (nested settings as nested pairs), values as data:
+ * never a line of raw JSON.
+ */
+function Details(props: { t: Translate; value: unknown; depth?: number }) {
+  const { t, value } = props;
+  const depth = props.depth ?? 0;
+  if (value === null || value === undefined || value === "") return <>{t("audit.empty")}</>;
+  if (typeof value === "boolean") return <>{t(value ? "audit.yes" : "audit.no")}</>;
+  if (typeof value !== "object") return <span data-i18n-skip>{String(value)}</span>;
+  if (Array.isArray(value)) {
+    if (value.every((v) => typeof v !== "object" || v === null)) {
+      return <span data-i18n-skip>{value.map(String).join(", ")}</span>;
+    }
+    return (
+      <ol class="plain audit-list">
+        {value.map((item, i) => (
+          <li key={i}>
+            <Details t={t} value={item} depth={depth + 1} />
+          </li>
+        ))}
+      </ol>
+    );
+  }
+  const entries = Object.entries(value as Record<string, unknown>);
+  if (entries.length === 0) return <>{t("audit.empty")}</>;
+  if (depth > 3) return <span data-i18n-skip>{JSON.stringify(value)}</span>;
+  return (
+    <dl class="facts audit-details">
+      {entries.map(([name, v]) => (
+        <>
+          <dt key={`${name}-name`}>{detailName(t, name)}</dt>
+          <dd key={`${name}-value`}>
+            <Details t={t} value={v} depth={depth + 1} />
+          </dd>
+        </>
+      ))}
+    </dl>
+  );
+}
 const app = new Hono<AppEnv>();
 app.use("/admin/audit", requireRole("admin"));
 
@@ -54,40 +107,42 @@ app.get("/admin/audit", async (c) => {
             {t("admin.audit.action")}{" "}
             <select name="action">
               <option value="">{t("admin.audit.all")}</option>
-              {actions.map((a) => <option key={a} value={a} selected={a === action}>{a}</option>)}
+              {actions.map((a) => (
+                <option key={a} value={a} selected={a === action}>{actionName(t, a)}</option>
+              ))}
             </select>
           </label>
           <button type="submit">{t("admin.audit.filter")}</button>
         </form>
         <p class="muted">{t("admin.audit.count", { count: total })}</p>
-        <table class="data" data-testid="audit-table">
-          <thead>
-            <tr>
-              <th scope="col">{t("admin.audit.at")}</th>
-              <th scope="col">{t("admin.audit.actor")}</th>
-              <th scope="col">{t("admin.bank")}</th>
-              <th scope="col">{t("admin.audit.action")}</th>
-              <th scope="col">{t("admin.audit.target")}</th>
-              <th scope="col">{t("admin.audit.details")}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {entries.map((e) => (
-              <tr key={e.id}>
-                <td>{formatDate(locale, e.at, true)}</td>
-                <td>{e.actor}</td>
-                <td>{e.bankId ?? "—"}</td>
-                <td>
-                  <code>{e.action}</code>
-                </td>
-                <td>{e.target}</td>
-                <td>
-                  <code class="small">{JSON.stringify(e.details)}</code>
-                </td>
+        <div class="table-scroll">
+          <table class="data audit" data-testid="audit-table">
+            <thead>
+              <tr>
+                <th scope="col">{t("admin.audit.at")}</th>
+                <th scope="col">{t("admin.audit.actor")}</th>
+                <th scope="col">{t("admin.bank")}</th>
+                <th scope="col">{t("admin.audit.action")}</th>
+                <th scope="col">{t("admin.audit.target")}</th>
+                <th scope="col">{t("admin.audit.details")}</th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {entries.map((e) => (
+                <tr key={e.id}>
+                  <td>{formatDate(locale, e.at, true)}</td>
+                  <td data-i18n-skip>{e.actor === "system" ? t("audit.system") : e.actor}</td>
+                  <td data-i18n-skip>{e.bankId ?? "—"}</td>
+                  <td data-action={e.action}>{actionName(t, e.action)}</td>
+                  <td data-i18n-skip>{e.target}</td>
+                  <td class="small">
+                    <Details t={t} value={e.details} />
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
         <nav class="pager" aria-label={t("admin.audit.pages")}>
           {page > 1 && <a href={link(page - 1)} rel="prev">{t("admin.audit.newer")}</a>}
           <span>{t("admin.audit.page", { page, pages })}</span>
