@@ -285,9 +285,12 @@ function PlanFields({ t, v }: T) {
   );
 }
 
-/** The metrics as the form shows them: as posted, or the defaults on a fresh new form. */
-export function pickedOf(f: Fields, isNew: boolean): PickedMetrics {
-  if (isNew && f["metric-primary"] === undefined) {
+/**
+ * The metrics as the form shows them: as posted (or stored, on edit), else the defaults — a
+ * fresh new form, or a post from a client without the library's fields.
+ */
+export function pickedOf(f: Fields): PickedMetrics {
+  if (f["metric-primary"] === undefined) {
     const d = DEFAULT_EXPERIMENT_METRICS;
     return { primary: d.primary, secondary: [...d.secondary], guardrails: [...d.guardrails] };
   }
@@ -336,7 +339,7 @@ export function ExperimentForm(
         t={t}
         locale={props.locale}
         library={props.library}
-        picked={pickedOf(fields, isNew)}
+        picked={pickedOf(fields)}
         legacy={props.legacyGuardrails ?? []}
         bankId={props.bankId}
       />
