@@ -41,8 +41,6 @@ const FORBIDDEN_PACKAGES: Record<string, RegExp> = {
  */
 const PENDING: Record<string, string> = {
   "routes/experiments/_form.tsx": "import type { Kysely }: take Db from db/schema.ts",
-  "routes/alerts/_check.ts": "runs SQL (sql, advisory lock): move the query to db/",
-  "routes/alerts/_scheduler.ts": "import type { Kysely }: take Db from db/schema.ts",
 };
 
 async function* sourceFiles(dir: string): AsyncGenerator<string> {

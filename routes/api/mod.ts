@@ -7,6 +7,8 @@ import campaigns from "./campaigns.ts";
 import experiments from "./experiments.ts";
 import lens from "./lens.ts";
 import metrics from "./metrics.ts";
+import alerts, { experimentAlertSettings } from "./alerts.ts";
+import notificationChannels from "./notification_channels.ts";
 import peers from "./peers.ts";
 import peerGroups from "./peer_groups.ts";
 import sdkKeys from "./sdk_keys.ts";
@@ -29,6 +31,9 @@ export function apiRoutes(): Hono<AppEnv> {
   api.route("/campaigns", campaigns);
   api.route("/experiments", experiments);
   api.route("/metrics", metrics);
+  api.route("/alerts", alerts);
+  api.route("/notification-channels", notificationChannels);
+  api.route("/experiments", experimentAlertSettings);
   api.route("/banks", targets);
   return api;
 }
