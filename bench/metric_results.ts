@@ -1,0 +1,285 @@
+/**
+ * Metric library results benchmark (issue 16): an experiment with 10 million `track` events and
+ * 10 metrics. Run on its own (not part of run.ts, which starts servers):
+ *
+ *   deno run -A bench/metric_results.ts                      # PostgreSQL (BENCH_DATABASE_URL)
+ *   BENCH_BACKEND=pglite BENCH_METRIC_EVENTS=1000000 deno run -A bench/metric_results.ts
+ *
+ * The app runs in process (`createApp`, `app.request`: no network) on a throwaway database with
+ * the demo seed. The data: 1,000,000 customers (BENCH_METRIC_CUSTOMERS) exposed over 30 days in a
+ * 50/50 A/B test (`unit_outcomes`), and BENCH_METRIC_EVENTS (10,000,000) track events of five
+ * names written with `generate_series` (card_bound, deposit with amounts, login, purchase,
+ * complaint; from 5 days before to 40 days after the exposures), plus 20,000 opt-outs. The
+ * experiment reads 10 metrics: a proportion primary, 6 secondary (proportion, means with
+ * absolute and percentile caps, counts, ratios) and 3 guardrails (opt_out, complaint rate,
+ * logins per customer).
+ *
+ * Measured:
+ * - refresh: recomputing the 10 metrics' snapshots from the raw events (db/metric_snapshots.ts
+ *   `refreshSnapshots`), i.e. what the refresher does every REFRESH_EVERY_MS and what a request
+ *   pays when no fresh snapshot exists;
+ * - results: `GET /api/experiments/:key/results` with fresh snapshots, sequential requests,
+ *   p50 and p99 (goal: p50 < 200 ms);
+ * - freshness: the refresher running (its default interval), one new event inserted, results
+ *   polled every 250 ms until it shows (goal: < 60 s).
+ */
+import { sql } from "kysely";
+import { openDatabase } from "../db/client.ts";
+import { migrateToLatest } from "../db/migrate.ts";
+import {
+  REFRESH_EVERY_MS,
+  refreshSnapshots,
+  runningExperiments,
+  startMetricRefresher,
+} from "../db/metric_snapshots.ts";
+import { metricsByKeys } from "../db/metrics.ts";
+import { createTestApp, DEMO_USERS, sessionCookie } from "../tests/helpers/app.ts";
+import { median, throwawayDatabase } from "./_lib.ts";
+
+const backend = Deno.env.get("BENCH_BACKEND") ?? "postgres";
+const EVENTS = Number(Deno.env.get("BENCH_METRIC_EVENTS") ?? 10_000_000);
+const CUSTOMERS = Number(Deno.env.get("BENCH_METRIC_CUSTOMERS") ?? 1_000_000);
+const REQUESTS = Number(Deno.env.get("BENCH_METRIC_REQUESTS") ?? 100);
+const KEY = "metrics-10m";
+
+// BENCH_REUSE_URL: a database kept by an earlier run (BENCH_KEEP=1): no seeding.
+const reuse = Deno.env.get("BENCH_REUSE_URL");
+const throwaway = reuse ? null : backend === "postgres"
+  ? await throwawayDatabase(
+    Deno.env.get("BENCH_DATABASE_URL") ?? "postgres://postgres@127.0.0.1:5432/postgres",
+  )
+  : null;
+const opened = await openDatabase(reuse ?? (throwaway ? throwaway.url : "memory://"));
+const db = opened.db;
+const log = (s: string) => console.log(`[${backend}] ${s}`);
+
+try {
+  await migrateToLatest(db);
+  await createTestApp(db);
+  let id: string;
+  const t = performance.now();
+  if (reuse) {
+    id = (await db.selectFrom("experiments").select("id").where("key", "=", KEY)
+      .executeTakeFirstOrThrow()).id;
+  } else id = await seed();
+  const count = await sql<{ n: string }>`select count(*) as n from track_events`.execute(db);
+  log(
+    `${Number(count.rows[0].n).toLocaleString("en")} track events, ${
+      CUSTOMERS.toLocaleString("en")
+    } exposed customers (${((performance.now() - t) / 1000).toFixed(1)} s to seed)`,
+  );
+  if (Deno.env.get("BENCH_SEED_ONLY") === "1") throw new Error("seed only");
+  await measure(id, Number(count.rows[0].n));
+} finally {
+  await opened.close();
+  if (Deno.env.get("BENCH_KEEP") === "1" || reuse) console.log(`kept ${reuse ?? throwaway?.url}`);
+  else await throwaway?.drop();
+}
+
+async function seed(): Promise<string> {
+  const definitions = [
+    ["card_bound_7d", { kind: "proportion", event: "card_bound", windowHours: 168 }],
+    ["card_bound_any", { kind: "proportion", event: "card_bound", windowHours: null }],
+    ["deposit_30d", {
+      kind: "mean",
+      event: "deposit",
+      aggregate: "sum",
+      windowHours: 720,
+      cap: { type: "percentile", value: 0.99 },
+    }],
+    ["deposit_7d_capped", {
+      kind: "mean",
+      event: "deposit",
+      aggregate: "sum",
+      windowHours: 168,
+      cap: { type: "absolute", value: 20000 },
+    }],
+    ["purchases_14d", { kind: "mean", event: "purchase", aggregate: "count", windowHours: 336 }],
+    ["amount_per_deposit", {
+      kind: "ratio",
+      numerator: { event: "deposit", aggregate: "sum" },
+      denominator: { event: "deposit", aggregate: "count" },
+      windowHours: 720,
+    }],
+    ["purchases_per_login", {
+      kind: "ratio",
+      numerator: { event: "purchase", aggregate: "count" },
+      denominator: { event: "login", aggregate: "count" },
+      windowHours: 720,
+    }],
+    ["complaint_30d", {
+      kind: "proportion",
+      event: "complaint",
+      windowHours: 720,
+      direction: "lower_is_better",
+    }],
+    ["logins_30d", { kind: "mean", event: "login", aggregate: "count", windowHours: 720 }],
+  ] as const;
+  for (const [key, d] of definitions) {
+    const definition = { name: { "zh-CN": key, en: key }, direction: "higher_is_better", ...d };
+    await sql`insert into metrics (bank_id, key, version, definition)
+      values ('CC2', ${key}, 1, cast(cast(${JSON.stringify(definition)} as text) as jsonb))`
+      .execute(db);
+  }
+  const metrics = {
+    primary: "card_bound_7d",
+    secondary: [
+      "card_bound_any",
+      "deposit_30d",
+      "deposit_7d_capped",
+      "purchases_14d",
+      "amount_per_deposit",
+      "purchases_per_login",
+    ],
+    guardrails: ["opt_out", "complaint_30d", "logins_30d"],
+  };
+  const experiment = await db.insertInto("experiments").values({
+    bank_id: "CC2",
+    key: KEY,
+    name: KEY,
+    status: "running",
+    primary_metric: { type: "conversion" },
+    guardrails: [],
+    targeting: {},
+    started_at: new Date(Date.now() - 46 * 86400_000),
+  }).returning("id").executeTakeFirstOrThrow();
+  const id = experiment.id;
+  await sql`update experiments set metrics = cast(cast(${JSON.stringify(metrics)} as text) as jsonb)
+    where id = ${id}`.execute(db);
+  await db.insertInto("variants").values([
+    { experiment_id: id, bank_id: "CC2", position: 0, name: "control", weight: 0.5 },
+    { experiment_id: id, bank_id: "CC2", position: 1, name: "coupon", weight: 0.5 },
+  ]).execute();
+
+  log(`seed and setup done; writing ${EVENTS.toLocaleString("en")} events`);
+  await sql`insert into unit_outcomes (experiment_id, bank_id, unit, variant, first_exposure_at)
+    select ${id}, 'CC2', 'C' || (100000000 + u),
+      case when u % 2 = 0 then 'control' else 'coupon' end,
+      date_trunc('day', now()) - interval '45 days' + (u % 30) * interval '1 day'
+        + (u % 86400) * interval '1 second'
+    from generate_series(0, cast(${CUSTOMERS - 1} as bigint)) u`.execute(db);
+  // Event g: customer g mod N; name by (g·7919) mod 100 (card_bound 4 %, deposit 40 %, login
+  // 40 %, purchase 15 %, complaint 1 %); time from 5 days before to 40 days after the customer's
+  // exposure; deposits carry heavy-tailed amounts. The coupon arm gets a few more card bindings.
+  const chunk = 1_000_000;
+  for (let from = 0; from < EVENTS; from += chunk) {
+    const to = Math.min(EVENTS, from + chunk) - 1;
+    await sql`insert into track_events (bank_id, event_id, event, unit, value, occurred_at)
+      select 'CC2', 'e' || g,
+        case when r < 4 + (c % 2) then 'card_bound' when r < 44 then 'deposit'
+          when r < 84 then 'login' when r < 99 then 'purchase' else 'complaint' end,
+        'C' || (100000000 + c),
+        case when r >= 4 and r < 44 then round((100 + (g % 97) * (g % 89) * 1.7)::numeric, 2)::float8
+          else null end,
+        date_trunc('day', now()) - interval '45 days' + (c % 30) * interval '1 day'
+          + (c % 86400) * interval '1 second' - interval '5 days'
+          + ((g * 104729) % (45 * 86400)) * interval '1 second'
+      from (select g, g % ${CUSTOMERS} as c, (g * 7919) % 100 as r
+        from generate_series(cast(${from} as bigint), cast(${to} as bigint)) g) s`.execute(db);
+  }
+  await sql`insert into opt_outs (bank_id, unit, channel, created_at)
+    select 'CC2', 'C' || (100000000 + u * 50), '*', now() - interval '10 days'
+    from generate_series(0, cast(${Math.floor(CUSTOMERS / 50) - 1} as bigint)) u
+    on conflict do nothing`.execute(db);
+  await sql`analyze track_events`.execute(db);
+  await sql`analyze unit_outcomes`.execute(db);
+  return id;
+}
+
+async function measure(id: string, events: number) {
+  let t: number;
+  const cookie = await sessionCookie(db, DEMO_USERS.growth);
+  const { app } = await createTestApp(db);
+  const [running] = (await runningExperiments(db)).filter((e) => e.id === id);
+  const defs = [...(await metricsByKeys(db, "CC2", running.metricKeys)).values()];
+  const refreshTimes: number[] = [];
+  for (let i = 0; i < 3; i++) {
+    t = performance.now();
+    await refreshSnapshots(db, running, defs, { now: () => new Date() });
+    refreshTimes.push(performance.now() - t);
+  }
+  log(
+    `refresh (10 metrics from the raw events): median ${
+      (median(refreshTimes) / 1000).toFixed(2)
+    } s ` +
+      `(${refreshTimes.map((x) => (x / 1000).toFixed(2)).join(", ")})`,
+  );
+  // Per metric, once.
+  for (const d of defs) {
+    if (d.source === "experiment_conversions") continue;
+    t = performance.now();
+    await refreshSnapshots(db, running, [d], { now: () => new Date() });
+    log(`  ${d.key} (${d.kind}): ${((performance.now() - t) / 1000).toFixed(2)} s`);
+  }
+
+  // Results with fresh snapshots.
+  await refreshSnapshots(db, running, defs, { now: () => new Date() });
+  const latencies: number[] = [];
+  for (let i = 0; i < REQUESTS; i++) {
+    t = performance.now();
+    const res = await app.request(`/api/experiments/${KEY}/results`, { headers: { cookie } });
+    const body = await res.json();
+    latencies.push(performance.now() - t);
+    if (res.status !== 200 || body.metrics.length !== 10) {
+      throw new Error(`results: ${res.status} ${JSON.stringify(body).slice(0, 300)}`);
+    }
+  }
+  latencies.sort((a, b) => a - b);
+  const p = (q: number) =>
+    latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))];
+  log(
+    `results (fresh snapshots, ${REQUESTS} sequential requests): p50 ${p(0.5).toFixed(1)} ms, ` +
+      `p99 ${p(0.99).toFixed(1)} ms`,
+  );
+
+  // Freshness: the refresher at its default interval; one new event; poll until it shows.
+  const before =
+    await (await app.request(`/api/experiments/${KEY}/results`, { headers: { cookie } }))
+      .json();
+  const stop = startMetricRefresher(db, metricsByKeys);
+  const unit = "C100000000";
+  const firstExposure = await sql<{ t0: Date }>`select first_exposure_at as t0 from unit_outcomes
+    where experiment_id = ${id} and unit = ${unit}`.execute(db);
+  const t0 = new Date(firstExposure.rows[0].t0).getTime();
+  const startCount = before.metrics.find((m: { key: string }) => m.key === "complaint_30d")
+    .variants[0].count;
+  const inserted = performance.now();
+  await sql`insert into track_events (bank_id, event_id, event, unit, value, occurred_at)
+    values ('CC2', 'fresh-1', 'complaint', ${unit}, null, ${new Date(t0 + 3600_000)})`.execute(db);
+  let shownAfter: number | null = null;
+  const hasComplaint = await sql<{ n: string }>`select count(*) as n from track_events
+    where bank_id = 'CC2' and event = 'complaint' and unit = ${unit}
+      and occurred_at >= ${new Date(t0)} and occurred_at < ${new Date(t0 + 720 * 3600_000)}`
+    .execute(db);
+  const alreadyCounted = Number(hasComplaint.rows[0].n) > 1;
+  while (performance.now() - inserted < 120_000) {
+    const body =
+      await (await app.request(`/api/experiments/${KEY}/results`, { headers: { cookie } }))
+        .json();
+    const now = body.metrics.find((m: { key: string }) => m.key === "complaint_30d").variants[0]
+      .count;
+    if (
+      now === startCount + 1 ||
+      (alreadyCounted && body.metrics[0].computedAt > before.metrics[0].computedAt)
+    ) {
+      shownAfter = performance.now() - inserted;
+      break;
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  await stop();
+  log(
+    `freshness (refresher every ${REFRESH_EVERY_MS / 1000} s): a new event showed after ${
+      shownAfter === null ? "more than 120 s" : `${(shownAfter / 1000).toFixed(1)} s`
+    }`,
+  );
+  console.log(JSON.stringify({
+    backend,
+    events,
+    customers: CUSTOMERS,
+    refreshMedianMs: Math.round(median(refreshTimes)),
+    resultsP50Ms: Number(p(0.5).toFixed(1)),
+    resultsP99Ms: Number(p(0.99).toFixed(1)),
+    freshnessMs: shownAfter === null ? null : Math.round(shownAfter),
+  }));
+}
