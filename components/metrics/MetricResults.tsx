@@ -98,6 +98,12 @@ function MetricHead({ m, locale, bankId }: { m: MetricResult; locale: Locale; ba
               window: windowShort(locale, m.windowHours),
               direction: t(`metrics.direction.${m.direction}`),
             })}
+            {m.sequential && ` · ${t("metrics.results.sequential")}`}
+            {m.cuped && ` · ${
+              t("metrics.results.cuped", {
+                theta: formatNumber(locale, m.cuped.theta, { maximumFractionDigits: 3 }),
+              })
+            }`}
             {m.capValue !== null && ` · ${
               t("metrics.results.capApplied", {
                 value: formatNumber(locale, m.capValue, { maximumFractionDigits: 2 }),

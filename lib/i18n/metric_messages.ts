@@ -168,6 +168,8 @@ export const metricsZh = {
   "metrics.results.adjustBH": "次要指标按 Benjamini–Hochberg 校正（指标 × 挑战版本）。",
   "metrics.results.adjustGuardrail": "护栏指标：挑战版本朝不利方向显著变差即判定未通过。",
   "metrics.results.value": "指标值",
+  "metrics.results.sequential": "序贯检验（随时查看都有效）",
+  "metrics.results.cuped": "已用 CUPED 校正（θ = {theta}）",
   "metrics.results.noChart": "{name}：还没有可画的区间（事件太少或两组都为 0）。",
   "metrics.results.better": "显著更好",
   "metrics.results.worse": "显著更差",
@@ -353,6 +355,8 @@ export const metricsEn: Record<keyof typeof metricsZh, string> = {
   "metrics.results.adjustGuardrail":
     "Guardrails: a challenger significantly worse in the metric's direction is a breach.",
   "metrics.results.value": "Value",
+  "metrics.results.sequential": "sequential (valid at any look)",
+  "metrics.results.cuped": "CUPED-adjusted (θ = {theta})",
   "metrics.results.noChart":
     "{name}: no interval to draw yet (too few events, or none in either arm).",
   "metrics.results.better": "Significantly better",
