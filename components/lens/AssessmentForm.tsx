@@ -1,4 +1,6 @@
 import type { Locale, Translate } from "../../lib/i18n/mod.ts";
+import { definitionIn } from "../../lib/i18n/indicator_definitions.ts";
+import { unitLabel } from "../../lib/i18n/unit_messages.ts";
 import { type Indicator, MODEL } from "../../lib/lens/model.ts";
 import { indicatorRange } from "../../lib/lens/input.ts";
 import { nameOf } from "./names.ts";
@@ -79,7 +81,7 @@ function MetricField({ ind, value, disabled, t }: {
           disabled={disabled}
           size={10}
         />{" "}
-        <span class="unit">{ind.unit}</span>
+        <span class="unit">{unitLabel(t, ind.unit)}</span>
       </label>
       <p class="small muted">
         {t(ind.direction === "higher_better" ? "lens.higherBetter" : "lens.lowerBetter")} ·{" "}
@@ -107,12 +109,16 @@ export function AssessmentForm({ action, state, errors, readOnly, locale, t }: P
                 return (
                   <div class="indicator-field" id={`f-${ind.id}`} data-indicator={ind.id}>
                     <h3>
-                      {ind.name_zh} / {ind.name_en} <code class="small">{ind.id}</code>
+                      {nameOf(locale, ind)}{" "}
+                      <span class="muted small" lang={locale === "zh-CN" ? "en" : "zh-CN"}>
+                        {locale === "zh-CN" ? ind.name_en : ind.name_zh}
+                      </span>{" "}
+                      <code class="small">{ind.id}</code>
                       {ind.critical && <span class="badge warn">{t("lens.critical")}</span>}
                     </h3>
                     {ind.definition && (
                       <p class="small">
-                        {t("lens.definition")}: {ind.definition}
+                        {t("lens.definition")}: {definitionIn(locale, ind)}
                       </p>
                     )}
                     {(errors[ind.id] ?? []).map((e) => <p key={e} class="field-error">{e}</p>)}

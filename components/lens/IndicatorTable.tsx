@@ -3,6 +3,7 @@ import type { FigureBenchmark } from "../../lib/lens/benchmark.ts";
 import { indicatorById, MODEL } from "../../lib/lens/model.ts";
 import type { IndicatorResult, LensScore } from "../../lib/lens/scoring.ts";
 import { formatValue, nameOf } from "./names.ts";
+import { unitLabel } from "../../lib/i18n/unit_messages.ts";
 
 interface Props {
   score: LensScore;
@@ -72,7 +73,9 @@ export function IndicatorTable({ score, benchmarks, measured, locale, t }: Props
                         </span>
                       )}
                     </td>
-                    <td class="muted">{indicator.type === "metric" ? indicator.unit : "1–5"}</td>
+                    <td class="muted">
+                      {indicator.type === "metric" ? unitLabel(t, indicator.unit) : "1–5"}
+                    </td>
                     <td class="num">{n(result.score)}</td>
                     <td class="num">
                       {formatNumber(locale, bench?.summary.median, { maximumFractionDigits: 2 })}

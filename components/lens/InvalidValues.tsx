@@ -8,13 +8,14 @@ import { indicatorRange } from "../../lib/lens/input.ts";
 import { type Indicator, indicatorById } from "../../lib/lens/model.ts";
 import { type IndicatorResult, invalidIndicators, type LensScore } from "../../lib/lens/scoring.ts";
 import { nameOf } from "./names.ts";
+import { unitLabel } from "../../lib/i18n/unit_messages.ts";
 
 /** "0–100 %", "≥ −100 % YoY", "≥ 0 count, whole number" or "1–5" for a maturity level. */
 export function rangeWithUnit(locale: Locale, t: Translate, indicator: Indicator): string {
   const { min, max, integer } = indicatorRange(indicator);
   const n = (v: number | null) => formatNumber(locale, v).replace("-", "−");
   const span = max === null ? `≥ ${n(min)}` : `${n(min)}–${n(max)}`;
-  const unit = indicator.type === "metric" ? ` ${indicator.unit}` : "";
+  const unit = indicator.type === "metric" ? ` ${unitLabel(t, indicator.unit)}` : "";
   const whole = integer && indicator.type === "metric" ? `, ${t("lens.wholeNumber")}` : "";
   return `${span}${unit}${whole}`;
 }

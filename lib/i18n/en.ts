@@ -15,6 +15,7 @@ import { unitEn } from "./unit_messages.ts";
 import { validationEn } from "./validation_messages.ts";
 import { errorEn } from "./error_messages.ts";
 import { auditEn } from "./audit_messages.ts";
+import { apiDocEn } from "./api_doc_messages.ts";
 import { metricApiEn } from "./metric_api_messages.ts";
 import { alertsEn } from "./alert_messages.ts";
 import type { Messages } from "./zh-CN.ts";
@@ -163,6 +164,7 @@ export const en: Messages = {
   ...validationEn,
   ...errorEn,
   ...auditEn,
+  ...apiDocEn,
   ...metricsEn,
   ...metricApiEn,
   ...alertsEn,

@@ -15,6 +15,7 @@ import { unitZh } from "./unit_messages.ts";
 import { validationZh } from "./validation_messages.ts";
 import { errorZh } from "./error_messages.ts";
 import { auditZh } from "./audit_messages.ts";
+import { apiDocZh } from "./api_doc_messages.ts";
 import { metricApiZh } from "./metric_api_messages.ts";
 import { alertsZh } from "./alert_messages.ts";
 
@@ -162,6 +163,7 @@ export const zhCN = {
   ...validationZh,
   ...errorZh,
   ...auditZh,
+  ...apiDocZh,
   ...metricsZh,
   ...metricApiZh,
   ...alertsZh,

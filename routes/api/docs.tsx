@@ -9,7 +9,11 @@ const docs = new Hono<AppEnv>();
 
 docs.get(
   "/api/docs",
-  (c) => renderPage(c, { title: "API reference", body: <ApiReference doc={openApiDocument()} /> }),
+  (c) =>
+    renderPage(c, {
+      title: c.var.t("apiRef.title"),
+      body: <ApiReference doc={openApiDocument()} t={c.var.t} locale={c.var.locale} />,
+    }),
 );
 
 export default docs;

@@ -4,6 +4,7 @@ import { type Assessment, evidenceOf, saveAssessment } from "../../db/assessment
 import { listBanks } from "../../db/banks.ts";
 import { type CsvError, parseAssessmentCsv } from "../../lib/lens/csv.ts";
 import { nameOf } from "../../components/lens/names.ts";
+import { unitLabel } from "../../lib/i18n/unit_messages.ts";
 import { formatNumber, type Locale, type Translate } from "../../lib/i18n/mod.ts";
 import type { LensInputIssue } from "../../lib/lens/input.ts";
 import { capabilityById, indicatorById, MODEL } from "../../lib/lens/model.ts";
@@ -51,7 +52,7 @@ export function localizeIssue<T extends DraftIssue>(issue: T, { t, locale }: Rea
   const p = issue.params;
   if (!indicator || !p) return issue;
   const n = (v: number | null | undefined) => formatNumber(locale, v ?? null);
-  const unit = indicator.type === "metric" ? indicator.unit : "1–5";
+  const unit = indicator.type === "metric" ? unitLabel(t, indicator.unit) : "1–5";
   const base = { name: nameOf(locale, indicator), unit, value: n(p.value), min: n(p.min) };
   const separator = locale === "zh-CN" ? "、" : ", ";
   const message = issue.code === "CAPABILITY_INSUFFICIENT"
