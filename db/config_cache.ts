@@ -34,19 +34,14 @@ import type { CustomerFacts } from "../lib/experiments/eligibility.ts";
 import type { OpenedDatabase } from "./client.ts";
 import { BankCustomers } from "./customer_cache.ts";
 import { dropLease, forgetOldInstances, liveLeases, renewLease } from "./instances.ts";
+import { CONFIG_CHANNEL, formatNotice, parseNotice } from "./config_notice.ts";
 import type { Database } from "./schema.ts";
-import {
-  directSource,
-  experimentsByKeys,
-  type SdkExperiment,
-  type SdkSource,
-  stickyRows,
-} from "./sdk_experiments.ts";
+import type { SdkExperiment } from "../lib/experiments/sdk_assignment.ts";
+import { directSource, experimentsByKeys, type SdkSource, stickyRows } from "./sdk_experiments.ts";
 import { findActiveSdkKey, type SdkKey, touchSdkKey } from "./sdk_keys.ts";
 import { armKey, type ArmLookup, readArms, type StickyArm, storeArms } from "./sticky_arms.ts";
 
-/** The notification channel the triggers of migration 0005 send on. */
-export const CONFIG_CHANNEL = "lensloop_config";
+export { CONFIG_CHANNEL };
 
 export interface ConfigCacheOptions {
   /** How often (ms) a heartbeat checks that notifications arrive; 0: never (PGlite). */
@@ -369,7 +364,12 @@ export class ConfigCache implements SdkSource {
       others ?? [],
       others ? null : started + this.#options.leaseMs,
     );
-    const [seen] = await Promise.all([this.#roundTrip(`q:${this.#id}:${token}`), acknowledged]);
+    const [seen] = await Promise.all([
+      this.#roundTrip(
+        formatNotice({ kind: "query", writer: this.#id, token }),
+      ),
+      acknowledged,
+    ]);
     if (!seen) this.#distrust();
   }
 
@@ -453,7 +453,7 @@ export class ConfigCache implements SdkSource {
    * back within the deadline.
    */
   async #roundTrip(payload?: string): Promise<boolean> {
-    const token = payload ?? `sync:${crypto.randomUUID()}`;
+    const token = payload ?? formatNotice({ kind: "sync", token: crypto.randomUUID() });
     let timer: ReturnType<typeof setTimeout> | undefined;
     const arrived = new Promise<boolean>((resolve) => {
       this.#waiters.set(token, () => resolve(true));
@@ -499,40 +499,41 @@ export class ConfigCache implements SdkSource {
 
   #onNotify(payload: string) {
     this.stats.notifications++;
-    if (payload.startsWith("sync:")) {
-      this.#waiters.get(payload)?.();
-    } else if (payload.startsWith("q:")) {
-      // q:<writer>:<token>, a writer's sync(): everything committed before it has been applied.
-      this.#waiters.get(payload)?.();
-      const writer = payload.slice(2, payload.indexOf(":", 2));
-      if (writer !== this.#id && this.#unlisten) {
-        this.#acknowledge(payload.slice(3 + writer.length));
-      }
-    } else if (payload.startsWith("r:")) {
-      // r:<token>:<instance>, an acknowledgement of one of this instance's sync() calls.
-      const rest = payload.slice(2);
-      const colon = rest.indexOf(":");
-      this.#acks.get(rest.slice(0, colon))?.(rest.slice(colon + 1));
-    } else if (payload.startsWith("e:")) {
-      this.#experiments.delete(payload.slice(2));
-    } else if (payload.startsWith("c:")) {
-      const rest = payload.slice(2);
-      const colon = rest.indexOf(":");
-      if (colon < 0) {
-        this.#customers.delete(rest);
-        this.#reloading.delete(rest);
-      } else {
-        const bankId = rest.slice(0, colon);
-        const unit = rest.slice(colon + 1);
-        this.#customers.get(bankId)?.markChanged(unit);
-        this.#reloading.get(bankId)?.markChanged(unit);
-      }
-    } else if (payload.startsWith("k:")) {
-      this.#keys.delete(payload.slice(2));
-    } else if (payload === "a") {
-      this.#arms = new Map();
-    } else if (payload === "*") {
-      this.#flush();
+    const notice = parseNotice(payload);
+    switch (notice?.kind) {
+      case "sync":
+        this.#waiters.get(payload)?.();
+        break;
+      case "query":
+        // A writer's sync(): everything committed before it has been applied.
+        this.#waiters.get(payload)?.();
+        if (notice.writer !== this.#id && this.#unlisten) this.#acknowledge(notice.token);
+        break;
+      case "reply":
+        // An acknowledgement of one of this instance's sync() calls.
+        this.#acks.get(notice.token)?.(notice.instance);
+        break;
+      case "experiments":
+        this.#experiments.delete(notice.bankId);
+        break;
+      case "customers":
+        if (notice.unit === undefined) {
+          this.#customers.delete(notice.bankId);
+          this.#reloading.delete(notice.bankId);
+        } else {
+          this.#customers.get(notice.bankId)?.markChanged(notice.unit);
+          this.#reloading.get(notice.bankId)?.markChanged(notice.unit);
+        }
+        break;
+      case "key":
+        this.#keys.delete(notice.keyHash);
+        break;
+      case "arms":
+        this.#arms = new Map();
+        break;
+      case "all":
+        this.#flush();
+        break;
     }
   }
 
@@ -562,7 +563,8 @@ export class ConfigCache implements SdkSource {
 
   /** Answers a writer's `q:` notification (a failure only costs the writer its wait). */
   #acknowledge(token: string) {
-    const reply = sql`select pg_notify(${CONFIG_CHANNEL}, ${`r:${token}:${this.#id}`})`;
+    const payload = formatNotice({ kind: "reply", token, instance: this.#id });
+    const reply = sql`select pg_notify(${CONFIG_CHANNEL}, ${payload})`;
     this.#track(reply.execute(this.#db)).catch(() => {});
   }
 

@@ -3,7 +3,7 @@
  * int8 and numeric columns come back as strings (see `client.ts`); jsonb as parsed JSON.
  */
 import type { ColumnType, Generated, Kysely, Transaction } from "kysely";
-import type { Channel, Targeting } from "../lib/experiments/settings.ts";
+import type { Channel, ExperimentStatus, Targeting } from "../lib/experiments/settings.ts";
 import type { Role } from "../lib/roles.ts";
 import type { ExperimentMetrics, StoredMetricDefinition } from "../lib/metrics/definition.ts";
 
@@ -19,8 +19,7 @@ type Int8 = ColumnType<string, number | string | undefined, number | string>;
 type Json<T = any> = ColumnType<T, T | undefined, T>;
 
 export type { Role };
-export type ExperimentStatus = "draft" | "running" | "stopped" | "decided";
-export type { Channel };
+export type { Channel, ExperimentStatus };
 
 export interface BanksTable {
   id: string;

@@ -11,7 +11,8 @@ import type { Transaction } from "kysely";
 import { createRng } from "../lib/random.ts";
 import { type AcceptedEvent, ingestEvents } from "./events.ts";
 import type { Database } from "./schema.ts";
-import { assignUnits, directSource, experimentByKey } from "./sdk_experiments.ts";
+import { directSource, experimentByKey } from "./sdk_experiments.ts";
+import { assignUnits } from "../lib/experiments/sdk_assignment.ts";
 
 const HOUR_MS = 3_600_000;
 /** New customers texted per day (the onboarding system's daily batches). */

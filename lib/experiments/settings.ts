@@ -5,6 +5,9 @@
  * with these types.
  */
 
+/** An experiment's life: draft → running → stopped → decided. */
+export type ExperimentStatus = "draft" | "running" | "stopped" | "decided";
+
 /** The channels a campaign runs on. */
 export const CHANNELS = [
   "sms",

@@ -1,5 +1,6 @@
 import { Hono } from "hono";
-import { assignUnit, assignUnits, type SdkSource } from "../../../db/sdk_experiments.ts";
+import type { SdkSource } from "../../../db/sdk_experiments.ts";
+import { assignUnit, assignUnits } from "../../../lib/experiments/sdk_assignment.ts";
 import { notFound } from "../../../lib/errors.ts";
 import type { AppEnv } from "../../../plugins/context.ts";
 import { parseWith } from "../../../plugins/validate.ts";

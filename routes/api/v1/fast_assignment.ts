@@ -20,7 +20,7 @@
  * the app's path answers from memory with.
  */
 import type { ConfigCache } from "../../../db/config_cache.ts";
-import { peekAssignment } from "../../../db/sdk_experiments.ts";
+import { peekAssignment } from "../../../lib/experiments/sdk_assignment.ts";
 import { sdkJsonText } from "../../../plugins/sdk_headers.ts";
 import { touchDue } from "../../../plugins/sdk_auth.ts";
 import { EXPERIMENT_KEY_PATTERN } from "../../../lib/patterns.ts";
