@@ -71,9 +71,18 @@ export class MissingMessageError extends Error {
   }
 }
 
+const translatorLocales = new WeakMap<Translate, Locale>();
+
+/** The language of a translator made by `translator()`. */
+export function localeOf(t: Translate): Locale | undefined {
+  return translatorLocales.get(t);
+}
+
 export function translator(locale: Locale): Translate {
+  const cached = translators.get(locale);
+  if (cached) return cached;
   const messages = catalogues[locale];
-  return (key, params) => {
+  const t: Translate = (key, params) => {
     const text = messages[key];
     if (typeof text !== "string") throw new MissingMessageError(locale, key);
     if (!params) return text;
@@ -82,7 +91,12 @@ export function translator(locale: Locale): Translate {
       (whole, name) => name in params ? String(params[name]) : whole,
     );
   };
+  translatorLocales.set(t, locale);
+  translators.set(locale, t);
+  return t;
 }
+
+const translators = new Map<Locale, Translate>();
 
 /** Formats a number for display; `null` (no value) shows as an em dash. */
 export function formatNumber(
