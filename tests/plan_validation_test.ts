@@ -13,7 +13,7 @@ const TINY = [1e-17, 1e-9];
 const MESSAGES = {
   "zh-CN": [/实验组转化率为 10%/, /提升太小：所需样本超过 2,000,000,000 人的上限/],
   en: [
-    /gives a variant rate of 10%/,
+    /gives an arm rate of 10%/,
     /more than the limit of 2,000,000,000 users/,
   ],
 } as const;

@@ -5,11 +5,11 @@
  */
 export const alertsZh = {
   "alert.type.guardrail_breached": "护栏指标被突破",
-  "alert.type.srm": "样本比例不匹配",
-  "alert.type.bandit_arm_cut": "多臂老虎机下线了一组",
+  "alert.type.srm": "样本比例失衡",
+  "alert.type.bandit_arm_cut": "多臂老虎机把一个版本降到最低流量",
   "alert.type.bandit_decided": "多臂老虎机已有结论",
   "alert.type.sample_reached": "已达到计划样本量",
-  "alert.type.decided": "主指标已有结论",
+  "alert.type.decided": "主要指标已有结论",
   "alert.type.no_exposures": "长时间没有曝光",
   "alert.type.cap_pressure": "触达上限压力",
   "alert.type.experiment_stopped": "实验已自动停止",
@@ -19,29 +19,29 @@ export const alertsZh = {
   "alert.field.bank": "银行",
   "alert.field.at": "时间",
   "alert.summary.guardrail_breached":
-    "护栏指标「{metric}」在「{variant}」组显著变差：相对对照组 {lift}（校正后 p = {p}）。",
+    "护栏指标「{metric}」在版本「{variant}」中显著变差：相对对照组 {lift}（校正后 p = {p}）。",
   "alert.summary.srm":
-    "样本比例不匹配：各组人数与设定的分流比例不符（p = {p}，共 {users} 人），结果暂不可信，请检查分流与埋点。",
+    "样本比例失衡：各版本人数与设定的分流比例不符（p = {p}，共 {users} 人），结果暂不可信，请检查分流与埋点。",
   "alert.summary.bandit_arm_cut":
-    "多臂老虎机已把「{arm}」组降到最低流量：数据显示它几乎不可能是最优组。",
+    "多臂老虎机已把版本「{arm}」降到最低流量：数据显示它几乎不可能是最优版本。",
   "alert.summary.bandit_decided":
-    "多臂老虎机已有结论：「{winner}」组最优（为最优的概率 {probability}）。",
+    "多臂老虎机已有结论：版本「{winner}」最优（为最优的概率 {probability}）。",
   "alert.summary.sample_reached":
     "已达到计划样本量：{users} 人（计划 {planned} 人），可以读取结论了。",
-  "alert.summary.decided.ship": "主指标已有结论：建议上线「{winner}」组。",
-  "alert.summary.decided.stop": "主指标已有结论：建议保留对照组。",
+  "alert.summary.decided.ship": "主要指标已有结论：建议上线版本「{winner}」。",
+  "alert.summary.decided.stop": "主要指标已有结论：建议保留对照组。",
   "alert.summary.no_exposures":
     "已经 {hours} 小时没有收到曝光事件（上一次：{last}），接入可能出了问题。",
   "alert.summary.no_exposures.never":
     "实验开始 {hours} 小时了，还没有收到任何曝光事件，接入可能出了问题。",
   "alert.summary.experiment_stopped":
     "实验已被系统自动停止（熔断）：{reason}。所有客户回到对照组。",
-  "alert.reason.guardrail": "护栏指标「{metric}」在「{variant}」组显著变差",
-  "alert.reason.srm": "样本比例不匹配（p = {p}）",
+  "alert.reason.guardrail": "护栏指标「{metric}」在版本「{variant}」中显著变差",
+  "alert.reason.srm": "样本比例失衡（p = {p}）",
   "alert.summary.test": "这是一条来自透镜·闭环的测试消息：通知渠道已连通。",
   "alerts.title": "提醒",
   "alerts.intro":
-    "实验需要您关注时会在这里提醒：护栏被突破、样本比例不匹配、已有结论、长时间没有曝光等。每个原因只提醒一次。",
+    "实验需要您关注时会在这里提醒：护栏被突破、样本比例失衡、已有结论、长时间没有曝光等。每个原因只提醒一次。",
   "alerts.empty": "暂无提醒。",
   "alerts.ack": "知道了",
   "alerts.acked": "已确认",

@@ -28,7 +28,7 @@ export const errorZh = {
   "error.code.NOT_A_CONSULTANT": "只有咨询顾问可以分配客户银行",
   "error.code.WEAK_PASSWORD": "密码太弱",
   "error.code.BAD_PERIOD": "评估期无效（例如 2025H1、2025Q3、FY2024）",
-  "error.code.UNKNOWN_GROUP": "同业分组不存在",
+  "error.code.UNKNOWN_GROUP": "同业组不存在",
   "error.code.UNKNOWN_INDICATOR": "指标不存在",
   "error.code.UNKNOWN_EXPERIMENT": "实验不存在",
   "error.code.UNKNOWN_CAMPAIGN": "营销活动不存在",

@@ -72,7 +72,7 @@ export const lineageEn: Record<keyof typeof lineageZh, string> = {
   "lineage.reason.NOT_ENOUGH_DATA": "Not enough data",
   "lineage.reason.BASELINE_ZERO": "Control rate is 0",
   "lineage.reason.ZERO_VARIANCE": "No interval can be computed",
-  "lineage.reason.UNKNOWN_WINNER": "The winner is not one of the iteration's variants",
+  "lineage.reason.UNKNOWN_WINNER": "The winner is not one of the iteration's arms",
   "lineage.reason.STEP_WITHOUT_LIFT": "One iteration's lift cannot be computed",
   "lineage.reason.NO_DECIDED_STEP": "No decided iteration yet",
   "lineage.compounded": "Compounded lift",

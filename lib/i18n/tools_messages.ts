@@ -39,7 +39,7 @@ export const toolsZh = {
   "tools.sig.removeArm": "删除",
   "tools.sig.sequential": "序贯检验（允许随时查看结果）",
   "tools.sig.sequentialHint":
-    "开启后显示始终有效的 p 值和置信序列：实验进行中反复查看也不会抬高误报率，代价是区间更宽。",
+    "开启后显示始终有效的 p 值和置信序列：实验运行中反复查看也不会抬高误报率，代价是区间更宽。",
   "tools.sig.lift": "相对提升",
   "tools.sig.ci": "{level} 置信区间",
   "tools.sig.cs": "{level} 置信序列",
@@ -126,7 +126,7 @@ export const toolsEn: Record<keyof typeof toolsZh, string> = {
   "tools.err.baseline": "The control rate must be above 0% and below 100%",
   "tools.err.mde": "The lift must be a non-zero number",
   "tools.err.target":
-    "This lift gives a variant rate of {rate}: it must lie between 0% and 100% and differ from the control",
+    "This lift gives an arm rate of {rate}: it must lie between 0% and 100% and differ from the control",
   "tools.err.arms": "Arms must be a whole number from 2 to 20",
   "tools.err.traffic": "Users per day must be a positive number",
   "tools.err.tooSmall":
@@ -137,7 +137,7 @@ export const toolsEn: Record<keyof typeof toolsZh, string> = {
   "tools.sig.conversions": "Conversions",
   "tools.sig.rate": "Rate",
   "tools.sig.control": "Control",
-  "tools.sig.variant": "Variant {n}",
+  "tools.sig.variant": "Arm {n}",
   "tools.sig.addArm": "Add an arm",
   "tools.sig.removeArm": "Remove",
   "tools.sig.sequential": "Sequential test (safe to peek)",
