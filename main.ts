@@ -6,6 +6,7 @@
  */
 import { createHandler } from "./app.ts";
 import { startBanditScheduler } from "./db/bandits.ts";
+import { startAlertScheduler } from "./routes/alerts/_scheduler.ts";
 import { isDatabaseConnectionFault, openDatabase } from "./db/client.ts";
 import { ConfigCache } from "./db/config_cache.ts";
 import { migrateToLatest } from "./db/migrate.ts";
@@ -68,6 +69,11 @@ const server = Deno.serve({
 // Bandits are reweighted on their own interval (15 minutes unless set); the round checks every
 // minute which are due. Several instances may run it: a lock per experiment keeps one row a round.
 const stopScheduler = startBanditScheduler(database.db, { everyMs: 60_000 });
+// Alerts are checked and notifications sent on the same per-minute rhythm (routes/alerts).
+const stopAlerts = startAlertScheduler(database.db, {
+  secretKey: config.secretKey,
+  allowHosts: config.notifyAllowHosts,
+});
 // The metric library's snapshots of running experiments are recomputed every 15 s, so results
 // read them (fast) and a new event shows within about 30 s (db/metric_snapshots.ts).
 const stopRefresher = startMetricRefresher(database.db, metricsByKeys);
@@ -81,6 +87,7 @@ async function shutdown(signal: string) {
   await closeLog();
   await configCache.close();
   await stopScheduler();
+  await stopAlerts();
   await stopRefresher();
   await database.close();
   console.log("Lensloop stopped.");
