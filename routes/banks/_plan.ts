@@ -4,7 +4,8 @@ import { getTarget, type StoredTarget } from "../../db/targets.ts";
 import { type TargetPlan, targetPlan } from "../../lib/lens/targets.ts";
 import type { AppEnv } from "../../plugins/context.ts";
 import { canSetTarget, todayOf } from "../api/targets.ts";
-import type { Scorecard } from "./_data.ts";
+import { type Scorecard, scoredPeers } from "./_data.ts";
+import { type ClusterView, peerClusters } from "../../lib/lens/clusters.ts";
 
 export interface PlanView {
   target: StoredTarget | null;
@@ -20,4 +21,13 @@ export async function loadPlan(c: Context<AppEnv>, card: Scorecard): Promise<Pla
     ? `/banks/${card.bank.id}/targets`
     : undefined;
   return { target, plan, editHref };
+}
+
+/** The bank's place among its peer group's clusters (counts only; no other bank named). */
+export async function loadClusters(c: Context<AppEnv>, card: Scorecard): Promise<ClusterView> {
+  const peers = await scoredPeers(c.var.db);
+  const self = card.score
+    ? { bankId: card.bank.id, peerGroup: card.bank.peerGroup, score: card.score }
+    : undefined;
+  return peerClusters(peers, card.bank.peerGroup, self);
 }

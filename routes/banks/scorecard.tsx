@@ -17,7 +17,9 @@ import WhatIf from "../../islands/WhatIf.tsx";
 import { MODEL } from "../../lib/lens/model.ts";
 import type { AppEnv } from "../../plugins/context.ts";
 import { requestedScorecard } from "./_data.ts";
-import { loadPlan } from "./_plan.ts";
+import { loadClusters, loadPlan } from "./_plan.ts";
+import { Clusters } from "../../components/lens/Clusters.tsx";
+import { groupName } from "../../components/lens/names.ts";
 
 const app = new Hono<AppEnv>();
 
@@ -26,6 +28,7 @@ app.get("/banks/:id", async (c) => {
   const { t, locale } = c.var;
   const card = await requestedScorecard(c);
   const plan = await loadPlan(c, card);
+  const clusters = await loadClusters(c, card);
   const { bank } = card;
   const { score, current, benchmarks } = card;
   const bankName = locale === "zh-CN" ? bank.nameZh : bank.nameEn;
@@ -102,6 +105,7 @@ app.get("/banks/:id", async (c) => {
               <Magnifier score={score} locale={locale} t={t} />
               <Telescope score={score} locale={locale} t={t} />
             </div>
+            <Clusters view={clusters} groupLabel={groupName(locale, t, clusters.group)} t={t} />
             <PlanSection view={plan} locale={locale} t={t} />
             <Island component={TrendChart} props={trendProps(card.trend, { locale, t })} />
             <TrendTable trend={card.trend} bankId={bank.id} locale={locale} t={t} />

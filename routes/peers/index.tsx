@@ -10,11 +10,13 @@ import QuartileChart from "../../islands/QuartileChart.tsx";
 import LensRadar from "../../islands/LensRadar.tsx";
 import { MODEL } from "../../lib/lens/model.ts";
 import type { AppEnv } from "../../plugins/context.ts";
-import { byFigure } from "../banks/_data.ts";
+import { byFigure, scoredPeers } from "../banks/_data.ts";
 import { GROUP_IDS, loadPeerView } from "./_data.ts";
 import { customGroupsOf, loadCustomPeerView } from "./_custom.ts";
 import { CustomGroupNote, CustomGroupPick } from "../../components/lens/CustomGroups.tsx";
 import groups from "./groups.tsx";
+import { Clusters } from "../../components/lens/Clusters.tsx";
+import { peerClusters } from "../../lib/lens/clusters.ts";
 import { quartileProps } from "./_charts.ts";
 
 const app = new Hono<AppEnv>();
@@ -24,9 +26,12 @@ app.get("/peers", async (c) => {
   const { t, locale } = c.var;
   const customId = c.req.query("custom");
   const customGroups = await customGroupsOf(c);
-  const view = customId ? await loadCustomPeerView(c, customId) : await loadPeerView(c);
-  const custom = "custom" in view ? view : null;
+  const custom = customId ? await loadCustomPeerView(c, customId) : null;
+  const view = custom ?? await loadPeerView(c);
   const { bank, figures } = view;
+  const peers = bank && !custom ? await scoredPeers(c.var.db) : [];
+  const self = peers.find((p) => p.bankId === bank?.id);
+  const clusters = self ? peerClusters(peers, view.group, self) : null;
   const of = (kind: string) => figures.filter((f) => f.kind === kind);
   const bankName = bank ? (locale === "zh-CN" ? bank.nameZh : bank.nameEn) : "";
   const own = bank && figures.some((f) => f.value !== null) ? figures : null;
@@ -97,6 +102,9 @@ app.get("/peers", async (c) => {
           component={QuartileChart}
           props={quartileProps("capability", figures, !!own, { locale, t, bankName })}
         />
+        {clusters && (
+          <Clusters view={clusters} groupLabel={groupName(locale, t, clusters.group)} t={t} />
+        )}
         <Ranking ranking={view.ranking} locale={locale} t={t} />
         <PeerTable
           title={t("lens.dimensions")}
