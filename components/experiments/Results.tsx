@@ -6,7 +6,6 @@ import {
   type Locale,
   translator,
 } from "../../lib/i18n/mod.ts";
-import type { MessageKey } from "../../lib/i18n/mod.ts";
 import { MIN_USERS_PER_ARM } from "../../lib/experiments/decisions.ts";
 import type { Readout } from "../../lib/experiments/readout.ts";
 import { SignificanceResults } from "../tools/SignificanceResults.tsx";
@@ -26,17 +25,14 @@ export function Recommendation({ readout, locale }: { readout: Readout; locale: 
     >
       <h2>{t("loop.rec.title")}</h2>
       <p class="rec-action">
-        {t(
-          (rec.ended && rec.action === "stop"
-            ? "loop.rec.stop_ended"
-            : `loop.rec.${rec.action}`) as MessageKey,
-          { name: rec.winner ?? "" },
-        )}
+        {t(rec.ended && rec.action === "stop" ? "loop.rec.stop_ended" : `loop.rec.${rec.action}`, {
+          name: rec.winner ?? "",
+        })}
       </p>
       <ul class="plain">
         {rec.reasons.map((r) => (
           <li key={r} data-reason={r}>
-            {t(`loop.reason.${r}` as MessageKey, { n: MIN_USERS_PER_ARM })}
+            {t(`loop.reason.${r}`, { n: MIN_USERS_PER_ARM })}
           </li>
         ))}
         {rec.daysLeft !== null && (

@@ -43,7 +43,8 @@ function Actions(
       <button type="submit" data-testid={`action-${move}`}>{t(label)}</button>
     </form>
   );
-  const what = manage && { draft: "start", running: "stop", stopped: "decide" }[e.status as string];
+  const moves = { draft: "start", running: "stop", stopped: "decide" } as const;
+  const what = manage && e.status !== "decided" ? moves[e.status] : null;
   return (
     <>
       <div class="experiment-actions">
@@ -78,7 +79,7 @@ function Actions(
       </div>
       {what && (
         <p class="muted small" data-testid="action-what">
-          {t(`act.what.${what}` as MessageKey)}
+          {t(`act.what.${what}`)}
           {what === "decide" && <>{c.var.locale === "en" && " "}{t("act.defaultNote")}</>}
         </p>
       )}
@@ -137,7 +138,7 @@ async function detailPage(c: Context<AppEnv>, e: Experiment, error?: string) {
           <h1>
             {e.name}{" "}
             <span class={`badge status-${e.status}`} data-testid="status">
-              {t(`loop.status.${e.status}` as MessageKey)}
+              {t(`loop.status.${e.status}`)}
             </span>
             {e.sequential && (
               <span class="badge" data-testid="sequential-badge">
