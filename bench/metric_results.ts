@@ -193,7 +193,8 @@ async function measure(id: string, events: number) {
   const [running] = (await runningExperiments(db)).filter((e) => e.id === id);
   const defs = [...(await metricsByKeys(db, "CC2", running.metricKeys)).values()];
   const refreshTimes: number[] = [];
-  for (let i = 0; i < 3; i++) {
+  const rounds = Number(Deno.env.get("BENCH_REFRESH_ROUNDS") ?? 3);
+  for (let i = 0; i < rounds; i++) {
     t = performance.now();
     await refreshSnapshots(db, running, defs, { now: () => new Date() });
     refreshTimes.push(performance.now() - t);
@@ -205,15 +206,15 @@ async function measure(id: string, events: number) {
       `(${refreshTimes.map((x) => (x / 1000).toFixed(2)).join(", ")})`,
   );
   // Per metric, once.
-  for (const d of defs) {
+  for (const d of Deno.env.get("BENCH_PER_METRIC") === "0" ? [] : defs) {
     if (d.source === "experiment_conversions") continue;
     t = performance.now();
     await refreshSnapshots(db, running, [d], { now: () => new Date() });
     log(`  ${d.key} (${d.kind}): ${((performance.now() - t) / 1000).toFixed(2)} s`);
   }
 
-  // Results with fresh snapshots.
-  await refreshSnapshots(db, running, defs, { now: () => new Date() });
+  // Results with the snapshots just computed (older than the freshness goal when a refresh takes
+  // longer: answered at once all the same, and recomputed in the background).
   const latencies: number[] = [];
   for (let i = 0; i < REQUESTS; i++) {
     t = performance.now();
@@ -228,7 +229,7 @@ async function measure(id: string, events: number) {
   const p = (q: number) =>
     latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))];
   log(
-    `results (fresh snapshots, ${REQUESTS} sequential requests): p50 ${p(0.5).toFixed(1)} ms, ` +
+    `results (from snapshots, ${REQUESTS} sequential requests): p50 ${p(0.5).toFixed(1)} ms, ` +
       `p99 ${p(0.99).toFixed(1)} ms`,
   );
 
@@ -252,7 +253,8 @@ async function measure(id: string, events: number) {
       and occurred_at >= ${new Date(t0)} and occurred_at < ${new Date(t0 + 720 * 3600_000)}`
     .execute(db);
   const alreadyCounted = Number(hasComplaint.rows[0].n) > 1;
-  while (performance.now() - inserted < 120_000) {
+  const patience = Number(Deno.env.get("BENCH_FRESHNESS_WAIT_S") ?? 600) * 1000;
+  while (performance.now() - inserted < patience) {
     const body =
       await (await app.request(`/api/experiments/${KEY}/results`, { headers: { cookie } }))
         .json();
@@ -270,7 +272,7 @@ async function measure(id: string, events: number) {
   await stop();
   log(
     `freshness (refresher every ${REFRESH_EVERY_MS / 1000} s): a new event showed after ${
-      shownAfter === null ? "more than 120 s" : `${(shownAfter / 1000).toFixed(1)} s`
+      shownAfter === null ? `more than ${patience / 1000} s` : `${(shownAfter / 1000).toFixed(1)} s`
     }`,
   );
   console.log(JSON.stringify({
