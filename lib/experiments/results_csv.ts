@@ -8,6 +8,7 @@
  * guardrails; the control's row has empty comparison cells. `value` is the arm's rate, mean or
  * ratio; `breached` is filled on guardrail rows.
  */
+import { csvCell } from "../csv_write.ts";
 import type { Readout } from "./readout.ts";
 
 export const RESULTS_CSV_COLUMNS = [
@@ -65,13 +66,6 @@ export const METRIC_CSV_COLUMNS = [
   "computed_at",
 ] as const;
 
-function cell(value: string | number | boolean | null | undefined): string {
-  if (value === null || value === undefined) return "";
-  // Text that a spreadsheet would run as a formula gets a leading apostrophe.
-  const text = typeof value === "string" && /^[=+\-@]/.test(value) ? `'${value}` : String(value);
-  return /[",\n\r]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
-}
-
 export function resultsToCsv(r: Readout): string {
   const lines = [RESULTS_CSV_COLUMNS.join(",")];
   r.variants.forEach((v, i) => {
@@ -100,7 +94,7 @@ export function resultsToCsv(r: Readout): string {
         value?.ci?.[0],
         value?.ci?.[1],
         value?.adjustedPValue,
-      ].map(cell).join(","),
+      ].map(csvCell).join(","),
     );
   });
   if (r.metrics.length > 0) {
@@ -139,7 +133,7 @@ export function resultsToCsv(r: Readout): string {
             i > 0 && m.role === "guardrail" ? c?.worse ?? false : undefined,
             m.warnings.join(" "),
             m.computedAt,
-          ].map(cell).join(","),
+          ].map(csvCell).join(","),
         );
       });
     }

@@ -9,6 +9,7 @@ import { indicatorById, INDICATORS } from "./model.ts";
 import { type LensInputIssue, validateLensInput } from "./input.ts";
 import { PERIOD_PATTERN } from "./period.ts";
 import { BANK_ID_PATTERN } from "../patterns.ts";
+import { csvCell, parsePlainNumber, toCsv } from "../csv_write.ts";
 import { parse } from "csv-parse/sync";
 
 /** Rows an import may hold. */
@@ -114,13 +115,6 @@ function unparsedStart(text: string): number {
   return line;
 }
 
-function parseNumber(cell: string): number | null {
-  const trimmed = cell.trim();
-  if (!/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(trimmed)) return null;
-  const value = Number(trimmed);
-  return Number.isFinite(value) ? value : null;
-}
-
 function headerErrors(header: string[]): CsvError[] {
   const errors: CsvError[] = [];
   const at = (column: string | null, code: CsvErrorCode, message: string) =>
@@ -168,7 +162,7 @@ function parseRow(
       row.notApplicable[id] = cell.slice(3).trim();
       return;
     }
-    const value = parseNumber(cell);
+    const value = parsePlainNumber(cell);
     if (value === null) err(id, "NOT_A_NUMBER", `"${cell}" is not a number`);
     else row.values[id] = value;
   });
@@ -229,18 +223,7 @@ export function parseAssessmentCsv(text: string, options: { submit?: boolean } =
   return { rows, errors };
 }
 
-/** One CSV cell: quoted when needed; text that a spreadsheet would run as a formula is defused. */
-export function csvCell(value: string | number | null | undefined): string {
-  if (value === null || value === undefined) return "";
-  if (typeof value === "number") return Number.isFinite(value) ? String(value) : "";
-  const safe = /^[=+\-@\t\r]/.test(value) && parseNumber(value) === null ? `'${value}` : value;
-  return /[",\r\n]/.test(safe) ? `"${safe.replaceAll('"', '""')}"` : safe;
-}
-
-/** A CSV document (CRLF line ends, as RFC 4180 and spreadsheets expect). */
-export function toCsv(rows: (string | number | null | undefined)[][]): string {
-  return rows.map((r) => r.map(csvCell).join(",")).join("\r\n") + "\r\n";
-}
+export { csvCell, toCsv };
 
 /** Writes assessments in the import format: every indicator of the model as a column. */
 export function assessmentsToCsv(
