@@ -1,9 +1,6 @@
-import { Chart, Filler } from "chart.js";
 import { useRef } from "preact/hooks";
 import { formatDate, type Locale, translator } from "../lib/i18n/mod.ts";
 import { CHART_COLORS, useLineChart } from "./_chart.ts";
-
-Chart.register(Filler);
 
 export interface AllocationChartProps {
   [key: string]: unknown;

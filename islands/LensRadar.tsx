@@ -1,25 +1,6 @@
-import { useEffect, useRef } from "preact/hooks";
-import {
-  Chart,
-  Filler,
-  Legend,
-  LineElement,
-  PointElement,
-  RadarController,
-  RadialLinearScale,
-  Tooltip,
-} from "chart.js";
+import { useRef } from "preact/hooks";
 import { formatNumber, type Locale } from "../lib/i18n/mod.ts";
-
-Chart.register(
-  RadarController,
-  RadialLinearScale,
-  PointElement,
-  LineElement,
-  Filler,
-  Legend,
-  Tooltip,
-);
+import { PALETTE, translucent, useChart } from "./_chart.ts";
 
 export interface RadarSeries {
   /** "bank" is drawn filled; "median" and "q3" as outlines. */
@@ -38,43 +19,36 @@ export interface LensRadarProps {
 }
 
 const COLOURS: Record<RadarSeries["kind"], { line: string; fill: string; dash: number[] }> = {
-  bank: { line: "#1d4ed8", fill: "rgba(29, 78, 216, 0.18)", dash: [] },
-  median: { line: "#6b7280", fill: "transparent", dash: [6, 4] },
-  q3: { line: "#b45309", fill: "transparent", dash: [2, 3] },
-  other: { line: "#047857", fill: "rgba(4, 120, 87, 0.12)", dash: [] },
+  bank: { line: PALETTE.blue, fill: translucent(PALETTE.blue, 0.18), dash: [] },
+  median: { line: PALETTE.grey, fill: "transparent", dash: [6, 4] },
+  q3: { line: PALETTE.orange, fill: "transparent", dash: [2, 3] },
+  other: { line: PALETTE.green, fill: translucent(PALETTE.green, 0.12), dash: [] },
 };
 
 /** A 0–100 radar of a bank against its peers (Chart.js); a table stays for screen readers. */
 export default function LensRadar({ locale, title, testid, labels, series }: LensRadarProps) {
   const canvas = useRef<HTMLCanvasElement>(null);
-  useEffect(() => {
-    if (!canvas.current) return;
-    const chart = new Chart(canvas.current, {
-      type: "radar",
-      data: {
-        labels,
-        datasets: series.map((s) => ({
-          label: s.label,
-          data: s.data,
-          borderColor: COLOURS[s.kind].line,
-          backgroundColor: COLOURS[s.kind].fill,
-          borderDash: COLOURS[s.kind].dash,
-          fill: s.kind === "bank" || s.kind === "other",
-          pointRadius: 2,
-          spanGaps: true,
-        })),
-      },
-      options: {
-        animation: false,
-        maintainAspectRatio: false,
-        locale,
-        scales: { r: { min: 0, max: 100, ticks: { stepSize: 20, backdropColor: "transparent" } } },
-        plugins: { legend: { position: "bottom" } },
-      },
-    });
-    canvas.current.dataset.drawn = "true";
-    return () => chart.destroy();
-  }, []);
+  useChart(canvas, () => ({
+    type: "radar",
+    data: {
+      labels,
+      datasets: series.map((s) => ({
+        label: s.label,
+        data: s.data,
+        borderColor: COLOURS[s.kind].line,
+        backgroundColor: COLOURS[s.kind].fill,
+        borderDash: COLOURS[s.kind].dash,
+        fill: s.kind === "bank" || s.kind === "other",
+        pointRadius: 2,
+        spanGaps: true,
+      })),
+    },
+    options: {
+      locale,
+      scales: { r: { min: 0, max: 100, ticks: { stepSize: 20, backdropColor: "transparent" } } },
+      plugins: { legend: { position: "bottom" } },
+    },
+  }), []);
   return (
     <figure class="radar" data-testid={testid}>
       <figcaption>{title}</figcaption>

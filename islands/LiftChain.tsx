@@ -1,9 +1,6 @@
-import { Chart, Filler } from "chart.js";
 import { useRef } from "preact/hooks";
 import { type Locale, translator } from "../lib/i18n/mod.ts";
-import { CHART_COLORS, useLineChart } from "./_chart.ts";
-
-Chart.register(Filler);
+import { CHART_COLORS, PALETTE, translucent, useLineChart } from "./_chart.ts";
 
 export interface LiftChainProps {
   [key: string]: unknown;
@@ -31,15 +28,15 @@ export default function LiftChain({ locale, confidence, points }: LiftChainProps
         {
           label: band,
           data: xy(points, "lower"),
-          borderColor: "rgba(15, 92, 140, 0.35)",
+          borderColor: translucent(PALETTE.blue, 0.35),
           borderWidth: 1,
           pointRadius: 0,
         },
         {
           label: band,
           data: xy(points, "upper"),
-          borderColor: "rgba(15, 92, 140, 0.35)",
-          backgroundColor: "rgba(15, 92, 140, 0.15)",
+          borderColor: translucent(PALETTE.blue, 0.35),
+          backgroundColor: translucent(PALETTE.blue, 0.15),
           borderWidth: 1,
           pointRadius: 0,
           fill: "-1",

@@ -1,29 +1,6 @@
-import { useEffect, useRef } from "preact/hooks";
-import {
-  BarController,
-  BarElement,
-  CategoryScale,
-  Chart,
-  Legend,
-  LinearScale,
-  LineController,
-  LineElement,
-  PointElement,
-  Tooltip,
-} from "chart.js";
+import { useRef } from "preact/hooks";
 import type { Locale } from "../lib/i18n/mod.ts";
-
-Chart.register(
-  BarController,
-  BarElement,
-  CategoryScale,
-  LinearScale,
-  LineController,
-  LineElement,
-  PointElement,
-  Legend,
-  Tooltip,
-);
+import { PALETTE, translucent, useChart } from "./_chart.ts";
 
 export interface QuartileChartProps {
   [key: string]: unknown;
@@ -43,8 +20,7 @@ export interface QuartileChartProps {
 export default function QuartileChart(props: QuartileChartProps) {
   const { locale, title, testid, labels, q1, median, q3, bank, names } = props;
   const canvas = useRef<HTMLCanvasElement>(null);
-  useEffect(() => {
-    if (!canvas.current) return;
+  useChart(canvas, () => {
     const iqr = labels.map((_, k) =>
       q1[k] === null || q3[k] === null ? null : [q1[k], q3[k]] as [number, number]
     );
@@ -64,7 +40,7 @@ export default function QuartileChart(props: QuartileChartProps) {
       borderColor: colour,
       backgroundColor: colour,
     });
-    const chart = new Chart(canvas.current, {
+    return {
       type: "bar",
       data: {
         labels,
@@ -73,23 +49,19 @@ export default function QuartileChart(props: QuartileChartProps) {
             type: "bar",
             label: names.iqr,
             data: iqr as unknown as number[],
-            backgroundColor: "rgba(15, 92, 140, 0.25)",
+            backgroundColor: translucent(PALETTE.blue, 0.25),
           },
-          marker(names.median, median, "#1d2733", "line"),
-          ...(bank ? [marker(names.bank, bank, "#e07a1f", "circle")] : []),
+          marker(names.median, median, PALETTE.ink, "line"),
+          ...(bank ? [marker(names.bank, bank, PALETTE.orange, "circle")] : []),
         ],
       },
       options: {
-        animation: false,
-        maintainAspectRatio: false,
         indexAxis: "y",
         locale,
         scales: { x: { min: 0, max: 100 } },
         plugins: { legend: { position: "bottom" } },
       },
-    });
-    canvas.current.dataset.drawn = "true";
-    return () => chart.destroy();
+    };
   }, []);
   return (
     <figure class="radar quartile-chart" data-testid={testid}>

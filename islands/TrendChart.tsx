@@ -1,9 +1,7 @@
 import { useEffect, useRef } from "preact/hooks";
-import { CategoryScale, Chart, type Plugin } from "chart.js";
+import { Chart, type Plugin } from "chart.js";
 import { CHART_COLORS } from "./_chart.ts";
 import { formatNumber, type Locale } from "../lib/i18n/mod.ts";
-
-Chart.register(CategoryScale);
 
 export interface TrendChartProps {
   [key: string]: unknown;

@@ -1,30 +1,78 @@
 /**
- * Chart.js for the islands: only the line chart's controller, elements and scales are
- * registered. Chart.js sizes its canvas through the CSSOM, which the CSP allows (it forbids
- * `style=` attributes only).
+ * Chart.js for the islands, one helper and one palette: the line, bar and radar controllers
+ * with their elements and scales are registered here, `useChart` draws after hydration (and
+ * marks the canvas `data-drawn`), and every island takes its colours from `PALETTE`. Chart.js
+ * sizes its canvas through the CSSOM, which the CSP allows (it forbids `style=` attributes only).
  */
 import {
+  BarController,
+  BarElement,
+  CategoryScale,
   Chart,
   type ChartConfiguration,
+  type ChartType,
+  Filler,
   Legend,
   LinearScale,
   LineController,
   LineElement,
   PointElement,
+  RadarController,
+  RadialLinearScale,
   Tooltip,
 } from "chart.js";
 import type { Translate } from "../lib/i18n/mod.ts";
 import type { RefObject } from "preact";
 import { type Inputs, useEffect } from "preact/hooks";
 
-Chart.register(LineController, LineElement, PointElement, LinearScale, Legend, Tooltip);
+Chart.register(
+  LineController,
+  LineElement,
+  PointElement,
+  LinearScale,
+  CategoryScale,
+  BarController,
+  BarElement,
+  RadarController,
+  RadialLinearScale,
+  Filler,
+  Legend,
+  Tooltip,
+);
 
-export const CHART_COLORS = ["#0f5c8c", "#e07a1f", "#1f7a4d", "#8a4fbf", "#b3261e"];
+/** The islands' colours (the app's blue first, as in static/app.css). */
+export const PALETTE = {
+  blue: "#0f5c8c",
+  orange: "#e07a1f",
+  green: "#1f7a4d",
+  violet: "#8a4fbf",
+  red: "#b3261e",
+  ink: "#1d2733",
+  grey: "#6b7280",
+} as const;
 
-/** Draws a line chart on the canvas after hydration and redraws it when `deps` change. */
-export function useLineChart(
+/** Series colours in order. */
+export const CHART_COLORS = [
+  PALETTE.blue,
+  PALETTE.orange,
+  PALETTE.green,
+  PALETTE.violet,
+  PALETTE.red,
+];
+
+/** A palette colour at `alpha` (0–1), for fills. */
+export function translucent(colour: string, alpha: number): string {
+  const [r, g, b] = [1, 3, 5].map((i) => parseInt(colour.slice(i, i + 2), 16));
+  return `rgba(${r}, ${g}, ${b}, ${alpha})`;
+}
+
+/**
+ * Draws a chart on the canvas after hydration (no animation, the box's size) and redraws it
+ * when `deps` change; `config` returning null draws nothing. The canvas gets `data-drawn`.
+ */
+export function useChart<T extends ChartType>(
   canvas: RefObject<HTMLCanvasElement>,
-  config: () => LineConfig | null,
+  config: () => ChartConfiguration<T> | null,
   deps: Inputs,
 ): void {
   useEffect(() => {
@@ -34,9 +82,19 @@ export function useLineChart(
     const chart = new Chart(canvas.current, {
       ...built,
       options: { animation: false, maintainAspectRatio: false, ...built.options },
-    });
+    } as ChartConfiguration<T>);
+    canvas.current.dataset.drawn = "true";
     return () => chart.destroy();
   }, deps);
+}
+
+/** `useChart` for the line charts. */
+export function useLineChart(
+  canvas: RefObject<HTMLCanvasElement>,
+  config: () => LineConfig | null,
+  deps: Inputs,
+): void {
+  useChart(canvas, config, deps);
 }
 
 type LineConfig = ChartConfiguration<"line", { x: number; y: number }[]>;
