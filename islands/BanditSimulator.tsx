@@ -1,6 +1,6 @@
 import { useSignal } from "@preact/signals";
 import { useRef } from "preact/hooks";
-import { type Locale, translator } from "../lib/i18n/mod.ts";
+import { type Locale, type Translate, translator } from "../lib/i18n/mod.ts";
 import {
   type BanditInputs,
   banditSpecs,
@@ -48,66 +48,21 @@ export default function BanditSimulator({ locale, initial, results }: BanditSimu
     progress.value = null;
   }
 
-  const field = (key: "horizon" | "runs" | "seed" | "epsilon", label: string) => (
-    <NumberField
-      name={key}
-      label={label}
-      value={inputs.value[key]}
-      onValue={(value) => set({ [key]: value })}
-    />
-  );
   return (
     <section class="card tool" data-testid="bandit">
-      <form class="tool-form" onSubmit={(e) => (e.preventDefault(), run())}>
-        <fieldset class="wide">
-          <legend>{t("tools.bandit.policies")}</legend>
-          {POLICIES.map((p) => (
-            <label class="check">
-              <input
-                type="checkbox"
-                name={`policy-${p}`}
-                checked={inputs.value.policies.includes(p)}
-                onChange={(e) =>
-                  set({
-                    policies: POLICIES.filter((q) =>
-                      q === p ? e.currentTarget.checked : inputs.value.policies.includes(q)
-                    ),
-                  })}
-              />
-              {policyLabel(p, epsilonOf(inputs.value), t)}
-            </label>
-          ))}
-        </fieldset>
-        {field("epsilon", t("tools.bandit.epsilonValue"))}
-        <ArmRates rates={inputs.value.rates} onChange={(rates) => set({ rates })} t={t} />
-        {field("horizon", t("tools.bandit.horizon"))}
-        {field("runs", t("tools.bandit.runs"))}
-        {field("seed", t("tools.bandit.seed"))}
-        <button type="submit" data-testid="run" disabled={!plan.ok || progress.value !== null}>
-          {t("tools.bandit.run")}
-        </button>
-      </form>
+      <SimulatorForm
+        t={t}
+        inputs={inputs.value}
+        set={set}
+        canRun={plan.ok && progress.value === null}
+        onRun={run}
+      />
       {!plan.ok && (
         <ul class="form-error" role="alert" data-testid="bandit-errors">
           {plan.errors.map((e) => <li key={e}>{e}</li>)}
         </ul>
       )}
-      <div class="tool-progress" aria-live="polite" data-testid="bandit-status">
-        {progress.value
-          ? (
-            <>
-              <span>
-                {t("tools.bandit.running", {
-                  policy: progress.value.policy,
-                  done: progress.value.done.toLocaleString(locale),
-                  total: progress.value.total.toLocaleString(locale),
-                })}
-              </span>
-              <progress max={progress.value.total} value={progress.value.done} />
-            </>
-          )
-          : <span class="muted small">{t("tools.bandit.note")}</span>}
-      </div>
+      <RunStatus locale={locale} progress={progress.value} />
       <figure class="tool-chart">
         <figcaption>{t("tools.bandit.regretTitle")}</figcaption>
         <div class="tool-chart-box">
@@ -126,5 +81,85 @@ export default function BanditSimulator({ locale, initial, results }: BanditSimu
         locale={locale}
       />
     </section>
+  );
+}
+
+/** The simulation's inputs: policies (ε for ε-greedy), arm rates, horizon, runs, seed. */
+function SimulatorForm(
+  { t, inputs, set, canRun, onRun }: {
+    t: Translate;
+    inputs: BanditInputs;
+    set: (patch: Partial<BanditInputs>) => void;
+    canRun: boolean;
+    onRun: () => void;
+  },
+) {
+  const epsilon = parseNumber(inputs.epsilon);
+  const field = (key: "horizon" | "runs" | "seed" | "epsilon", label: string) => (
+    <NumberField
+      name={key}
+      label={label}
+      value={inputs[key]}
+      onValue={(value) => set({ [key]: value })}
+    />
+  );
+  return (
+    <form class="tool-form" onSubmit={(e) => (e.preventDefault(), onRun())}>
+      <fieldset class="wide">
+        <legend>{t("tools.bandit.policies")}</legend>
+        {POLICIES.map((p) => (
+          <label class="check">
+            <input
+              type="checkbox"
+              name={`policy-${p}`}
+              checked={inputs.policies.includes(p)}
+              onChange={(e) =>
+                set({
+                  policies: POLICIES.filter((q) =>
+                    q === p ? e.currentTarget.checked : inputs.policies.includes(q)
+                  ),
+                })}
+            />
+            {policyLabel(p, epsilon, t)}
+          </label>
+        ))}
+      </fieldset>
+      {field("epsilon", t("tools.bandit.epsilonValue"))}
+      <ArmRates rates={inputs.rates} onChange={(rates) => set({ rates })} t={t} />
+      {field("horizon", t("tools.bandit.horizon"))}
+      {field("runs", t("tools.bandit.runs"))}
+      {field("seed", t("tools.bandit.seed"))}
+      <button type="submit" data-testid="run" disabled={!canRun}>
+        {t("tools.bandit.run")}
+      </button>
+    </form>
+  );
+}
+
+/** Which policy is running and how far, or the note on where simulations run. */
+function RunStatus(
+  { locale, progress }: {
+    locale: Locale;
+    progress: { policy: string; done: number; total: number } | null;
+  },
+) {
+  const t = translator(locale);
+  return (
+    <div class="tool-progress" aria-live="polite" data-testid="bandit-status">
+      {progress
+        ? (
+          <>
+            <span>
+              {t("tools.bandit.running", {
+                policy: progress.policy,
+                done: progress.done.toLocaleString(locale),
+                total: progress.total.toLocaleString(locale),
+              })}
+            </span>
+            <progress max={progress.total} value={progress.done} />
+          </>
+        )
+        : <span class="muted small">{t("tools.bandit.note")}</span>}
+    </div>
   );
 }

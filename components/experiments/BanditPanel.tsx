@@ -8,6 +8,7 @@ import {
   translator,
 } from "../../lib/i18n/mod.ts";
 import AllocationChart from "../../islands/AllocationChart.tsx";
+import { DataTable } from "../DataTable.tsx";
 import { Island } from "../Island.tsx";
 import { experimentHref } from "./links.ts";
 
@@ -25,6 +26,22 @@ interface Experiment {
   winnerVariant: string | null;
 }
 
+type Count = (n: number) => string;
+
+/** The weights in force from each moment on: the configured ones, each reweighting, now. */
+function allocationSteps(e: Experiment, bandit: BanditReadout, now: Date) {
+  const start = e.startedAt?.getTime() ?? Date.parse(bandit.allocations[0]?.computedAt ?? "");
+  const end = (e.stoppedAt ?? now).getTime();
+  const steps = [
+    { at: start, weights: e.variants.map((v) => v.weight) },
+    ...bandit.allocations.map((a) => ({ at: Date.parse(a.computedAt), weights: a.weights })),
+  ].filter((s) => Number.isFinite(s.at));
+  if (steps.length > 0) {
+    steps.push({ at: Math.max(end, steps.at(-1)!.at), weights: bandit.weights });
+  }
+  return steps;
+}
+
 /**
  * A bandit's allocation: each arm's probability of being best, its weight in force and whether
  * the data took it offline; the stacked allocation chart; the sample-ratio check per period.
@@ -40,20 +57,8 @@ export function BanditPanel(
   },
 ) {
   const t = translator(locale);
-  const last = bandit.allocations.at(-1);
   const arms = e.variants.map((v) => v.name);
-  const start = e.startedAt?.getTime() ?? Date.parse(bandit.allocations[0]?.computedAt ?? "");
-  const end = (e.stoppedAt ?? now).getTime();
-  const steps = [
-    { at: start, weights: e.variants.map((v) => v.weight) },
-    ...bandit.allocations.map((a) => ({ at: Date.parse(a.computedAt), weights: a.weights })),
-  ].filter((s) => Number.isFinite(s.at));
-  if (steps.length > 0) {
-    steps.push({ at: Math.max(end, steps.at(-1)!.at), weights: bandit.weights });
-  }
-  const nextDue = last && e.status === "running"
-    ? new Date(Date.parse(last.computedAt) + e.reweightMinutes * 60_000)
-    : null;
+  const steps = allocationSteps(e, bandit, now);
   const count = (n: number) => formatNumber(locale, n, { maximumFractionDigits: 0 });
   return (
     <section class="card" data-testid="bandit">
@@ -70,37 +75,78 @@ export function BanditPanel(
           {t("bandit.burnIn", { n: formatNumber(locale, bandit.burnIn) })}
         </p>
       )}
-      <table class="data" data-testid="bandit-arms">
-        <thead>
-          <tr>
-            <th scope="col">{t("bandit.col.arm")}</th>
-            <th scope="col" class="num">{t("bandit.col.users")}</th>
-            <th scope="col" class="num">{t("stats.weightedRate")}</th>
-            <th scope="col" class="num">{t("bandit.col.pBest")}</th>
-            <th scope="col" class="num">{t("bandit.col.weight")}</th>
-            <th scope="col">{t("bandit.col.state")}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {arms.map((name, i) => {
-            const offline = bandit.offline.includes(name);
-            return (
-              <tr data-arm={name} data-offline={offline ? "true" : "false"}>
-                <th scope="row">{name}</th>
-                <td class="num">{count(users[i] ?? 0)}</td>
-                <td class="num">{formatPercent(locale, bandit.weightedRates[i], 2)}</td>
-                <td class="num">{formatPercent(locale, bandit.probabilityBest[i], 1)}</td>
-                <td class="num">{formatPercent(locale, bandit.weights[i], 1)}</td>
-                <td>
-                  {offline
-                    ? <span class="badge warn">{t("bandit.state.offline")}</span>
-                    : t("bandit.state.active")}
-                </td>
-              </tr>
-            );
-          })}
-        </tbody>
-      </table>
+      <ArmsTable {...{ arms, bandit, users, locale, count }} />
+      <ReweightStatus {...{ e, bandit, locale, canReweight }} />
+      {steps.length > 1 && <Island component={AllocationChart} props={{ locale, arms, steps }} />}
+      <h3>{t("bandit.periods.title")}</h3>
+      <p class="muted small">{t("bandit.periods.intro")}</p>
+      <PeriodsTable {...{ arms, bandit, locale, count }} />
+    </section>
+  );
+}
+
+/** Per arm: customers, weighted rate, probability of being best, weight, active or offline. */
+function ArmsTable(
+  { arms, bandit, users, locale, count }: {
+    arms: string[];
+    bandit: BanditReadout;
+    users: number[];
+    locale: Locale;
+    count: Count;
+  },
+) {
+  const t = translator(locale);
+  return (
+    <table class="data" data-testid="bandit-arms">
+      <thead>
+        <tr>
+          <th scope="col">{t("bandit.col.arm")}</th>
+          <th scope="col" class="num">{t("bandit.col.users")}</th>
+          <th scope="col" class="num">{t("stats.weightedRate")}</th>
+          <th scope="col" class="num">{t("bandit.col.pBest")}</th>
+          <th scope="col" class="num">{t("bandit.col.weight")}</th>
+          <th scope="col">{t("bandit.col.state")}</th>
+        </tr>
+      </thead>
+      <tbody>
+        {arms.map((name, i) => {
+          const offline = bandit.offline.includes(name);
+          return (
+            <tr data-arm={name} data-offline={offline ? "true" : "false"}>
+              <th scope="row">{name}</th>
+              <td class="num">{count(users[i] ?? 0)}</td>
+              <td class="num">{formatPercent(locale, bandit.weightedRates[i], 2)}</td>
+              <td class="num">{formatPercent(locale, bandit.probabilityBest[i], 1)}</td>
+              <td class="num">{formatPercent(locale, bandit.weights[i], 1)}</td>
+              <td>
+                {offline
+                  ? <span class="badge warn">{t("bandit.state.offline")}</span>
+                  : t("bandit.state.active")}
+              </td>
+            </tr>
+          );
+        })}
+      </tbody>
+    </table>
+  );
+}
+
+/** When the last reweighting was, when the next is due, and the reweight-now button. */
+function ReweightStatus(
+  { e, bandit, locale, canReweight }: {
+    e: Experiment;
+    bandit: BanditReadout;
+    locale: Locale;
+    canReweight: boolean;
+  },
+) {
+  const t = translator(locale);
+  const last = bandit.allocations.at(-1);
+  const nextDue = last && e.status === "running"
+    ? new Date(Date.parse(last.computedAt) + e.reweightMinutes * 60_000)
+    : null;
+  return (
+    <>
       <p class="small" data-testid="last-reweight">
         {last
           ? t("bandit.lastReweight", {
@@ -115,44 +161,56 @@ export function BanditPanel(
           <button type="submit" data-testid="action-reweight">{t("bandit.reweightNow")}</button>
         </form>
       )}
-      {steps.length > 1 && <Island component={AllocationChart} props={{ locale, arms, steps }} />}
-      <h3>{t("bandit.periods.title")}</h3>
-      <p class="muted small">{t("bandit.periods.intro")}</p>
-      <table class="data" data-testid="bandit-periods">
-        <thead>
-          <tr>
-            <th scope="col">{t("bandit.periods.period")}</th>
-            <th scope="col">{t("bandit.periods.split")}</th>
-            <th scope="col" class="num">{t("bandit.periods.p")}</th>
-            <th scope="col">{t("bandit.col.state")}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {bandit.periods.map((p) => (
-            <tr data-mismatch={p.srm.mismatch ? "true" : "false"}>
-              <td>
-                {p.from ? formatDate(locale, p.from, true) : t("bandit.periods.initial")} –{" "}
-                {p.to ? formatDate(locale, p.to, true) : t("bandit.periods.now")}
-              </td>
-              <td>
-                {arms.map((a, i) =>
-                  `${a} ${count(p.users[i])} (${formatPercent(locale, p.weights[i], 1)})`
-                )
-                  .join(" · ")}
-              </td>
-              <td class="num">
-                {formatPValue(locale, p.srm.pValue)}
-              </td>
-              <td>
-                {p.srm.mismatch
-                  ? <span class="badge bad">{t("bandit.periods.mismatch")}</span>
-                  : t("bandit.periods.ok")}
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </section>
+    </>
+  );
+}
+
+/** The sample-ratio check per allocation period. */
+function PeriodsTable(
+  { arms, bandit, locale, count }: {
+    arms: string[];
+    bandit: BanditReadout;
+    locale: Locale;
+    count: Count;
+  },
+) {
+  const t = translator(locale);
+  return (
+    <DataTable
+      testid="bandit-periods"
+      rows={bandit.periods}
+      rowProps={(p) => ({ "data-mismatch": p.srm.mismatch ? "true" : "false" })}
+      columns={[
+        {
+          header: t("bandit.periods.period"),
+          cell: (p) => (
+            <>
+              {p.from ? formatDate(locale, p.from, true) : t("bandit.periods.initial")} –{" "}
+              {p.to ? formatDate(locale, p.to, true) : t("bandit.periods.now")}
+            </>
+          ),
+        },
+        {
+          header: t("bandit.periods.split"),
+          cell: (p) =>
+            arms.map((a, i) =>
+              `${a} ${count(p.users[i])} (${formatPercent(locale, p.weights[i], 1)})`
+            ).join(" · "),
+        },
+        {
+          header: t("bandit.periods.p"),
+          numeric: true,
+          cell: (p) => formatPValue(locale, p.srm.pValue),
+        },
+        {
+          header: t("bandit.col.state"),
+          cell: (p) =>
+            p.srm.mismatch
+              ? <span class="badge bad">{t("bandit.periods.mismatch")}</span>
+              : t("bandit.periods.ok"),
+        },
+      ]}
+    />
   );
 }
 

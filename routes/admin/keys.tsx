@@ -1,4 +1,5 @@
 import { type Context, Hono } from "hono";
+import { DataTable } from "../../components/DataTable.tsx";
 import { renderPage } from "../../components/render.tsx";
 import { listBanks } from "../../db/banks.ts";
 import { listSdkKeys } from "../../db/sdk_keys.ts";
@@ -41,40 +42,34 @@ async function keysPage(
             <p class="warning">{t("admin.keys.shownOnce")}</p>
           </section>
         )}
-        <table class="data">
-          <thead>
-            <tr>
-              <th scope="col">{t("admin.keys.prefix")}</th>
-              <th scope="col">{t("admin.bank")}</th>
-              <th scope="col">{t("admin.keys.label")}</th>
-              <th scope="col">{t("admin.keys.createdAt")}</th>
-              <th scope="col">{t("admin.keys.lastUsed")}</th>
-              <th scope="col">{t("admin.status")}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {keys.map((k) => (
-              <tr key={k.id}>
-                <td>
-                  <code>{k.prefix}…</code>
-                </td>
-                <td>{k.bankId}</td>
-                <td>{k.label}</td>
-                <td>{formatDate(locale, k.createdAt, true)}</td>
-                <td>{k.lastUsedAt ? formatDate(locale, k.lastUsedAt, true) : "—"}</td>
-                <td>
-                  {k.revokedAt
-                    ? <span class="badge warning">{t("admin.keys.revoked")}</span>
-                    : (
-                      <form method="post" action={`/admin/keys/${k.id}/revoke`} class="inline">
-                        <button type="submit">{t("admin.keys.revoke")}</button>
-                      </form>
-                    )}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <DataTable
+          rows={keys}
+          rowKey={(k) => k.id}
+          columns={[
+            { header: t("admin.keys.prefix"), cell: (k) => <code>{k.prefix}…</code> },
+            { header: t("admin.bank"), cell: (k) => k.bankId },
+            { header: t("admin.keys.label"), cell: (k) => k.label },
+            {
+              header: t("admin.keys.createdAt"),
+              cell: (k) => formatDate(locale, k.createdAt, true),
+            },
+            {
+              header: t("admin.keys.lastUsed"),
+              cell: (k) => k.lastUsedAt ? formatDate(locale, k.lastUsedAt, true) : "—",
+            },
+            {
+              header: t("admin.status"),
+              cell: (k) =>
+                k.revokedAt
+                  ? <span class="badge warning">{t("admin.keys.revoked")}</span>
+                  : (
+                    <form method="post" action={`/admin/keys/${k.id}/revoke`} class="inline">
+                      <button type="submit">{t("admin.keys.revoke")}</button>
+                    </form>
+                  ),
+            },
+          ]}
+        />
         <section class="card">
           <h2>{t("admin.keys.create")}</h2>
           <form method="post" action="/admin/keys" class="stack">

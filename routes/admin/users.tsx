@@ -1,4 +1,5 @@
 import { Hono } from "hono";
+import { type Column, DataTable } from "../../components/DataTable.tsx";
 import { renderPage } from "../../components/render.tsx";
 import { type Bank, listBanks } from "../../db/banks.ts";
 import { listUsers, type UserListing } from "../../db/users.ts";
@@ -43,15 +44,21 @@ function BankSelect(props: { t: Translate; banks: Bank[]; value?: string | null;
   );
 }
 
-function UserRow(props: { t: Translate; user: UserListing; banks: Bank[] }) {
-  const { t, user: u, banks } = props;
-  return (
-    <tr data-testid={`user-${u.email}`}>
-      <td>
-        {u.email}
-        <div class="muted small">{u.displayName}</div>
-      </td>
-      <td>
+/** The users table's columns: who, role and bank, assigned banks (consultants), status. */
+function userColumns(t: Translate, banks: Bank[]): Column<UserListing>[] {
+  return [
+    {
+      header: t("admin.email"),
+      cell: (u) => (
+        <>
+          {u.email}
+          <div class="muted small">{u.displayName}</div>
+        </>
+      ),
+    },
+    {
+      header: t("admin.roleAndBank"),
+      cell: (u) => (
         <form method="post" action={`/admin/users/${u.id}`} class="inline">
           <RoleSelect t={t} value={u.role} />
           <BankSelect t={t} banks={banks} value={u.bankId} />
@@ -61,9 +68,12 @@ function UserRow(props: { t: Translate; user: UserListing; banks: Bank[] }) {
           </label>
           <button type="submit">{t("admin.save")}</button>
         </form>
-      </td>
-      <td>
-        {u.role === "consultant"
+      ),
+    },
+    {
+      header: t("admin.assignedBanks"),
+      cell: (u) =>
+        u.role === "consultant"
           ? (
             <form method="post" action={`/admin/users/${u.id}/banks`} class="inline">
               <select name="bankIds" multiple size={3} aria-label={t("admin.assignedBanks")}>
@@ -76,9 +86,11 @@ function UserRow(props: { t: Translate; user: UserListing; banks: Bank[] }) {
               <button type="submit">{t("admin.assign")}</button>
             </form>
           )
-          : <span class="muted">—</span>}
-      </td>
-      <td>
+          : <span class="muted">—</span>,
+    },
+    {
+      header: t("admin.status"),
+      cell: (u) => (
         <form method="post" action={`/admin/users/${u.id}/status`} class="inline">
           <input type="hidden" name="disabled" value={u.disabled ? "0" : "1"} />
           <span class={u.disabled ? "badge warning" : "badge"}>
@@ -86,9 +98,9 @@ function UserRow(props: { t: Translate; user: UserListing; banks: Bank[] }) {
           </span>
           <button type="submit">{u.disabled ? t("admin.enable") : t("admin.disable")}</button>
         </form>
-      </td>
-    </tr>
-  );
+      ),
+    },
+  ];
 }
 
 app.get("/admin/users", async (c) => {
@@ -100,17 +112,12 @@ app.get("/admin/users", async (c) => {
       <>
         <h1>{t("admin.users.title")}</h1>
         <Flash c={c} />
-        <table class="data">
-          <thead>
-            <tr>
-              <th scope="col">{t("admin.email")}</th>
-              <th scope="col">{t("admin.roleAndBank")}</th>
-              <th scope="col">{t("admin.assignedBanks")}</th>
-              <th scope="col">{t("admin.status")}</th>
-            </tr>
-          </thead>
-          <tbody>{users.map((u) => <UserRow key={u.id} t={t} user={u} banks={banks} />)}</tbody>
-        </table>
+        <DataTable
+          rows={users}
+          rowKey={(u) => u.id}
+          rowProps={(u) => ({ "data-testid": `user-${u.email}` })}
+          columns={userColumns(t, banks)}
+        />
         <section class="card">
           <h2>{t("admin.users.create")}</h2>
           <form method="post" action="/admin/users" class="stack">

@@ -1,6 +1,7 @@
 import { Hono } from "hono";
 import { listBanks } from "../../db/banks.ts";
 import { MODEL } from "../../lib/lens/model.ts";
+import { DataTable } from "../../components/DataTable.tsx";
 import { renderPage } from "../../components/render.tsx";
 import { inScope } from "../../lib/scope.ts";
 import type { AppEnv } from "../../plugins/context.ts";
@@ -24,33 +25,27 @@ app.get("/banks", async (c) => {
     body: (
       <>
         <h1>{t("banks.title")}</h1>
-        <table class="data">
-          <thead>
-            <tr>
-              <th scope="col">{t("banks.id")}</th>
-              <th scope="col">{t("banks.name")}</th>
-              <th scope="col">{t("banks.peerGroup")}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {banks.map((b) => (
-              <tr>
-                <td>
-                  <code>{b.id}</code>
-                </td>
-                <td>
+        <DataTable
+          rows={banks}
+          rowKey={(b) => b.id}
+          columns={[
+            { header: t("banks.id"), cell: (b) => <code>{b.id}</code> },
+            {
+              header: t("banks.name"),
+              cell: (b) => (
+                <>
                   {inScope(scope, b.id)
                     ? <a href={`/banks/${b.id}`}>{locale === "zh-CN" ? b.nameZh : b.nameEn}</a>
                     : <span>{locale === "zh-CN" ? b.nameZh : b.nameEn}</span>}
                   {b.synthetic && (
                     <span class="badge muted" title={t("banks.synthetic")}>demo</span>
                   )}
-                </td>
-                <td>{groupName(b.peerGroup)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+                </>
+              ),
+            },
+            { header: t("banks.peerGroup"), cell: (b) => groupName(b.peerGroup) },
+          ]}
+        />
       </>
     ),
   });

@@ -1,4 +1,5 @@
 import { type Context, Hono } from "hono";
+import { DataTable } from "../../components/DataTable.tsx";
 import { renderPage } from "../../components/render.tsx";
 import { type Campaign, listCampaigns } from "../../db/campaigns.ts";
 import type { MessageKey, Translate } from "../../lib/i18n/mod.ts";
@@ -115,30 +116,24 @@ async function listPage(c: Context<AppEnv>, error?: string) {
           <h1>{t("sections.campaigns")}</h1>
           <p class="muted">{t("loop.campaigns.intro")}</p>
         </header>
-        {campaigns.length === 0
-          ? <p class="muted">{t("loop.campaigns.none")}</p>
-          : (
-            <table class="data" data-testid="campaign-list">
-              <thead>
-                <tr>
-                  <th scope="col">{t("loop.col.name")}</th>
-                  <th scope="col">{t("loop.col.channel")}</th>
-                  <th scope="col">{t("loop.col.segment")}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {campaigns.map((x) => (
-                  <tr>
-                    <td>
-                      <a href={`/campaigns/${x.id}`}>{x.name}</a>
-                    </td>
-                    <td>{t(`loop.channel.${x.channel}` as MessageKey)}</td>
-                    <td>{segmentText(t, x.segment)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          )}
+        {campaigns.length === 0 ? <p class="muted">{t("loop.campaigns.none")}</p> : (
+          <DataTable
+            testid="campaign-list"
+            rows={campaigns}
+            rowKey={(x) => x.id}
+            columns={[
+              {
+                header: t("loop.col.name"),
+                cell: (x) => <a href={`/campaigns/${x.id}`}>{x.name}</a>,
+              },
+              {
+                header: t("loop.col.channel"),
+                cell: (x) => t(`loop.channel.${x.channel}` as MessageKey),
+              },
+              { header: t("loop.col.segment"), cell: (x) => segmentText(t, x.segment) },
+            ]}
+          />
+        )}
         {canManage(c) && (
           <CampaignForm
             t={t}
