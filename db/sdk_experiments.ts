@@ -96,15 +96,6 @@ async function currentAllocations(
   );
 }
 
-/** One experiment of the bank by key, or null (unknown, or another bank's). */
-export async function experimentByKey(
-  db: Db,
-  bankId: string,
-  key: string,
-): Promise<SdkExperiment | null> {
-  return (await experimentsByKeys(db, bankId, [key])).get(key) ?? null;
-}
-
 /**
  * Eligibility facts for customers of a bank, as seen by an experiment on `channel`: an opt-out
  * of every channel (`*`) or of that channel counts.

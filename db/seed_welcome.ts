@@ -11,7 +11,7 @@ import type { Transaction } from "kysely";
 import { createRng } from "../lib/random.ts";
 import { type AcceptedEvent, ingestEvents } from "./events.ts";
 import type { Database } from "./schema.ts";
-import { directSource, experimentByKey } from "./sdk_experiments.ts";
+import { directSource, experimentsByKeys } from "./sdk_experiments.ts";
 import { assignUnits } from "../lib/experiments/sdk_assignment.ts";
 
 const HOUR_MS = 3_600_000;
@@ -28,7 +28,7 @@ export async function seedWelcomeTraffic(
   bankId: string,
   options: { key: string; start: Date; now: Date },
 ): Promise<void> {
-  const experiment = await experimentByKey(trx, bankId, options.key);
+  const experiment = (await experimentsByKeys(trx, bankId, [options.key])).get(options.key);
   if (!experiment) throw new Error(`No experiment "${options.key}" to seed`);
   const source = directSource(trx);
   const rng = createRng(20261130);

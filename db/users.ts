@@ -37,12 +37,6 @@ export async function createUser(
   return toUser(row);
 }
 
-export async function countUsers(db: Db): Promise<number> {
-  const row = await db.selectFrom("users").select((eb) => eb.fn.countAll<string>().as("n"))
-    .executeTakeFirstOrThrow();
-  return Number(row.n);
-}
-
 export async function assignConsultant(db: Db, userId: string, bankIds: string[]): Promise<void> {
   if (bankIds.length === 0) return;
   await db.insertInto("consultant_banks").values(

@@ -14,8 +14,3 @@ export const EXPERIMENT_READERS: readonly Role[] = ["admin", "growth", "executiv
 
 /** Roles that create and change experiments and campaigns (in their scope). */
 export const EXPERIMENT_MANAGERS: readonly Role[] = ["admin", "growth"];
-
-/** Whether the role may create and change experiments and campaigns. */
-export function managesExperiments(role: Role | undefined): boolean {
-  return role !== undefined && EXPERIMENT_MANAGERS.includes(role);
-}
