@@ -35,14 +35,6 @@ const FORBIDDEN_PACKAGES: Record<string, RegExp> = {
   migrations: /^(?!kysely)/,
 };
 
-/**
- * Files another change is reshaping, allowed to break a rule until it lands: each is printed as
- * a warning on every run. Remove an entry as soon as its file complies.
- */
-const PENDING: Record<string, string> = {
-  "routes/experiments/_form.tsx": "import type { Kysely }: take Db from db/schema.ts",
-};
-
 async function* sourceFiles(dir: string): AsyncGenerator<string> {
   for await (const entry of Deno.readDir(dir)) {
     const path = join(dir, entry.name);
@@ -59,9 +51,6 @@ const NO_QUERIES = new Set(["routes"]);
 const IMPORT =
   /(?:^|\n)\s*(?:import|export)\s[^;]*?from\s+["']([^"']+)["']|import\(\s*["']([^"']+)["']\s*\)/g;
 
-/** Rule breaks in files listed in PENDING (reported, not failing). */
-export const pending = new Set<string>();
-
 export async function layerViolations(): Promise<string[]> {
   const problems: string[] = [];
   for (const layer of Object.keys(ALLOWED)) {
@@ -73,9 +62,7 @@ export async function layerViolations(): Promise<string[]> {
       const where = relative(ROOT, file);
       const query = NO_QUERIES.has(layer) && !isTest && QUERY_BUILDING.exec(text);
       if (query) {
-        const problem = `${where}: ${layer}/ must not build queries ("${query[0]}"): call db/`;
-        if (where in PENDING) pending.add(`${problem} (pending: ${PENDING[where]})`);
-        else problems.push(problem);
+        problems.push(`${where}: ${layer}/ must not build queries ("${query[0]}"): call db/`);
       }
       for (const match of text.matchAll(IMPORT)) {
         const specifier = match[1] ?? match[2];
@@ -88,9 +75,7 @@ export async function layerViolations(): Promise<string[]> {
         } else if (
           !isTest && FORBIDDEN_PACKAGES[layer]?.test(specifier) && !specifier.startsWith("node:")
         ) {
-          const problem = `${where}: ${layer}/ must not import the package "${specifier}"`;
-          if (where in PENDING) pending.add(`${problem} (pending: ${PENDING[where]})`);
-          else problems.push(problem);
+          problems.push(`${where}: ${layer}/ must not import the package "${specifier}"`);
         }
       }
     }
@@ -100,7 +85,6 @@ export async function layerViolations(): Promise<string[]> {
 
 if (import.meta.main) {
   const problems = await layerViolations();
-  for (const warning of pending) console.warn(`Warning: ${warning}`);
   if (problems.length) {
     console.error(`Layer rules broken (${problems.length}):\n  ${problems.join("\n  ")}`);
     Deno.exit(1);
