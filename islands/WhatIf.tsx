@@ -1,6 +1,7 @@
 import { useSignal } from "@preact/signals";
 import { formatNumber, type Locale, translator } from "../lib/i18n/mod.ts";
 import { levelLabel } from "../components/lens/names.ts";
+import { unitLabel } from "../lib/i18n/unit_messages.ts";
 import { indicatorById, MODEL } from "../lib/lens/model.ts";
 import { type LensScore, scoreStoredAssessment, validateLensInput } from "../lib/lens/scoring.ts";
 
@@ -74,7 +75,7 @@ export default function WhatIf({ locale, values, notApplicable, initialId }: Wha
         <label>
           {t("lens.whatIfValue")}{" "}
           <span class="muted">
-            ({indicator?.type === "metric" ? indicator.unit : "1–5"})
+            ({indicator?.type === "metric" ? unitLabel(t, indicator.unit) : "1–5"})
           </span>
           <input
             type="number"

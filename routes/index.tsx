@@ -109,7 +109,9 @@ app.get("/", async (c) => {
                 <ul class="plain">
                   {experiments.map((e) => (
                     <li>
-                      <a href={experimentHref(e)}>{e.name}</a>{" "}
+                      {c.var.user?.role === "consultant"
+                        ? e.name // a consultant may not open experiment pages (403)
+                        : <a href={experimentHref(e)}>{e.name}</a>}{" "}
                       <span class="badge">{t(`loop.status.${e.status}`)}</span>
                       <div class="muted small">{e.variants.map((v) => v.name).join(" / ")}</div>
                     </li>

@@ -3,7 +3,7 @@ import { definitionIn } from "../../lib/i18n/indicator_definitions.ts";
 import { unitLabel } from "../../lib/i18n/unit_messages.ts";
 import { type Indicator, MODEL } from "../../lib/lens/model.ts";
 import { indicatorRange } from "../../lib/lens/input.ts";
-import { nameOf } from "./names.ts";
+import { nameOf, rubricText } from "./names.ts";
 
 export interface FormState {
   /** Raw field text, so a refused form comes back as typed. */
@@ -21,11 +21,12 @@ interface Props {
   t: Translate;
 }
 
-function MaturityField({ ind, value, disabled, t }: {
+function MaturityField({ ind, value, disabled, t, locale }: {
   ind: Indicator & { type: "maturity" };
   value: string;
   disabled: boolean;
   t: Translate;
+  locale: Locale;
 }) {
   return (
     <fieldset class="rubric">
@@ -39,7 +40,8 @@ function MaturityField({ ind, value, disabled, t }: {
             checked={value === String(level)}
             disabled={disabled}
           />
-          <strong>L{level}</strong> <span>{ind.rubric[String(level)]}</span>
+          <strong>L{level}</strong>{" "}
+          <span>{rubricText(locale, ind.rubric[String(level)] ?? "")}</span>
         </label>
       ))}
       <label class="rubric-level">
@@ -123,7 +125,15 @@ export function AssessmentForm({ action, state, errors, readOnly, locale, t }: P
                     )}
                     {(errors[ind.id] ?? []).map((e) => <p key={e} class="field-error">{e}</p>)}
                     {ind.type === "maturity"
-                      ? <MaturityField ind={ind} value={value} disabled={readOnly} t={t} />
+                      ? (
+                        <MaturityField
+                          ind={ind}
+                          value={value}
+                          disabled={readOnly}
+                          t={t}
+                          locale={locale}
+                        />
+                      )
                       : <MetricField ind={ind} value={value} disabled={readOnly} t={t} />}
                     {ind.na_allowed_with_justification && (
                       <div class="na">

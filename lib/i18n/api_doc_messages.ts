@@ -71,7 +71,7 @@ export const API_SUMMARIES_ZH: Readonly<Record<string, string>> = {
   "post /api/metrics": "定义指标（第 1 版）",
   "get /api/metrics/{key}": "一个指标、它的各个版本和使用它的实验",
   "patch /api/metrics/{key}": "修改指标（生成新版本）",
-  "post /api/stats/proportions": "转化率检验（2–20 个版本，Holm 校正，样本比例检查）",
+  "post /api/stats/proportions": "转化率检验（2–20 个版本，多重比较校正，样本比例检查）",
   "post /api/stats/means": "均值的 Welch t 检验",
   "post /api/stats/sample-size": "每个版本所需的样本量",
   "post /api/bandits/allocate": "汤普森采样流量分配",

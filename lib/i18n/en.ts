@@ -16,6 +16,7 @@ import { validationEn } from "./validation_messages.ts";
 import { errorEn } from "./error_messages.ts";
 import { auditEn } from "./audit_messages.ts";
 import { apiDocEn } from "./api_doc_messages.ts";
+import { lensInputEn } from "./lens_input_messages.ts";
 import { metricApiEn } from "./metric_api_messages.ts";
 import { alertsEn } from "./alert_messages.ts";
 import type { Messages } from "./zh-CN.ts";
@@ -165,6 +166,7 @@ export const en: Messages = {
   ...errorEn,
   ...auditEn,
   ...apiDocEn,
+  ...lensInputEn,
   ...metricsEn,
   ...metricApiEn,
   ...alertsEn,

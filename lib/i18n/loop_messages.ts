@@ -101,7 +101,8 @@ export const loopZh = {
   "loop.detail.verdictCol": "结论",
   "loop.detail.timelineY": "累计转化率",
   "loop.rec.title": "建议",
-  "loop.rec.ship": "上线 {name}：主要指标在 Holm 校正后显著提升，护栏指标未变差，样本比例正常。",
+  "loop.rec.ship":
+    "上线 {name}：主要指标在多重比较校正（Holm 逐步法：同时比较多个版本时逐级收紧显著性门槛）后显著提升，护栏指标未变差，样本比例正常。",
   "loop.rec.keep_running": "继续运行。",
   "loop.rec.stop": "停止实验，保留对照组。",
   "loop.rec.daysLeft": "按近期每天的流量，约还需 {days} 天达到计划样本量。",
@@ -228,7 +229,7 @@ export const loopEn: Record<keyof typeof loopZh, string> = {
   "loop.detail.timelineY": "Cumulative conversion rate",
   "loop.rec.title": "Recommendation",
   "loop.rec.ship":
-    "Ship {name}: the primary metric is significantly better after Holm correction, no guardrail got worse, and the sample ratio is as configured.",
+    "Ship {name}: the primary metric is significantly better after correcting for multiple comparisons (Holm's step-down method), no guardrail got worse, and the sample ratio is as configured.",
   "loop.rec.keep_running": "Keep running.",
   "loop.rec.stop": "Stop the experiment and keep the control.",
   "loop.rec.daysLeft":

@@ -45,7 +45,7 @@ export const toolsZh = {
   "tools.sig.cs": "{level} 置信序列",
   "tools.sig.pValue": "p 值",
   "tools.sig.avPValue": "始终有效 p 值",
-  "tools.sig.adjusted": "Holm 校正 p 值",
+  "tools.sig.adjusted": "多重比较校正后的 p 值",
   "tools.sig.chance": "胜过对照的概率",
   "tools.sig.loss": "预期损失",
   "tools.sig.lossHint": "预期损失：若上线该版本而它其实更差，平均会损失的转化率（百分点）。",
@@ -148,7 +148,7 @@ export const toolsEn: Record<keyof typeof toolsZh, string> = {
   "tools.sig.cs": "{level} confidence sequence",
   "tools.sig.pValue": "p-value",
   "tools.sig.avPValue": "Always-valid p",
-  "tools.sig.adjusted": "Holm-adjusted p",
+  "tools.sig.adjusted": "p adjusted for multiple comparisons",
   "tools.sig.chance": "Chance to beat control",
   "tools.sig.loss": "Expected loss",
   "tools.sig.lossHint":

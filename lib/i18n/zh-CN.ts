@@ -16,6 +16,7 @@ import { validationZh } from "./validation_messages.ts";
 import { errorZh } from "./error_messages.ts";
 import { auditZh } from "./audit_messages.ts";
 import { apiDocZh } from "./api_doc_messages.ts";
+import { lensInputZh } from "./lens_input_messages.ts";
 import { metricApiZh } from "./metric_api_messages.ts";
 import { alertsZh } from "./alert_messages.ts";
 
@@ -164,6 +165,7 @@ export const zhCN = {
   ...errorZh,
   ...auditZh,
   ...apiDocZh,
+  ...lensInputZh,
   ...metricsZh,
   ...metricApiZh,
   ...alertsZh,

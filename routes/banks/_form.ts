@@ -3,7 +3,13 @@ import type { FormState } from "../../components/lens/AssessmentForm.tsx";
 import type { Assessment } from "../../db/assessments.ts";
 import { indicatorById } from "../../lib/lens/model.ts";
 import { printable } from "../../lib/text.ts";
-import { type AssessmentDraft, type DraftIssue, draftIssues, type Reader } from "./_save.ts";
+import {
+  type AssessmentDraft,
+  type DraftIssue,
+  draftIssues,
+  localizeIssue,
+  type Reader,
+} from "./_save.ts";
 
 type Body = Record<string, string | File | (string | File)[]>;
 
@@ -55,11 +61,14 @@ export function readForm(
       const number = Number(value);
       if (/^[+-]?(\d+\.?\d*|\.\d+)$/.test(value) && Number.isFinite(number)) {
         draft.values[id] = number;
-      } else {issues.push({
+      } else {
+        const issue: DraftIssue = {
           code: "NOT_A_NUMBER",
           indicatorId: id,
           message: `"${printable(value)}" is not a number`,
-        });}
+        };
+        issues.push(reader ? localizeIssue(issue, reader) : issue);
+      }
     }
     if (kind === "na" && value !== "") {
       state.notApplicable[id] = draft.notApplicable[id] = text(body, `naj:${id}`);

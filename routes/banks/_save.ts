@@ -50,7 +50,25 @@ export interface Reader {
 export function localizeIssue<T extends DraftIssue>(issue: T, { t, locale }: Reader): T {
   const indicator = indicatorById(issue.indicatorId);
   const p = issue.params;
-  if (!indicator || !p) return issue;
+  if (!indicator) return { ...issue, message: t("lens.err.unknown", { name: issue.indicatorId }) };
+  const name = nameOf(locale, indicator);
+  const plain = issue.code === "NA_CRITICAL"
+    ? t("lens.err.naCritical", { name })
+    : issue.code === "NA_NOT_ALLOWED"
+    ? t("lens.err.naNotAllowed", { name })
+    : issue.code === "NA_JUSTIFICATION_EMPTY"
+    ? t("lens.err.naJustification", { name })
+    : issue.code === "VALUE_AND_NA"
+    ? t("lens.err.valueAndNa", { name })
+    : issue.code === "INVALID_TEXT"
+    ? t("lens.err.evidenceText", { name })
+    : issue.code === "EVIDENCE_TOO_LONG"
+    ? t("lens.err.evidenceLong", { name })
+    : issue.code === "VALUE_NOT_NUMBER" || issue.code === "NOT_A_NUMBER"
+    ? t("lens.err.notNumber", { name, value: p?.value ?? issue.message.match(/"(.*)"/)?.[1] ?? "" })
+    : null;
+  if (plain !== null) return { ...issue, message: plain };
+  if (!p) return issue;
   const n = (v: number | null | undefined) => formatNumber(locale, v ?? null);
   const unit = indicator.type === "metric" ? unitLabel(t, indicator.unit) : "1–5";
   const base = { name: nameOf(locale, indicator), unit, value: n(p.value), min: n(p.min) };
@@ -102,7 +120,11 @@ export function draftIssues(draft: AssessmentDraft, reader?: Reader): DraftIssue
       });
     }
   }
-  return issues;
+  // The rules' issues are said already; the evidence issues after them are said here.
+  const ruled = validateLensInput(draft, { submit: draft.status === "submitted" }).length;
+  return reader
+    ? issues.map((issue, i) => i < ruled ? issue : localizeIssue(issue, reader))
+    : issues;
 }
 
 /** Saves a checked draft with the current model version and audits it, in one transaction. */
