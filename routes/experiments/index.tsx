@@ -5,15 +5,15 @@ import { listCampaigns } from "../../db/campaigns.ts";
 import { listExperiments } from "../../db/experiments.ts";
 import { formatDate } from "../../lib/i18n/mod.ts";
 import type { AppEnv } from "../../plugins/context.ts";
-import { requireRole } from "../../plugins/session.ts";
+import { EXPERIMENT_READERS } from "../../lib/roles.ts";
+import { guardPages, requireRole } from "../../plugins/session.ts";
 import { parseWith } from "../../plugins/validate.ts";
 import { bodyOf, ExperimentForm, type Fields, formError, formLibrary } from "./_form.tsx";
 import { canManage, createDraft, newExperimentSchema, requireManager } from "./_service.ts";
 import detail from "./detail.tsx";
 
 const app = new Hono<AppEnv>();
-app.use("/experiments", requireRole("admin", "growth", "executive"));
-app.use("/experiments/*", requireRole("admin", "growth", "executive"));
+guardPages(app, "/experiments", requireRole(...EXPERIMENT_READERS));
 
 app.get("/experiments", async (c) => {
   const { t, locale, db, scope } = c.var;

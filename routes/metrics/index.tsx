@@ -5,14 +5,14 @@ import { renderPage } from "../../components/render.tsx";
 import type { Bank } from "../../db/banks.ts";
 import { experimentsUsingMetric, listMetrics } from "../../db/metrics.ts";
 import type { AppEnv } from "../../plugins/context.ts";
-import { requireRole } from "../../plugins/session.ts";
+import { EXPERIMENT_READERS } from "../../lib/roles.ts";
+import { guardPages, requireRole } from "../../plugins/session.ts";
 import { canDefine, choosableBanks, libraryBank } from "./_bank.ts";
 import detail from "./detail.tsx";
 import edit from "./edit.tsx";
 
 const app = new Hono<AppEnv>();
-app.use("/metrics", requireRole("admin", "growth", "executive"));
-app.use("/metrics/*", requireRole("admin", "growth", "executive"));
+guardPages(app, "/metrics", requireRole(...EXPERIMENT_READERS));
 
 /** An admin without `?bank=` first chooses whose library to read. */
 async function bankPicker(c: Context<AppEnv>) {
