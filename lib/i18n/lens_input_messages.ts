@@ -12,7 +12,7 @@ export const lensInputZh = {
   "lens.err.unknown": "没有这个指标：{name}",
   "lens.err.evidenceText": "{name}：佐证说明含有无法保存的字符（空字符或无效的 Unicode）",
   "lens.err.evidenceLong": "{name}：佐证说明过长",
-  "csv.where": "第 {line} 行{column}",
+  "csv.where": "第 {line} 行{column}：",
   "csv.column": "，“{column}”列",
   "csv.err.CSV_SYNTAX": "CSV 格式有误（引号未闭合）",
   "csv.err.CSV_EMPTY": "文件没有表头或没有数据行",
@@ -38,7 +38,7 @@ export const lensInputEn: Record<keyof typeof lensInputZh, string> = {
   "lens.err.evidenceText":
     "{name}: the evidence note holds a character that cannot be stored (NUL or invalid Unicode)",
   "lens.err.evidenceLong": "{name}: the evidence note is too long",
-  "csv.where": "Line {line}{column}",
+  "csv.where": "Line {line}{column}: ",
   "csv.column": ', column "{column}"',
   "csv.err.CSV_SYNTAX": "The CSV is malformed (a quote is not closed)",
   "csv.err.CSV_EMPTY": "The file has no header or no rows",

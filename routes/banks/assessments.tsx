@@ -5,7 +5,7 @@ import { renderPage } from "../../components/render.tsx";
 import { assessmentsOfBank } from "../../db/assessments.ts";
 import { type Bank, getBank } from "../../db/banks.ts";
 import { forbidden, notFound } from "../../lib/errors.ts";
-import { formatDate, formatNumber } from "../../lib/i18n/mod.ts";
+import { formatDate, formatNumber, keyFor, type Translate } from "../../lib/i18n/mod.ts";
 import type { CsvError } from "../../lib/lens/csv.ts";
 import { isPeriod } from "../../lib/lens/period.ts";
 import { invalidIndicators, scoreStoredAssessment } from "../../lib/lens/scoring.ts";
@@ -102,7 +102,7 @@ async function listPage(c: Context<AppEnv>, bank: Bank, csvErrors: CsvError[] = 
               {csvErrors.length > 0 && (
                 <ul class="errors" role="alert" data-testid="csv-errors">
                   {csvErrors.slice(0, 50).map((e) => (
-                    <li>{e.line}:{e.column ?? "—"} {e.code} — {e.message}</li>
+                    <li data-code={e.code}>{csvErrorText(t, e)}</li>
                   ))}
                 </ul>
               )}
@@ -138,5 +138,20 @@ app.post("/banks/:id/assessments/import", async (c) => {
 });
 
 app.route("/", form);
+
+/**
+ * A CSV import problem in the reader's words: where (line, column) and what, the offending
+ * value taken from the parser's message (its quoted part); an unknown code keeps its message.
+ */
+function csvErrorText(
+  t: Translate,
+  e: { line: number; column: string | null; code: string; message: string },
+): string {
+  const column = e.column ? t("csv.column", { column: e.column }) : "";
+  const where = t("csv.where", { line: e.line, column });
+  const key = keyFor("csv.err.", e.code);
+  const value = e.message.match(/"([^"]*)"/)?.[0] ?? "";
+  return `${where}${key ? t(key, { value }) : e.message}`;
+}
 
 export default app;
