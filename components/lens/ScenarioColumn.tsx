@@ -85,19 +85,17 @@ export function ScenarioColumn({ score, scenario, period, locale, t }: Props) {
               </td>
               <td class="num"></td>
             </tr>
-            <tr data-figure="weights">
-              <th scope="row">{t("scenario.weights")}</th>
-              <td class="num muted small">
-                {score.dimensions.map((d) => nameOf(locale, dimensionById(d.id))).join(" / ")}
-              </td>
-              <td class="num scenario-col small" colSpan={2}>
-                {alt.weights.dimensions.map((w) =>
-                  formatNumber(locale, w * 100, { maximumFractionDigits: 1 }) + "%"
-                ).join(" / ")}
-              </td>
-            </tr>
           </tbody>
         </table>
+      )}
+      {alt && (
+        <p class="small" data-testid="scenario-weights">
+          {t("scenario.weights")}: {score.dimensions.map((d, k) =>
+            `${nameOf(locale, dimensionById(d.id))} ${
+              formatNumber(locale, alt.weights.dimensions[k] * 100, { maximumFractionDigits: 1 })
+            }%`
+          ).join(" / ")}
+        </p>
       )}
     </section>
   );

@@ -15,6 +15,7 @@ import { GROUP_IDS, loadPeerView } from "./_data.ts";
 import { customGroupsOf, loadCustomPeerView } from "./_custom.ts";
 import { CustomGroupNote, CustomGroupPick } from "../../components/lens/CustomGroups.tsx";
 import groups from "./groups.tsx";
+import { canUseCustomGroups } from "../api/peer_groups.ts";
 import { Clusters } from "../../components/lens/Clusters.tsx";
 import { peerClusters } from "../../lib/lens/clusters.ts";
 import { quartileProps } from "./_charts.ts";
@@ -83,6 +84,12 @@ app.get("/peers", async (c) => {
           </form>
           <p class="page-links">
             <a href={`/api/peers/export.csv?${query}`} download>{t("lens.csvExport")}</a>
+            {canUseCustomGroups(c.var.user) && (
+              <>
+                {" · "}
+                <a href="/peers/groups" data-testid="manage-groups">{t("groups.manage")}</a>
+              </>
+            )}
           </p>
           <p class="muted small">
             {t("lens.basis")} {t("lens.privacy", { k: MODEL.peer_statistics.k_min })}
