@@ -7,6 +7,7 @@ import peers from "./peers/index.tsx";
 import experiments from "./experiments/index.tsx";
 import campaigns from "./campaigns/index.tsx";
 import metrics from "./metrics/index.tsx";
+import alerts from "./alerts/index.tsx";
 import auth from "./auth.tsx";
 import admin from "./admin/mod.ts";
 import calculator from "./tools/calculator.tsx";
@@ -25,6 +26,7 @@ export function pageRoutes(): Hono<AppEnv> {
   pages.route("/", experiments);
   pages.route("/", campaigns);
   pages.route("/", metrics);
+  pages.route("/", alerts);
   pages.route("/", auth);
   pages.route("/", admin);
   pages.route("/", calculator);

@@ -39,6 +39,7 @@ export const alertsZh = {
   "alert.reason.guardrail": "护栏指标「{metric}」在版本「{variant}」中显著变差",
   "alert.reason.srm": "样本比例失衡（p = {p}）",
   "alert.summary.test": "这是一条来自透镜·闭环的测试消息：通知渠道已连通。",
+  "nav.alerts": "提醒",
   "alerts.title": "提醒",
   "alerts.intro":
     "实验需要您关注时会在这里提醒：护栏被突破、样本比例失衡、已有结论、长时间没有曝光等。每个原因只提醒一次。",
@@ -143,6 +144,7 @@ export const alertsEn: Record<keyof typeof alertsZh, string> = {
   "alert.reason.guardrail": 'guardrail "{metric}" significantly worse in "{variant}"',
   "alert.reason.srm": "sample ratio mismatch (p = {p})",
   "alert.summary.test": "A test message from Lensloop: the channel works.",
+  "nav.alerts": "Alerts",
   "alerts.title": "Alerts",
   "alerts.intro":
     "Experiments that need you show up here: a guardrail breached, a sample ratio mismatch, a decision, no exposures for a while. Each cause is raised once.",

@@ -17,6 +17,7 @@ import { parseWith } from "../../plugins/validate.ts";
 import { bodyOf, ExperimentForm, type Fields, fieldsOf, formError, formLibrary } from "./_form.tsx";
 import { promote, reweightNow } from "./_loop.ts";
 import { resultsOf } from "./_results.ts";
+import { experimentAlertsSection } from "../alerts/_section.tsx";
 import { chooseBankPage, confirmPage, isConfirmed } from "./_confirm.tsx";
 import {
   canManage,
@@ -166,6 +167,7 @@ async function detailPage(c: Context<AppEnv>, e: Experiment, error?: string) {
           {error && <p class="errors" role="alert" data-testid="action-error">{error}</p>}
         </header>
         <div class="loop-stack">
+          {await experimentAlertsSection(c, e)}
           {results
             ? (
               <>
