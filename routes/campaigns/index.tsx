@@ -2,7 +2,7 @@ import { type Context, Hono } from "hono";
 import { DataTable } from "../../components/DataTable.tsx";
 import { renderPage } from "../../components/render.tsx";
 import { type Campaign, listCampaigns } from "../../db/campaigns.ts";
-import type { MessageKey, Translate } from "../../lib/i18n/mod.ts";
+import type { Translate } from "../../lib/i18n/mod.ts";
 import type { AppEnv } from "../../plugins/context.ts";
 import { guardPages, requireRole } from "../../plugins/session.ts";
 import { EXPERIMENT_READERS } from "../../lib/roles.ts";
@@ -37,7 +37,7 @@ function bodyOf(f: Fields, withBank: boolean) {
 }
 
 function segmentText(t: Translate, segment: Campaign["segment"]) {
-  const stages = (segment.stages ?? []).map((s) => t(`loop.stage.${s}` as MessageKey));
+  const stages = (segment.stages ?? []).map((s) => t(`loop.stage.${s}`));
   return [...stages, ...(segment.tags ?? [])].join(" · ") || "—";
 }
 
@@ -64,7 +64,7 @@ function CampaignForm(
           <select name="channel">
             {CHANNELS.map((ch) => (
               <option value={ch} selected={campaign?.channel === ch}>
-                {t(`loop.channel.${ch}` as MessageKey)}
+                {t(`loop.channel.${ch}`)}
               </option>
             ))}
           </select>
@@ -85,7 +85,7 @@ function CampaignForm(
               value={s}
               checked={campaign?.segment.stages?.includes(s)}
             />
-            {t(`loop.stage.${s}` as MessageKey)}
+            {t(`loop.stage.${s}`)}
           </label>
         ))}
       </div>
@@ -128,7 +128,7 @@ async function listPage(c: Context<AppEnv>, error?: string) {
               },
               {
                 header: t("loop.col.channel"),
-                cell: (x) => t(`loop.channel.${x.channel}` as MessageKey),
+                cell: (x) => t(`loop.channel.${x.channel}`),
               },
               { header: t("loop.col.segment"), cell: (x) => segmentText(t, x.segment) },
             ]}
@@ -171,7 +171,7 @@ async function detailPage(c: Context<AppEnv>, id: string, error?: string) {
         <header class="page-head">
           <h1>{campaign.name}</h1>
           <p class="muted">
-            {t(`loop.channel.${campaign.channel}` as MessageKey)} ·{" "}
+            {t(`loop.channel.${campaign.channel}`)} ·{" "}
             {segmentText(t, campaign.segment)}
           </p>
           {campaign.description && <p>{campaign.description}</p>}
