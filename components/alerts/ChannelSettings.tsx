@@ -7,6 +7,11 @@ import {
   type NotifyLocale,
 } from "../../lib/notify/types.ts";
 
+/** The alert types a channel can choose from on the form (the others are not raised yet). */
+export const OFFERED_TYPES: readonly MessageType[] = MESSAGE_TYPES.filter((m) =>
+  m !== "cap_pressure" && m !== "digest"
+);
+
 /** What the page shows of a channel (db/notification_channels.ts `ChannelView`). */
 export interface ChannelRow {
   id: string;
@@ -112,17 +117,20 @@ export function ChannelSettings(props: {
             <label>
               {t("channels.field.kind")}{" "}
               <select name="kind">
-                {CHANNEL_KINDS.map((k) => <option value={k}>{t(`channels.kind.${k}`)}</option>)}
+                {CHANNEL_KINDS.map((k) => (
+                  <option key={k} value={k}>{t(`channels.kind.${k}`)}</option>
+                ))}
               </select>
             </label>
             <label>
-              {t("channels.field.name")} <input name="name" maxLength={100} />
+              {t("channels.field.name")} <input name="name" type="text" maxLength={100} />
             </label>
             <label>
               {t("channels.field.url")}{" "}
               <input
                 name="url"
-                type="url"
+                type="text"
+                inputMode="url"
                 required
                 maxLength={2000}
                 size={60}
@@ -142,8 +150,8 @@ export function ChannelSettings(props: {
             </label>
             <fieldset>
               <legend>{t("channels.col.events")}</legend>
-              {MESSAGE_TYPES.filter((m) => m !== "cap_pressure" && m !== "digest").map((m) => (
-                <label class="inline">
+              {OFFERED_TYPES.map((m) => (
+                <label class="check">
                   <input type="checkbox" name="events" value={m} checked /> {t(`alert.type.${m}`)}
                 </label>
               ))}

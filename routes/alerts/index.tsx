@@ -20,6 +20,7 @@ import { currentUser, requireRole } from "../../plugins/session.ts";
 import { parseWith } from "../../plugins/validate.ts";
 import { canManage, choosableBanks, requestedBank, UUID } from "./_bank.ts";
 import { addChannel, newChannelSchema, testChannel } from "./_channels.ts";
+import { OFFERED_TYPES } from "../../components/alerts/ChannelSettings.tsx";
 
 type Ctx = Context<AppEnv>;
 const app = new Hono<AppEnv>();
@@ -209,7 +210,9 @@ app.post("/alerts/channels", (c) =>
       const v = form[name];
       return typeof v === "string" && v.trim() !== "" ? v.trim() : undefined;
     };
-    const events = ([] as unknown[]).concat(form.events ?? []).filter((e) => typeof e === "string");
+    const ticked = ([] as unknown[]).concat(form.events ?? []).filter((e) => typeof e === "string");
+    // Every type the form offers ticked: all types, including those added later.
+    const events = OFFERED_TYPES.every((m) => ticked.includes(m)) ? [] : ticked;
     const body = parseWith(newChannelSchema, {
       kind: text("kind"),
       url: text("url"),
