@@ -96,22 +96,35 @@ async function writeSnapshot(
 
 /** Recomputations started by requests and not finished yet (this instance), by snapshot key. */
 const inFlight = new Map<string, Promise<MetricStats>>();
+/**
+ * Background recomputations run one after another: each holds a database connection for as long
+ * as it reads the events (minutes at ten million), and ten at once would take the whole pool
+ * from the requests (which then answer 503).
+ */
+let backgroundQueue: Promise<unknown> = Promise.resolve();
 
-/** Computes and stores one metric's snapshot, once at a time per snapshot in this instance. */
+/**
+ * Computes and stores one metric's snapshot, once at a time per snapshot in this instance;
+ * `background` queues it behind the other background recomputations.
+ */
 function recompute(
   db: Db,
   e: SnapshotExperiment,
   d: MetricDefinition,
   now: Date,
+  background = false,
 ): Promise<MetricStats> {
   const id = `${e.id}\u0000${d.key}\u0000${d.version}`;
   const running = inFlight.get(id);
   if (running) return running;
-  const work = (async () => {
-    const stats = await compute(db, e, d, now);
+  const run = async () => {
+    const stats = await compute(db, e, d, background ? new Date() : now);
     await writeSnapshot(db, e, d, stats);
     return stats;
-  })().finally(() => inFlight.delete(id));
+  };
+  const work = (background ? backgroundQueue.then(run) : run())
+    .finally(() => inFlight.delete(id));
+  if (background) backgroundQueue = work.catch(() => {});
   inFlight.set(id, work);
   return work;
 }
@@ -151,7 +164,7 @@ export async function experimentMetricStats(
       out.set(d.key, snapshot.stats);
     } else if (snapshot && !wait) {
       out.set(d.key, { ...snapshot.stats, stale: age > 2 * maxAgeMs });
-      recompute(db, e, d, now).catch((error) =>
+      recompute(db, e, d, now, true).catch((error) =>
         console.error(`metric snapshot ${d.key} of experiment ${e.id} failed:`, error)
       );
     } else {
