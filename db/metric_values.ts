@@ -22,7 +22,7 @@
  */
 import { type Kysely, sql, type Transaction } from "kysely";
 import type { ArmMetricStats, MetricStats } from "../lib/metrics/analysis.ts";
-import type { MetricDefinition } from "../lib/metrics/definition.ts";
+import type { EventAggregate, MetricDefinition } from "../lib/metrics/definition.ts";
 import type { PeriodCounts } from "../lib/stats/stratified.ts";
 import { periodCounts } from "../lib/experiments/bandit.ts";
 import { exposedByPeriod } from "./bandits.ts";
@@ -75,9 +75,11 @@ function trackValues(d: MetricDefinition) {
       y: sql`0.0`,
     };
   }
-  const side = (s: { event: string; aggregate: "sum" | "count" }) =>
+  const side = (s: EventAggregate) =>
     s.aggregate === "count"
       ? sql`cast(count(case when t.event = ${s.event} then 1 end) as double precision)`
+      : s.aggregate === "customers"
+      ? sql`case when count(case when t.event = ${s.event} then 1 end) > 0 then 1.0 else 0.0 end`
       : sql`coalesce(sum(case when t.event = ${s.event} then t.value end), 0.0)`;
   return {
     events: [...new Set([d.numerator!.event, d.denominator!.event])],

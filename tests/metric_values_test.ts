@@ -158,6 +158,21 @@ testBothBackends(
       );
     });
 
+    await t.step("a ratio of deposit amounts per depositing customer", async () => {
+      const s = await q(metric({
+        kind: "ratio",
+        event: undefined,
+        numerator: { event: "deposit", aggregate: "sum" },
+        denominator: { event: "deposit", aggregate: "customers" },
+      }));
+      // control: C100000001 deposited twice (1400, one customer); coupon: C100000002 (-200) and
+      // C100000004 (no amount) are two depositing customers.
+      assert.deepEqual(
+        s.arms.map((a) => [a.sum, a.denominatorSum, a.denominatorSumSquares, a.crossSum]),
+        [[1400, 1, 1, 1400], [-200, 2, 2, -200]],
+      );
+    });
+
     await t.step("opt-outs of all channels or the campaign's, within the window", async () => {
       const s = await q(builtinMetric("opt_out")!);
       assert.deepEqual(s.arms.map((a) => [a.units, a.sum]), [[3, 1], [5, 1]]);

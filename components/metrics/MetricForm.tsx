@@ -1,6 +1,11 @@
 import type { ComponentChildren } from "preact";
 import type { Locale, Translate } from "../../lib/i18n/mod.ts";
-import { AGGREGATES, DIRECTIONS, METRIC_KINDS } from "../../lib/metrics/definition.ts";
+import {
+  AGGREGATES,
+  DIRECTIONS,
+  METRIC_KINDS,
+  SIDE_AGGREGATES,
+} from "../../lib/metrics/definition.ts";
 import { FIELD_LABELS, type FieldErrors, type Fields, one } from "./metric_form.ts";
 import { type EventPreview, PreviewTable } from "./Preview.tsx";
 
@@ -71,6 +76,7 @@ function Select(
 
 function KindFields({ f, t, errors }: { f: Fields; t: Translate; errors: FieldErrors }) {
   const aggregates = AGGREGATES.map((a) => ({ value: a, label: t(`metrics.aggregate.${a}`) }));
+  const sides = SIDE_AGGREGATES.map((a) => ({ value: a, label: t(`metrics.aggregate.${a}`) }));
   const only = (...kinds: ("proportion" | "mean" | "ratio")[]) => (
     <p class="muted small only-for">
       {t("metrics.form.onlyFor", { kind: kinds.map((k) => t(`metrics.kind.${k}`)).join(" · ") })}
@@ -115,7 +121,7 @@ function KindFields({ f, t, errors }: { f: Fields; t: Translate; errors: FieldEr
         {(["numerator", "denominator"] as const).map((side) => (
           <div class="form-row">
             <Text f={f} name={`${side}Event`} t={t} errors={errors} />
-            <Select f={f} name={`${side}Aggregate`} t={t} errors={errors} options={aggregates} />
+            <Select f={f} name={`${side}Aggregate`} t={t} errors={errors} options={sides} />
           </div>
         ))}
       </fieldset>

@@ -33,6 +33,7 @@ export const metricsZh = {
   "metrics.role.guardrail": "护栏指标",
   "metrics.aggregate.sum": "数值之和",
   "metrics.aggregate.count": "事件次数",
+  "metrics.aggregate.customers": "发生过的客户数",
   "metrics.detail.history": "版本历史",
   "metrics.detail.experiments": "使用它的实验",
   "metrics.detail.edit": "修改（生成新版本）",
@@ -61,6 +62,7 @@ export const metricsZh = {
   "metrics.describe.ratio": "各组曝光客户{window}的 {numerator}之和 ÷ {denominator}之和",
   "metrics.describe.side.sum": "{event} 数值",
   "metrics.describe.side.count": "{event} 次数",
+  "metrics.describe.side.customers": "发生过 {event} 的客户数",
   "metrics.describe.optOut": "{window}退订（全部渠道或本实验渠道）的客户占比",
   "metrics.describe.conversion": "{window}发送过本实验转化事件（conversion）的客户占比",
   "metrics.describe.conversionValue": "每位曝光客户{window}本实验转化事件的金额之和，没有则记 0",
@@ -201,6 +203,7 @@ export const metricsEn: Record<keyof typeof metricsZh, string> = {
   "metrics.role.guardrail": "Guardrail metrics",
   "metrics.aggregate.sum": "Sum of values",
   "metrics.aggregate.count": "Number of events",
+  "metrics.aggregate.customers": "Customers who did it",
   "metrics.detail.history": "Version history",
   "metrics.detail.experiments": "Experiments using it",
   "metrics.detail.edit": "Edit (makes a new version)",
@@ -231,6 +234,7 @@ export const metricsEn: Record<keyof typeof metricsZh, string> = {
     "Σ {numerator} ÷ Σ {denominator} over an arm's exposed customers, {window}",
   "metrics.describe.side.sum": "{event} values",
   "metrics.describe.side.count": "{event} events",
+  "metrics.describe.side.customers": "customers with {event}",
   "metrics.describe.optOut":
     "Share of exposed customers who opted out (of all channels or this experiment's channel) {window}",
   "metrics.describe.conversion":

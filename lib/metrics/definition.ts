@@ -30,6 +30,13 @@ export const DIRECTIONS = ["higher_is_better", "lower_is_better"] as const;
 export type Direction = typeof DIRECTIONS[number];
 export const AGGREGATES = ["sum", "count"] as const;
 export type Aggregate = typeof AGGREGATES[number];
+/**
+ * A ratio's side may also count `customers`: 1 for a customer with at least one of the event in
+ * the window, else 0 — so Σ over an arm is the number of customers who did it (e.g. deposit
+ * amount per depositing customer: numerator `deposit`/`sum`, denominator `deposit`/`customers`).
+ */
+export const SIDE_AGGREGATES = ["sum", "count", "customers"] as const;
+export type SideAggregate = typeof SIDE_AGGREGATES[number];
 export const METRIC_ROLES = ["primary", "secondary", "guardrail"] as const;
 export type MetricRole = typeof METRIC_ROLES[number];
 
@@ -45,7 +52,7 @@ export interface LocalizedText {
 
 export interface EventAggregate {
   event: string;
-  aggregate: Aggregate;
+  aggregate: SideAggregate;
 }
 
 export interface Cap {
@@ -163,7 +170,7 @@ const localizedSchema = (max: number) =>
 
 const eventAggregateSchema = z.strictObject({
   event: eventNameSchema,
-  aggregate: z.enum(AGGREGATES),
+  aggregate: z.enum(SIDE_AGGREGATES),
 });
 
 const capSchema = z.discriminatedUnion("type", [

@@ -113,3 +113,18 @@ Deno.test("describeMetric() reads a result's nulls as absent fields", () => {
     describeMetric("en", cardBound),
   );
 });
+
+Deno.test("describeMetric() says a ratio per depositing customer", () => {
+  const perDepositor = {
+    ...perDeposit,
+    denominator: { event: "deposit", aggregate: "customers" },
+  } as const;
+  assert.equal(
+    describeMetric("zh-CN", perDepositor),
+    "各组曝光客户曝光后 30 天内的 deposit 数值之和 ÷ 发生过 deposit 的客户数之和",
+  );
+  assert.equal(
+    describeMetric("en", perDepositor),
+    "Σ deposit values ÷ Σ customers with deposit over an arm's exposed customers, within 30 days of exposure",
+  );
+});
