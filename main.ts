@@ -75,8 +75,12 @@ const stopAlerts = startAlertScheduler(database.db, {
   allowHosts: config.notifyAllowHosts,
 });
 // The metric library's snapshots of running experiments are recomputed every 15 s, so results
-// read them (fast) and a new event shows within about 30 s (db/metric_snapshots.ts).
-const stopRefresher = startMetricRefresher(database.db, metricsByKeys);
+// read them (fast) and a new event shows within about 30 s (db/metric_snapshots.ts). Not on PGlite:
+// it runs one query at a time, and a refresh of a large experiment would stall every request;
+// there results recompute a stale snapshot in the background when they are viewed.
+const stopRefresher = database.kind === "postgres"
+  ? startMetricRefresher(database.db, metricsByKeys)
+  : async () => {};
 
 let stopping = false;
 async function shutdown(signal: string) {

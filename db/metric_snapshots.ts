@@ -259,17 +259,25 @@ export function startMetricRefresher(
   const { everyMs = REFRESH_EVERY_MS, now = () => new Date() } = options;
   let round: Promise<void> = Promise.resolve();
   let busy = false;
+  // An experiment whose refresh took long waits three times as long before the next one, so the
+  // refresher takes at most about a quarter of the database's time (PGlite runs one query at a
+  // time: a refresh of millions of events would otherwise leave little time for anything else).
+  const nextDue = new Map<string, number>();
   const tick = () => {
     if (busy) return;
     busy = true;
     round = round.then(async () => {
       try {
         for (const e of await runningExperiments(db)) {
+          if ((nextDue.get(e.id) ?? 0) > Date.now()) continue;
           const found = await definitionsOf(db, e.bankId, e.metricKeys);
+          const started = Date.now();
           await refreshSnapshots(db, e, [...found.values()], {
             now,
             skipYoungerMs: everyMs / 2,
           });
+          const took = Date.now() - started;
+          nextDue.set(e.id, Date.now() + Math.max(0, 3 * took - everyMs));
         }
       } catch (error) {
         console.error("metric snapshot refresh failed:", error);
