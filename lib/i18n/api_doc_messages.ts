@@ -64,7 +64,7 @@ export const API_TAGS_ZH: Readonly<Record<string, string>> = {
 export const API_SUMMARIES_ZH: Readonly<Record<string, string>> = {
   "get /api/v1/experiments/{key}/assignment": "为一位客户分组",
   "post /api/v1/assignments": "为一批客户分组（发送名单）",
-  "post /api/v1/events": "上报曝光、转化和客户事件（track）",
+  "post /api/v1/events": "上报曝光、转化和客户事件",
   "post /api/v1/opt-outs": "登记退订",
   "put /api/v1/customers": "写入客户属性和营销授权",
   "get /api/metrics": "银行的指标库",

@@ -58,6 +58,12 @@ export const DEFINITIONS_ZH: Readonly<Record<string, string>> = {
     "过去 24 个月公开的、涉及数据治理、个人信息保护、信息系统或营销行为的监管处罚数。",
 };
 
+/** English definitions that differ from the model's (which names categories in Chinese). */
+const DEFINITIONS_EN: Readonly<Record<string, string>> = {
+  scene_category_coverage:
+    "Live financial services in N of 12 scene categories (travel, dining, healthcare, education, government services, utility payments, housing, elderly care, e-commerce, culture and tourism, community, industrial chains) / 12 x 100.",
+};
+
 /** An indicator's definition in the reader's language (`null` when it has none). */
 export function definitionIn(
   locale: Locale,
@@ -66,5 +72,5 @@ export function definitionIn(
   if (!indicator.definition) return null;
   return locale === "zh-CN"
     ? DEFINITIONS_ZH[indicator.id] ?? indicator.definition
-    : indicator.definition;
+    : DEFINITIONS_EN[indicator.id] ?? indicator.definition;
 }
