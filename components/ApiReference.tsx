@@ -5,7 +5,7 @@
  * the reader's language (lib/i18n/api_doc_messages.ts); the document's descriptions are English
  * and marked so on the Chinese page.
  */
-import type { Locale, Translate } from "../lib/i18n/mod.ts";
+import { keyFor, type Locale, type Translate } from "../lib/i18n/mod.ts";
 import { API_SUMMARIES_ZH, API_TAGS_ZH } from "../lib/i18n/api_doc_messages.ts";
 
 interface Reader {
@@ -146,7 +146,10 @@ function Operation(props: { method: string; path: string; op: Json; doc: Json; r
     type: typeOf(p.schema ?? {}),
     required: !!p.required,
     rules: [
-      p.in === "path" || p.in === "query" || p.in === "header" ? t(`apiRef.in.${p.in}`) : p.in,
+      (() => {
+        const key = keyFor("apiRef.in.", String(p.in));
+        return key ? t(key) : p.in;
+      })(),
       rulesOf(p.schema ?? {}, t),
     ].filter(Boolean).join(", "),
     description: p.description ?? "",
