@@ -1,5 +1,5 @@
 import type { ComponentChildren } from "preact";
-import type { Role } from "../db/schema.ts";
+import type { Role } from "../lib/roles.ts";
 import type { Locale, Translate } from "../lib/i18n/mod.ts";
 import type { MessageKey } from "../lib/i18n/mod.ts";
 
