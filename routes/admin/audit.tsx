@@ -130,12 +130,16 @@ app.get("/admin/audit", async (c) => {
             <tbody>
               {entries.map((e) => (
                 <tr key={e.id}>
-                  <td>{formatDate(locale, e.at, true)}</td>
-                  <td data-i18n-skip>{e.actor === "system" ? t("audit.system") : e.actor}</td>
-                  <td data-i18n-skip>{e.bankId ?? "—"}</td>
-                  <td data-action={e.action}>{actionName(t, e.action)}</td>
-                  <td data-i18n-skip>{e.target}</td>
-                  <td class="small">
+                  <td data-label={t("admin.audit.at")}>{formatDate(locale, e.at, true)}</td>
+                  <td data-label={t("admin.audit.actor")} data-i18n-skip>
+                    {e.actor === "system" ? t("audit.system") : e.actor}
+                  </td>
+                  <td data-label={t("admin.bank")} data-i18n-skip>{e.bankId ?? "—"}</td>
+                  <td data-label={t("admin.audit.action")} data-action={e.action}>
+                    {actionName(t, e.action)}
+                  </td>
+                  <td data-label={t("admin.audit.target")} data-i18n-skip>{e.target}</td>
+                  <td data-label={t("admin.audit.details")} class="small">
                     <Details t={t} value={e.details} />
                   </td>
                 </tr>
