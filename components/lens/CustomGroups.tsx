@@ -26,7 +26,10 @@ export function CustomGroupPick(
 
 /** Why a custom group's statistics are not shown, or how many banks they come from. */
 export function CustomGroupNote(
-  { view, t }: { view: { custom: { bankIds: string[] }; figures: CustomFigure[] }; t: Translate },
+  { view, t }: {
+    view: { custom: { name: string; bankIds: string[] }; figures: CustomFigure[] };
+    t: Translate;
+  },
 ) {
   const overall = view.figures[0];
   const k = MODEL.peer_statistics.k_min;
@@ -46,7 +49,8 @@ export function CustomGroupNote(
   }
   return (
     <p class="muted small" data-testid="custom-note">
-      {t("groups.custom")} · {t("groups.count", { n: view.custom.bankIds.length })}
+      {t("groups.custom")}: <strong>{view.custom.name}</strong> ·{" "}
+      {t("groups.count", { n: view.custom.bankIds.length })}
     </p>
   );
 }
