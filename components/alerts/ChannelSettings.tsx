@@ -83,7 +83,7 @@ export function ChannelSettings(props: {
                         ? c.events.map((e) => t(`alert.type.${e}`)).join("、")
                         : t("channels.allEvents")}
                     </td>
-                    <td>{t(`language.${c.locale}`)}</td>
+                    <td lang={c.locale}>{t(`language.${c.locale}`)}</td>
                     {props.canManage && (
                       <td>
                         <form
@@ -144,8 +144,8 @@ export function ChannelSettings(props: {
             <label>
               {t("channels.field.language")}{" "}
               <select name="locale">
-                <option value="zh-CN">{t("language.zh-CN")}</option>
-                <option value="en">{t("language.en")}</option>
+                <option value="zh-CN" lang="zh-CN">{t("language.zh-CN")}</option>
+                <option value="en" lang="en">{t("language.en")}</option>
               </select>
             </label>
             <fieldset>
