@@ -176,10 +176,24 @@ function visibleTexts(page: Page): Promise<string[]> {
 }
 
 /** What is left of a text once the data's strings, emails, URLs and numbers are taken out. */
+const dataPatterns = new Map<string, RegExp>();
+
+/** A data string as a pattern that matches it only as a whole word (`conversion` not in `conversion_value`). */
+function dataPattern(value: string): RegExp {
+  let pattern = dataPatterns.get(value);
+  if (!pattern) {
+    const escaped = value.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+    pattern = new RegExp(`(?<![\\w-])${escaped}(?![\\w-])`, "g");
+    dataPatterns.set(value, pattern);
+  }
+  return pattern;
+}
+
 function withoutData(text: string, data: string[]): string {
-  // Keys first (conversion_value, welcome-sms), so a data string inside one leaves no half.
-  let rest = text.replace(/[A-Za-z0-9]+(?:[_-][A-Za-z0-9]+)+/g, " ");
-  for (const value of data) if (rest.includes(value)) rest = rest.split(value).join(" ");
+  let rest = text;
+  for (const value of data) if (rest.includes(value)) rest = rest.replace(dataPattern(value), " ");
+  // Keys (conversion_value, welcome-sms) are codes.
+  rest = rest.replace(/[A-Za-z0-9]+(?:[_-][A-Za-z0-9]+)+/g, " ");
   return rest
     .replace(/\S+@\S+/g, " ")
     .replace(/https?:\/\/\S*|[\w.-]*\/[\w./:?=&-]+/g, " ");
@@ -200,7 +214,8 @@ function patternOf(patterns: string[], path: string): string | undefined {
   const matches = patterns.filter((p) =>
     new RegExp(`^${p.replace(/:[^/]+/g, "[^/]+")}/?$`).test(path)
   );
-  return matches.sort((a, b) => b.split(":").length - a.split(":").length)[0];
+  // A fixed path (/experiments/new) before a parameter (/experiments/:key).
+  return matches.sort((a, b) => a.split(":").length - b.split(":").length)[0];
 }
 
 /** A link worth following: same origin, a page (not an action, a download or the API). */
