@@ -223,7 +223,11 @@ testBothBackends(
         "VALIDATION_ERROR",
       ],
       ["value null", track("V3", "deposit", "C100000001", { value: null }), "VALIDATION_ERROR"],
-      ["unit as a number", track("U1", "deposit", 6222021234567890), "VALIDATION_ERROR"],
+      [
+        "unit as a number",
+        { ...track("U1", "deposit", ""), unit: 6222021234567890 },
+        "VALIDATION_ERROR",
+      ],
       ["empty unit", track("U2", "deposit", ""), "VALIDATION_ERROR"],
       ["no id", { type: "track", event: "deposit", unit: "C100000001" }, "VALIDATION_ERROR"],
       ["an experiment on a track event", {
