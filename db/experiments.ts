@@ -280,6 +280,20 @@ export async function updateDraft(
   return true;
 }
 
+/**
+ * Replaces the metrics an experiment reads, whatever its status (the caller keeps the primary of
+ * a started experiment). Assignment does not read them: no configuration version bump.
+ */
+export async function updateExperimentMetrics(
+  db: Db,
+  experimentId: string,
+  metrics: ExperimentMetrics,
+  now: Date,
+): Promise<void> {
+  await db.updateTable("experiments").set({ metrics, updated_at: now })
+    .where("id", "=", experimentId).execute();
+}
+
 /** The allowed moves: action → the status it leaves and the status it reaches. */
 export const TRANSITIONS = {
   start: { from: "draft", to: "running" },

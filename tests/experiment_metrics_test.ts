@@ -216,17 +216,53 @@ testBothBackends(
       },
     );
 
-    await t.step("once started, metrics cannot change (409 NOT_DRAFT)", async () => {
+    await t.step("once started, the primary metric and other settings stay", async () => {
       await json(await call(app, growth, "POST", "/api/experiments/card-sms/start"), 200);
-      const refused = await json(
+      const primary = await json(
         await call(app, growth, "PATCH", "/api/experiments/card-sms", {
           metrics: { primary: "conversion" },
         }),
         409,
       );
-      assert.equal(refused.error.code, "NOT_DRAFT");
+      assert.equal(primary.error.code, "PRIMARY_METRIC_LOCKED");
+      const mixed = await json(
+        await call(app, growth, "PATCH", "/api/experiments/card-sms", {
+          name: "改名",
+          metrics: full,
+        }),
+        409,
+      );
+      assert.equal(mixed.error.code, "NOT_DRAFT");
+      const unknown = await json(
+        await call(app, growth, "PATCH", "/api/experiments/card-sms", {
+          metrics: { ...full, secondary: ["no_such_metric"] },
+        }),
+        400,
+      );
+      assert.equal(unknown.error.code, "UNKNOWN_METRIC");
+      const viewer = await call(app, exec, "PATCH", "/api/experiments/card-sms", { metrics: full });
+      assert.equal(viewer.status, 403);
       const still = await json(await call(app, exec, "GET", "/api/experiments/card-sms"), 200);
       assert.deepEqual(still.experiment.metrics, full);
+      assert.equal(still.experiment.name, "绑卡券短信");
+    });
+
+    await t.step("a started experiment takes secondary metrics and guardrails later", async () => {
+      const later = { ...full, secondary: [], guardrails: ["opt_out"] };
+      const changed = await json(
+        await call(app, growth, "PATCH", "/api/experiments/card-sms", { metrics: later }),
+        200,
+      );
+      assert.deepEqual(changed.experiment.metrics, later);
+      assert.equal(changed.experiment.status, "running");
+      const audit = await db.selectFrom("audit_log").select(["action", "details"])
+        .where("action", "=", "experiment.metrics").executeTakeFirstOrThrow();
+      assert.deepEqual(audit.details, { before: full, after: later });
+      // Back to the full set, as the promotion step below expects.
+      await json(
+        await call(app, growth, "PATCH", "/api/experiments/card-sms", { metrics: full }),
+        200,
+      );
     });
 
     await t.step("promotion copies the metrics to the next iteration", async () => {

@@ -11,6 +11,10 @@ export const metricApiZh = {
   "metricApi.duplicateMetric": "指标“{key}”在实验中出现了不止一次（主要、次要、护栏指标不能重复）",
   "metricApi.banditPrimary":
     "多臂老虎机实验的主要指标必须是“转化率”（conversion），不能是“{key}”：它按转化事件调整流量",
+  "metricApi.primaryLocked":
+    "实验“{experiment}”已开始：主要指标“{key}”是事先确定的问题，不能更换；可以添加或移除次要指标和护栏指标",
+  "metricApi.onlyMetricsLater":
+    "实验“{experiment}”已开始：只能修改次要指标和护栏指标（metrics），其他设置只能在草稿中修改",
 } as const;
 
 export const metricApiEn: Record<keyof typeof metricApiZh, string> = {
@@ -23,4 +27,8 @@ export const metricApiEn: Record<keyof typeof metricApiZh, string> = {
     'The metric "{key}" appears more than once (primary, secondary and guardrail metrics must differ)',
   "metricApi.banditPrimary":
     'A bandit\'s primary metric must be "conversion", not "{key}": its reweighting counts conversions',
+  "metricApi.primaryLocked":
+    'Experiment "{experiment}" has started: its primary metric "{key}" was the question set in advance and cannot change; secondary metrics and guardrails can be added or removed',
+  "metricApi.onlyMetricsLater":
+    'Experiment "{experiment}" has started: only its secondary metrics and guardrails (metrics) can change; other settings only in a draft',
 };

@@ -16,6 +16,7 @@ import {
   transitionExperiment,
   TRANSITIONS,
   updateDraft,
+  updateExperimentMetrics,
 } from "../../db/experiments.ts";
 import { AppError, badRequest, conflict, forbidden, notFound } from "../../lib/errors.ts";
 import { stagesOutside } from "../../lib/experiments/eligibility.ts";
@@ -380,10 +381,30 @@ async function reload(c: Ctx, bankId: string, key: string): Promise<Experiment> 
   return found;
 }
 
-/** Edits a draft (audited); 409 `NOT_DRAFT` once it has started. */
+/**
+ * Edits a draft (audited). Once it has started only `metrics` may change, and not its primary
+ * (see `editMetricsLater`); anything else is 409 `NOT_DRAFT`.
+ */
 export async function editDraft(c: Ctx, experiment: Experiment, patch: ExperimentPatch) {
   requireManager(c);
-  if (experiment.status !== "draft") throw notDraft(experiment);
+  if (experiment.status !== "draft") {
+    const fields = Object.keys(patch);
+    if (patch.metrics && fields.length === 1) {
+      return await editMetricsLater(c, experiment, patch.metrics);
+    }
+    if (fields.includes("metrics")) {
+      const error = conflict(
+        "NOT_DRAFT",
+        `Experiment "${experiment.key}" has started: only its metrics can change`,
+      );
+      error.translation = {
+        key: "metricApi.onlyMetricsLater",
+        params: { experiment: experiment.key },
+      };
+      throw error;
+    }
+    throw notDraft(experiment);
+  }
   const settings = mergeSettings(settingsOf(experiment), patch, c.var.t);
   await checkCampaign(c, experiment.bankId, settings);
   if (patch.metrics || patch.mode || patch.primaryMetric) {
@@ -396,6 +417,43 @@ export async function editDraft(c: Ctx, experiment: Experiment, patch: Experimen
       bankId: experiment.bankId,
       target: experiment.key,
       details: { patch },
+    }, trx);
+  });
+  return await reload(c, experiment.bankId, experiment.key);
+}
+
+/**
+ * Secondary metrics and guardrails of a started, stopped or decided experiment (audited as
+ * `experiment.metrics`): a metric added later is computed from the events already stored (its
+ * snapshot does not exist yet, so the next read computes it). The primary metric was the
+ * question set before the start and stays (409 `PRIMARY_METRIC_LOCKED`).
+ */
+async function editMetricsLater(
+  c: Ctx,
+  experiment: Experiment,
+  input: NonNullable<ExperimentPatch["metrics"]>,
+): Promise<Experiment> {
+  const metrics = normaliseMetrics(input);
+  if (metrics.primary !== experiment.metrics.primary) {
+    const error = conflict(
+      "PRIMARY_METRIC_LOCKED",
+      `Experiment "${experiment.key}" has started: its primary metric ` +
+        `"${experiment.metrics.primary}" cannot change`,
+    );
+    error.translation = {
+      key: "metricApi.primaryLocked",
+      params: { experiment: experiment.key, key: experiment.metrics.primary },
+    };
+    throw error;
+  }
+  await checkMetrics(c, experiment.bankId, { ...settingsOf(experiment), metrics });
+  await c.var.db.transaction().execute(async (trx) => {
+    await updateExperimentMetrics(trx, experiment.id, metrics, c.var.now());
+    await audit(c, {
+      action: "experiment.metrics",
+      bankId: experiment.bankId,
+      target: experiment.key,
+      details: { before: experiment.metrics, after: metrics },
     }, trx);
   });
   return await reload(c, experiment.bankId, experiment.key);
