@@ -29,7 +29,7 @@ export const toolsZh = {
   "tools.err.traffic": "每日用户数须为正数",
   "tools.err.tooSmall": "提升太小：所需样本超过 {max} 人的上限，请增大最小提升",
   "tools.sig.title": "显著性计算",
-  "tools.sig.arm": "组名",
+  "tools.sig.arm": "版本",
   "tools.sig.users": "用户数",
   "tools.sig.conversions": "转化数",
   "tools.sig.rate": "转化率",
@@ -53,7 +53,7 @@ export const toolsZh = {
   "tools.sig.srm":
     "样本比例异常（SRM）：各组用户数与均分流量的预期不符（{p}）。分流或埋点可能有问题，结论不可信，请先排查。",
   "tools.sig.armsError": "第 {row} 行：{message}",
-  "tools.err.name": "组名不能为空且不能重复",
+  "tools.err.name": "版本名称不能为空且不能重复",
   "tools.err.users": "用户数须为 1～1,000,000,000,000 的整数",
   "tools.err.conversions": "转化数须为不超过用户数的非负整数",
   "tools.err.armCount": "至少需要 2 组，最多 20 组",
