@@ -11,6 +11,7 @@ import { isDatabaseConnectionFault, openDatabase } from "./db/client.ts";
 import { ConfigCache } from "./db/config_cache.ts";
 import { migrateToLatest } from "./db/migrate.ts";
 import { startMetricRefresher } from "./db/metric_snapshots.ts";
+import { startStatisticsUpkeep } from "./db/statistics_upkeep.ts";
 import { metricsByKeys } from "./db/metrics.ts";
 import { seedIfEmpty, type SeedResult } from "./db/seed.ts";
 import { readConfig } from "./fresh.config.ts";
@@ -81,6 +82,11 @@ const stopAlerts = startAlertScheduler(database.db, {
 const stopRefresher = database.kind === "postgres"
   ? startMetricRefresher(database.db, metricsByKeys)
   : async () => {};
+// PGlite has no autovacuum: the tables the metric read-outs join are analysed every few minutes
+// (db/statistics_upkeep.ts), or their plans would scan every event per customer.
+const stopUpkeep = database.kind === "postgres"
+  ? async () => {}
+  : startStatisticsUpkeep(database.db);
 
 let stopping = false;
 async function shutdown(signal: string) {
@@ -93,6 +99,7 @@ async function shutdown(signal: string) {
   await stopScheduler();
   await stopAlerts();
   await stopRefresher();
+  await stopUpkeep();
   await database.close();
   console.log("Lensloop stopped.");
   Deno.exit(0);
