@@ -39,6 +39,7 @@ export const banditZh = {
   "bandit.periods.p": "p 值",
   "bandit.error.BURN_IN_NOT_REACHED": "尚未完成预热：{message}",
   "loop.reason.BURN_IN": "还有版本未达到预热所需的已触达客户数。",
+  "bandit.burnInShort": "每个版本都需要 {burnIn} 位曝光客户后才能重新分配流量（目前：{short}）",
   "loop.reason.BANDIT_CONFIDENT": "有一个版本为最优的概率已达到 95 %。",
   "loop.reason.BANDIT_NOT_CONFIDENT_YET": "尚无版本为最优的概率达到 95 %。",
   "bandit.form.mode": "实验方式",
@@ -96,6 +97,8 @@ export const banditEn: Record<keyof typeof banditZh, string> = {
   "bandit.periods.p": "p-value",
   "bandit.error.BURN_IN_NOT_REACHED": "Burn-in not reached yet: {message}",
   "loop.reason.BURN_IN": "Some arm has fewer exposed customers than the burn-in needs.",
+  "bandit.burnInShort":
+    "Every arm needs {burnIn} exposed customers before reweighting (now: {short})",
   "loop.reason.BANDIT_CONFIDENT": "One arm's probability of being best has reached 95 %.",
   "loop.reason.BANDIT_NOT_CONFIDENT_YET":
     "No arm's probability of being best has reached 95 % yet.",

@@ -221,10 +221,15 @@ export async function reweightNow(c: Ctx, e: Experiment): Promise<StoredAllocati
   if (outcome.status === "burn_in") {
     const short = outcome.arms.filter((a) => a.users < outcome.burnIn)
       .map((a) => `${a.name} ${a.users}`).join(", ");
-    throw conflict(
+    const error = conflict(
       "BURN_IN_NOT_REACHED",
       `Every arm needs ${outcome.burnIn} exposed customers before reweighting (${short})`,
     );
+    error.translation = {
+      key: "bandit.burnInShort",
+      params: { burnIn: outcome.burnIn, short },
+    };
+    throw error;
   }
   if (outcome.status !== "stored") throw conflict("NOT_RUNNING", `"${e.key}" is not running`);
   return outcome.allocation;
