@@ -171,8 +171,7 @@ async function detailPage(c: Context<AppEnv>, id: string, error?: string) {
         <header class="page-head">
           <h1>{campaign.name}</h1>
           <p class="muted">
-            {t(`loop.channel.${campaign.channel}`)} ·{" "}
-            {segmentText(t, campaign.segment)}
+            {t(`loop.channel.${campaign.channel}`)} · {segmentText(t, campaign.segment)}
           </p>
           {campaign.description && <p>{campaign.description}</p>}
         </header>
