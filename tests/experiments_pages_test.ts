@@ -178,6 +178,7 @@ testBothBackends(
     await again.body?.cancel();
     const editDecided = await app.request("/experiments/banner-test/edit", form(growth, fields));
     assert.equal(editDecided.status, 400);
-    assert.match(await editDecided.text(), /only drafts can be edited/);
+    // The page answers in the reader's language: Chinese without a cookie.
+    assert.match(await editDecided.text(), /只有草稿状态的实验可以修改/);
   },
 );
