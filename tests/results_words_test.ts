@@ -17,7 +17,8 @@ function section(html: string, testid: string): string {
 }
 
 const CASES = [
-  { locale: "zh-CN", keepRunning: /继续/, action: /上线/ },
+  // "若上线该版本…" (if it shipped…) explains expected loss; it is not a call to ship.
+  { locale: "zh-CN", keepRunning: /继续/, action: /(?<!若)上线/ },
   { locale: "en", keepRunning: /Keep running/, action: /\bship\b/i },
 ] as const;
 
