@@ -1,3 +1,4 @@
+import { requestedBank } from "../alerts/_bank.ts";
 import { Hono } from "hono";
 import type { Context } from "hono";
 import { getBank } from "../../db/banks.ts";
@@ -22,8 +23,6 @@ import {
   newMetricSchema,
   storedDefinition,
 } from "../../lib/metrics/definition.ts";
-import { BANK_ID_PATTERN } from "../../lib/patterns.ts";
-import { inScope } from "../../lib/scope.ts";
 import type { AppEnv } from "../../plugins/context.ts";
 import { currentUser, requireRole } from "../../plugins/session.ts";
 import { parseWith, readJson } from "../../plugins/validate.ts";
@@ -45,21 +44,9 @@ app.on(["POST", "PATCH"], "*", requireRole("admin", "growth"));
  * user's own, else the only bank in scope; otherwise 400 `BANK_REQUIRED`.
  */
 async function bankOf(c: Ctx): Promise<string> {
-  const asked = c.req.query("bank") || undefined;
-  const scope = c.var.scope;
-  if (asked !== undefined) {
-    if (
-      !BANK_ID_PATTERN.test(asked) || !inScope(scope, asked) ||
-      !await getBank(c.var.db, scope, asked)
-    ) {
-      throw notFound(`No bank "${asked.slice(0, 32)}"`);
-    }
-    return asked;
-  }
-  const user = currentUser(c);
-  if (user.bankId) return user.bankId;
-  if (!scope.all && scope.bankIds.length === 1) return scope.bankIds[0];
-  throw badRequest("BANK_REQUIRED", 'Say which bank with "?bank="');
+  const bank = await requestedBank(c);
+  if (bank === null) throw badRequest("BANK_REQUIRED", 'Say which bank with "?bank="');
+  return bank;
 }
 
 const view = (bankId: string, m: LibraryMetric) => ({ bankId, ...m });
