@@ -14,3 +14,19 @@ export const EXPERIMENT_READERS: readonly Role[] = ["admin", "growth", "executiv
 
 /** Roles that create and change experiments and campaigns (in their scope). */
 export const EXPERIMENT_MANAGERS: readonly Role[] = ["admin", "growth"];
+
+/** Roles that may mark an assessment value `verified` (issue 19 part 6; others' values stay self-reported). */
+export const VALUE_VERIFIERS: readonly Role[] = ["admin", "consultant"];
+
+/**
+ * Roles that enter a draft of their own as one of several assessors of a bank and period
+ * (issue 19 part 7): consultants of their assigned banks, and admins.
+ */
+export const ASSESSORS: readonly Role[] = ["admin", "consultant"];
+
+/**
+ * Roles that reconcile the assessors' drafts into the bank's submitted assessment: the bank's
+ * own executive (the bank owns its figures and signs them off) and admins. There is no "lead
+ * consultant" role, so consultants do not reconcile their own drafts.
+ */
+export const ASSESSMENT_RECONCILERS: readonly Role[] = ["admin", "executive"];
