@@ -342,6 +342,15 @@ export class ConfigCache implements SdkSource {
     return arms;
   }
 
+  /** The contact caps always ask the database: the ledger is shared by every instance. */
+  contact(
+    experiment: SdkExperiment,
+    units: ReadonlyMap<string, boolean>,
+    now: Date,
+  ): Promise<Set<string>> {
+    return this.#count(() => this.#direct.contact(experiment, units, now));
+  }
+
   /**
    * Returns once every instance has seen every change committed before the call, or can no
    * longer answer from memory: this one by a round trip, the others holding a live lease by

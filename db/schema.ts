@@ -5,7 +5,14 @@
 import type { ColumnType, Generated, Kysely, Transaction } from "kysely";
 import type { Channel, ExperimentStatus, Targeting } from "../lib/experiments/settings.ts";
 import type { Role } from "../lib/roles.ts";
+import type { ValueEvidence } from "../lib/lens/evidence.ts";
 import type { ExperimentMetrics, StoredMetricDefinition } from "../lib/metrics/definition.ts";
+import type {
+  ContactCap,
+  ForcedUnit,
+  QuietHours,
+  StoredHoldout,
+} from "../lib/governance/policy.ts";
 
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
 type NullableTimestamp = ColumnType<
@@ -67,6 +74,8 @@ export interface AssessmentsTable {
   values: Json<Record<string, number>>;
   not_applicable: Json<Record<string, string>>;
   evidence: Json<Record<string, string>>;
+  /** Per indicator: the value's source and link (migration 0017; absent: self-reported). */
+  value_evidence: Json<Record<string, ValueEvidence>>;
   status: Generated<"draft" | "submitted">;
   revision: Generated<number>;
   created_by: string | null;
@@ -82,9 +91,22 @@ export interface AssessmentRevisionsTable {
   values: Json<Record<string, number>>;
   not_applicable: Json<Record<string, string>>;
   evidence: Json<Record<string, string>>;
+  value_evidence: Json<Record<string, ValueEvidence>>;
   status: string;
   changed_by: string | null;
   changed_at: Timestamp;
+}
+
+/** One assessor's own draft of a bank and period (migration 0017, db/assessor_drafts.ts). */
+export interface AssessorDraftsTable {
+  bank_id: string;
+  period: string;
+  assessor_id: string;
+  values: Json<Record<string, number>>;
+  not_applicable: Json<Record<string, string>>;
+  evidence: Json<Record<string, string>>;
+  value_evidence: Json<Record<string, ValueEvidence>>;
+  updated_at: Timestamp;
 }
 
 export interface CampaignsTable {
@@ -129,6 +151,12 @@ export interface ExperimentsTable {
   hash_version: Generated<1 | 2>;
   /** The metrics the experiment reads (migration 0010; keys of lib/metrics/definition.ts). */
   metrics: Json<ExperimentMetrics>;
+  /** The mutual-exclusion layer and the range [layer_lo, layer_hi) taken of it (migration 0015). */
+  layer_key: ColumnType<string | null, string | null | undefined, string | null>;
+  layer_lo: ColumnType<number | null, number | null | undefined, number | null>;
+  layer_hi: ColumnType<number | null, number | null | undefined, number | null>;
+  /** QA units put into an arm (reason `forced`); never counted in results. */
+  forced: Json<ForcedUnit[]>;
   started_at: NullableTimestamp;
   stopped_at: NullableTimestamp;
   decided_at: NullableTimestamp;
@@ -322,6 +350,51 @@ export interface PeerGroupMembersTable {
   bank_id: string;
 }
 
+/** A bank's contact policy (migration 0015, lib/governance/policy.ts). */
+export interface ContactPoliciesTable {
+  bank_id: string;
+  caps: Json<ContactCap[]>;
+  quiet_hours: Json<QuietHours | null>;
+  holdout: Json<StoredHoldout | null>;
+  retention_days: number | null;
+  updated_by: string | null;
+  updated_at: Timestamp;
+}
+
+/** One (experiment, customer) handed an arm on a capped channel (db/contacts.ts). */
+export interface ContactsTable {
+  experiment_id: string;
+  bank_id: string;
+  unit: string;
+  channel: string;
+  contacted_at: Timestamp;
+}
+
+/** A mutual-exclusion layer (migration 0015). */
+export interface LayersTable {
+  bank_id: string;
+  key: string;
+  name: string;
+  created_by: string | null;
+  created_at: Timestamp;
+}
+
+/** An erased customer, as a keyed hash of their id (PIPL; db/erasure.ts). */
+export interface CustomerSuppressionsTable {
+  bank_id: string;
+  unit_hash: string;
+  erased_at: Timestamp;
+}
+
+/** Answers per reason per experiment (lib/experiments/eligibility.ts reasons). */
+export interface AssignmentReasonCountsTable {
+  experiment_id: string;
+  bank_id: string;
+  reason: string;
+  answers: Int8;
+  updated_at: Timestamp;
+}
+
 export interface Database {
   banks: BanksTable;
   users: UsersTable;
@@ -329,6 +402,7 @@ export interface Database {
   sessions: SessionsTable;
   assessments: AssessmentsTable;
   assessment_revisions: AssessmentRevisionsTable;
+  assessor_drafts: AssessorDraftsTable;
   campaigns: CampaignsTable;
   experiments: ExperimentsTable;
   variants: VariantsTable;
@@ -349,6 +423,11 @@ export interface Database {
   lens_targets: LensTargetsTable;
   peer_groups: PeerGroupsTable;
   peer_group_members: PeerGroupMembersTable;
+  contact_policies: ContactPoliciesTable;
+  contacts: ContactsTable;
+  layers: LayersTable;
+  customer_suppressions: CustomerSuppressionsTable;
+  assignment_reason_counts: AssignmentReasonCountsTable;
 }
 
 /** The connection or an open transaction: what every repository function takes first. */

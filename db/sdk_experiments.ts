@@ -13,6 +13,8 @@ import {
 import type { AssignmentSource, SdkExperiment } from "../lib/experiments/sdk_assignment.ts";
 import { chunks } from "../lib/arrays.ts";
 import { customerRecords } from "./customer_cache.ts";
+import { recordContacts } from "./contacts.ts";
+import { type GovernancePolicy, NO_POLICY } from "../lib/governance/policy.ts";
 import type { Database, Db } from "./schema.ts";
 // Re-exported for routes/api/v1/events.ts, which imports them from here.
 export { assignUnits, type UnitAssignment } from "../lib/experiments/sdk_assignment.ts";
@@ -41,19 +43,24 @@ export async function experimentsByKeys(
       "e.targeting",
       "e.started_at",
       "e.hash_version",
+      "e.layer_key",
+      "e.layer_lo",
+      "e.layer_hi",
+      "e.forced",
       "c.channel",
       "c.segment",
     ])
     .execute();
   if (rows.length === 0) return found;
   const ids = rows.map((r) => r.id);
-  const [variants, allocations] = await Promise.all([
+  const [variants, allocations, policy] = await Promise.all([
     db.selectFrom("variants")
       .where("experiment_id", "in", ids)
       .select(["experiment_id", "name", "weight"])
       .orderBy("experiment_id").orderBy("position")
       .execute(),
     currentAllocations(db, rows.filter((r) => r.mode === "bandit").map((r) => r.id)),
+    governancePolicy(db, bankId),
   ]);
   for (const r of rows) {
     const allocation = allocations.get(r.id);
@@ -74,9 +81,24 @@ export async function experimentsByKeys(
         weight: allocation?.weights.length === arms.length ? allocation.weights[i] : v.weight,
       })),
       allocation: allocation ? { id: allocation.id, seed: allocation.seed } : null,
+      layer: r.layer_key === null
+        ? null
+        : { key: r.layer_key, range: [Number(r.layer_lo), Number(r.layer_hi)] as const },
+      forced: new Map((r.forced ?? []).map((f) => [f.unit, f.variant])),
+      policy,
     });
   }
   return found;
+}
+
+/** What assignment needs of a bank's contact policy (`NO_POLICY` without one). */
+export async function governancePolicy(db: Db, bankId: string): Promise<GovernancePolicy> {
+  const row = await db.selectFrom("contact_policies")
+    .where("bank_id", "=", bankId)
+    .select(["caps", "quiet_hours", "holdout"])
+    .executeTakeFirst();
+  if (!row) return NO_POLICY;
+  return { caps: row.caps ?? [], quietHours: row.quiet_hours, holdout: row.holdout };
 }
 
 /** The latest allocation of each bandit experiment that has one. */
@@ -152,6 +174,7 @@ export function directSource(db: Kysely<Database>): SdkSource {
       armsOf(await readArms(db, units.map((unit) => ({ experimentId: experiment.id, unit })))),
     stickArms: async (experiment, picks, now) =>
       armsOf(await storeArms(db, stickyRows(experiment, picks, now))),
+    contact: (experiment, units, now) => recordContacts(db, experiment, units, now),
     sync: () => Promise.resolve(),
   };
 }

@@ -15,6 +15,9 @@ import * as m0011 from "./0011_metric_snapshots.ts";
 import * as m0012 from "./0012_variant_names.ts";
 import * as m0013 from "./0013_lens_targets.ts";
 import * as m0014 from "./0014_alerts.ts";
+import * as m0015 from "./0015_traffic_governance.ts";
+import * as m0016 from "./0016_schedules_digests.ts";
+import * as m0017 from "./0017_lens_evidence_assessors.ts";
 
 export const migrations: Record<string, Migration> = {
   "0001_initial": m0001,
@@ -31,4 +34,7 @@ export const migrations: Record<string, Migration> = {
   "0012_variant_names": m0012,
   "0013_lens_targets": m0013,
   "0014_alerts": m0014,
+  "0015_traffic_governance": m0015,
+  "0016_schedules_digests": m0016,
+  "0017_lens_evidence_assessors": m0017,
 };

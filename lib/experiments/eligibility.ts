@@ -11,12 +11,34 @@
  *    `tags`. A customer without a record matches only when neither sets a condition.
  * 4. `assigned` — otherwise.
  *
+ * Traffic governance (lib/governance/decide.ts) adds its reasons around these: `forced` and
+ * `holdout` after `opted_out`, then `layer_excluded`, `frequency_capped` and `quiet_hours`
+ * after `not_targeted` (`ASSIGNMENT_REASONS` gives the whole order).
+ *
  * An experiment inherits its campaign's segment and may only narrow it: its customers are the
  * intersection of the campaign's segment and its own targeting, never anyone outside the
  * segment. Its stages must be among the segment's (`stagesOutside` names the others).
  */
 
-export type AssignmentReason = "assigned" | "opted_out" | "not_targeted" | "not_running";
+/**
+ * Every reason an assignment answers with, in the order they are checked (the traffic
+ * governance reasons are lib/governance/decide.ts's; docs/SDK.md lists them all).
+ */
+export const ASSIGNMENT_REASONS = [
+  "not_running",
+  "opted_out",
+  "forced",
+  "holdout",
+  "not_targeted",
+  "layer_excluded",
+  "frequency_capped",
+  "quiet_hours",
+  "assigned",
+] as const;
+export type AssignmentReason = typeof ASSIGNMENT_REASONS[number];
+
+/** The reasons `eligibility()` itself decides. */
+export type BaseReason = "assigned" | "opted_out" | "not_targeted" | "not_running";
 
 export interface Targeting {
   stages?: string[];
@@ -120,7 +142,7 @@ export function stagesOutside(segment: Targeting | null, own: Targeting): string
 export function eligibility(
   experiment: { status: string; targeting: Targeting; segment?: Targeting },
   customer: CustomerFacts,
-): AssignmentReason {
+): BaseReason {
   if (experiment.status !== "running") return "not_running";
   if (customer.optedOut || !customer.marketingConsent) return "opted_out";
   if (

@@ -1,18 +1,16 @@
 /**
- * Assignment as the SDK answers it, pure but for the source it reads through: eligibility first
- * (lib/experiments/eligibility.ts), then the A/B formula (`assignVariant`) or, for a bandit, the
- * weighted pick under the allocation in force (`banditArm`), sticky through the source. The
- * source is the database (`db/sdk_experiments.ts` `directSource`) or the memory cache
- * (`db/config_cache.ts`).
+ * Assignment as the SDK answers it, pure but for the source it reads through: eligibility and
+ * traffic governance first (lib/governance/decide.ts: opt-outs, QA units, the holdout,
+ * targeting, layers, contact caps, quiet hours), then the A/B formula (`assignVariant`) or, for
+ * a bandit, the weighted pick under the allocation in force (`banditArm`), sticky through the
+ * source. The source is the database (`db/sdk_experiments.ts` `directSource`) or the memory
+ * cache (`db/config_cache.ts`).
  */
 import { assignVariant, type HashVersion } from "./assignment.ts";
 import { banditArm } from "./bandit.ts";
-import {
-  type AssignmentReason,
-  type CustomerFacts,
-  eligibility,
-  type Targeting,
-} from "./eligibility.ts";
+import type { AssignmentReason, CustomerFacts, Targeting } from "./eligibility.ts";
+import { preDecision, settle } from "../governance/decide.ts";
+import type { GovernancePolicy } from "../governance/policy.ts";
 import type { Channel, ExperimentStatus } from "./settings.ts";
 
 export interface SdkExperiment {
@@ -37,6 +35,12 @@ export interface SdkExperiment {
   variants: Array<{ name: string; weight: number }>;
   /** Bandits: the allocation in force (its id and seed), or null before the first one. */
   allocation: { id: string; seed: string } | null;
+  /** The range [from, to) the experiment takes of a mutual-exclusion layer, or null. */
+  layer: { key: string; range: readonly [number, number] } | null;
+  /** QA units → their arm (reason `forced`; never counted in results). */
+  forced: ReadonlyMap<string, string>;
+  /** The bank's contact policy (caps, quiet hours, holdout) as it stood when loaded. */
+  policy: GovernancePolicy;
 }
 
 export interface UnitAssignment {
@@ -44,9 +48,11 @@ export interface UnitAssignment {
   variant: string | null;
   inExperiment: boolean;
   reason: AssignmentReason;
+  /** With reason `quiet_hours`: when they end (ISO 8601, UTC). */
+  quietUntil?: string;
 }
 
-/** What assignment reads and writes: customers' facts and bandits' sticky arms. */
+/** What assignment reads and writes: customers' facts, the contact ledger, sticky arms. */
 export interface AssignmentSource {
   /** Eligibility facts of each unit as an experiment on `channel` sees them. */
   customerFacts(
@@ -65,20 +71,32 @@ export interface AssignmentSource {
     picks: ReadonlyMap<string, string | null>,
     now: Date,
   ): Promise<Map<string, string>>;
+  /**
+   * The contact caps: for each unit (→ whether to record a contact when it is not capped),
+   * whether one more contact by `experiment` now would exceed a cap of its policy; records the
+   * contacts of the units that are not capped, atomically with the check, across instances.
+   * Answers the capped units.
+   */
+  contact(
+    experiment: SdkExperiment,
+    units: ReadonlyMap<string, boolean>,
+    now: Date,
+  ): Promise<Set<string>>;
   /** The facts from memory without waiting, or undefined (then call `customerFacts`). */
   peekFacts?(bankId: string, unit: string, channel: string | null): CustomerFacts | undefined;
 }
 
 /**
  * The assignment of each unit (in the given order; repeated units answer the same).
- * Eligibility is decided first, so an ineligible unit never gets an arm. A/B arms come from
- * `assignVariant` and nothing is stored. Bandit arms are sticky: the stored arm is kept; a unit
- * without one gets the weighted pick under the allocation in force (hashed with the
- * allocation's seed, so each period draws afresh and can be replayed) and, when `stick` is
- * true, it is stored with the allocation's id (the first stored arm wins, so concurrent first
- * calls agree). With `stick: false` (event ingestion) a bandit unit without a stored arm is not
- * in the experiment and gets `variant: null` with reason `assigned`, which callers must treat
- * as "not assigned".
+ * Eligibility and governance are decided first (lib/governance/decide.ts), so an ineligible unit
+ * never gets an arm; a capped channel's units ask the ledger, which records their contacts.
+ * A/B arms come from `assignVariant` and nothing is stored. Bandit arms are sticky: the stored
+ * arm is kept; a unit without one gets the weighted pick under the allocation in force (hashed
+ * with the allocation's seed, so each period draws afresh and can be replayed) and, when `stick`
+ * is true, it is stored with the allocation's id (the first stored arm wins, so concurrent first
+ * calls agree). With `stick: false` (event ingestion, which reports facts and contacts nobody)
+ * caps and quiet hours are not checked, and a bandit unit without a stored arm is not in the
+ * experiment: `variant: null` with reason `assigned`, which callers must treat as "not assigned".
  */
 export async function assignUnits(
   source: AssignmentSource,
@@ -86,13 +104,32 @@ export async function assignUnits(
   units: readonly string[],
   options: { stick: boolean; now: Date },
 ): Promise<UnitAssignment[]> {
-  const decided = new Map<string, { variant: string | null; reason: AssignmentReason }>();
+  const decided = new Map<string, Decided>();
   const facts = experiment.status === "running"
     ? await source.customerFacts(experiment.bankId, units, experiment.channel)
     : new Map<string, CustomerFacts>();
+  const capChecks = new Map<string, boolean>();
+  const pending = new Map<string, Date | null>();
   for (const unit of units) {
-    if (!decided.has(unit)) {
-      decided.set(unit, decide(experiment, unit, facts.get(unit) ?? UNKNOWN_CUSTOMER));
+    if (decided.has(unit) || pending.has(unit)) continue;
+    const pre = preDecision(experiment, unit, facts.get(unit) ?? UNKNOWN_CUSTOMER, {
+      now: options.now,
+      contact: options.stick,
+    });
+    if (pre.reason !== "eligible") {
+      decided.set(unit, {
+        variant: pre.reason === "forced" ? pre.variant : null,
+        reason: pre.reason,
+      });
+    } else if (pre.checkCaps) {
+      pending.set(unit, pre.quietUntil);
+      capChecks.set(unit, pre.quietUntil === null);
+    } else decided.set(unit, settled(experiment, unit, pre.quietUntil, false));
+  }
+  if (capChecks.size) {
+    const capped = await source.contact(experiment, capChecks, options.now);
+    for (const [unit, quiet] of pending) {
+      decided.set(unit, settled(experiment, unit, quiet, capped.has(unit)));
     }
   }
   if (experiment.mode === "bandit") {
@@ -103,15 +140,12 @@ export async function assignUnits(
       : await source.storedArms(experiment, [...picks.keys()]);
     for (const unit of picks.keys()) decided.get(unit)!.variant = arms.get(unit) ?? null;
   }
-  return units.map((unit) => {
-    const { variant, reason } = decided.get(unit)!;
-    return { unit, variant, inExperiment: variant !== null, reason };
-  });
+  return units.map((unit) => answer(unit, decided.get(unit)!));
 }
 
 /**
  * One unit's assignment (see `assignUnits`), without waiting when the source holds everything
- * in memory: an A/B experiment and the customer's facts. The hot path of the SDK.
+ * in memory: an A/B experiment, no capped channel, and the customer's facts. The hot path.
  */
 export function assignUnit(
   source: AssignmentSource,
@@ -119,44 +153,72 @@ export function assignUnit(
   unit: string,
   options: { stick: boolean; now: Date },
 ): UnitAssignment | Promise<UnitAssignment> {
-  return peekAssignment(source, experiment, unit) ??
+  return peekAssignment(source, experiment, unit, options.now) ??
     assignUnits(source, experiment, [unit], options).then(([assignment]) => assignment);
 }
 
 /**
  * One unit's A/B assignment from what the source holds in memory right now, or undefined (a
- * bandit, whose pick is only its answer once stored, or facts not in memory).
+ * bandit, whose pick is only its answer once stored; a channel whose caps the ledger must
+ * count; or facts not in memory).
  */
 export function peekAssignment(
   source: AssignmentSource,
   experiment: SdkExperiment,
   unit: string,
+  now: Date,
 ): UnitAssignment | undefined {
   if (experiment.mode !== "ab") return undefined;
   const facts = experiment.status === "running"
     ? source.peekFacts?.(experiment.bankId, unit, experiment.channel)
     : UNKNOWN_CUSTOMER;
   if (!facts) return undefined;
-  const { variant, reason } = decide(experiment, unit, facts);
-  return { unit, variant, inExperiment: variant !== null, reason };
+  const pre = preDecision(experiment, unit, facts, { now, contact: true });
+  if (pre.reason !== "eligible") {
+    return answer(unit, {
+      variant: pre.reason === "forced" ? pre.variant : null,
+      reason: pre.reason,
+    });
+  }
+  if (pre.checkCaps) return undefined;
+  return answer(unit, settled(experiment, unit, pre.quietUntil, false));
+}
+
+interface Decided {
+  variant: string | null;
+  reason: AssignmentReason;
+  quietUntil?: Date;
 }
 
 /**
- * Eligibility first; only an eligible unit gets a pick: the A/B formula, or for a bandit the
- * weighted pick under the allocation in force (`banditArm`, salted with its seed).
+ * An eligible unit's answer once the caps are known: only an `assigned` unit gets a pick, the
+ * A/B formula or, for a bandit, the weighted pick under the allocation in force (`banditArm`,
+ * salted with its seed).
  */
-function decide(
+function settled(
   experiment: SdkExperiment,
   unit: string,
-  facts: CustomerFacts,
-): { variant: string | null; reason: AssignmentReason } {
-  const reason = eligibility(experiment, facts);
-  const variant = reason !== "assigned"
-    ? null
-    : experiment.mode === "bandit"
+  quiet: Date | null,
+  capped: boolean,
+): Decided {
+  const reason = settle({ quietUntil: quiet }, capped);
+  if (reason === "quiet_hours") return { variant: null, reason, quietUntil: quiet! };
+  if (reason !== "assigned") return { variant: null, reason };
+  const variant = experiment.mode === "bandit"
     ? banditArm(experiment.key, experiment.allocation?.seed ?? "", unit, experiment.variants)
     : assignVariant(experiment.key, unit, experiment.variants, experiment.hashVersion);
   return { variant, reason };
+}
+
+function answer(unit: string, d: Decided): UnitAssignment {
+  const result: UnitAssignment = {
+    unit,
+    variant: d.variant,
+    inExperiment: d.variant !== null,
+    reason: d.reason,
+  };
+  if (d.quietUntil) result.quietUntil = d.quietUntil.toISOString();
+  return result;
 }
 
 /** A customer the bank never told us about: consenting, no attributes, no opt-out. */

@@ -23,11 +23,21 @@ interface Rejection {
   error: { code: string; message: string };
 }
 
-const REASON_CODES = {
+/**
+ * Why an event of a customer without an arm is refused. Caps and quiet hours are decided when
+ * a customer is contacted, not when events report what happened (`assignUnits` with
+ * `stick: false` never answers them).
+ */
+const REASON_CODES: Record<Exclude<UnitAssignment["reason"], "assigned">, [string, string]> = {
   not_running: ["NOT_RUNNING", "is not running"],
   opted_out: ["OPTED_OUT", "has opted out or not consented"],
+  forced: ["FORCED_UNIT", "is a QA unit forced into an arm of"],
+  holdout: ["HOLDOUT", "is in the bank's global holdout, outside"],
   not_targeted: ["NOT_TARGETED", "is not targeted by"],
-} as const;
+  layer_excluded: ["LAYER_EXCLUDED", "is outside the layer range of"],
+  frequency_capped: ["FREQUENCY_CAPPED", "was not contacted (contact cap) by"],
+  quiet_hours: ["QUIET_HOURS", "was not contacted (quiet hours) by"],
+};
 
 events.post("/events", async (c) => {
   const body = await readBatch(c, eventsEnvelope, "events", MAX_EVENTS);
@@ -88,11 +98,11 @@ events.post("/events", async (c) => {
     const assignment = assigned.get(e.experiment)!.get(e.unit)!;
     if (assignment.reason !== "assigned") {
       const [code, text] = REASON_CODES[assignment.reason];
-      const message = assignment.reason === "not_targeted"
-        ? `Unit ${unit} ${text} experiment "${e.experiment}"`
-        : assignment.reason === "opted_out"
+      const message = assignment.reason === "opted_out"
         ? `Unit ${unit} ${text}`
-        : `Experiment "${e.experiment}" ${text}`;
+        : assignment.reason === "not_running"
+        ? `Experiment "${e.experiment}" ${text}`
+        : `Unit ${unit} ${text} experiment "${e.experiment}"`;
       reject(e.index, code, message);
       continue;
     }

@@ -68,14 +68,15 @@ export function fastAssignment(cache: ConfigCache, options: { now: () => Date })
     if (bankId === undefined) return undefined;
     const experiment = cache.peekExperiment(bankId, experimentKey);
     // Not in memory (the app's path loads it), a bandit, or the customer's facts not loaded.
-    const assignment = experiment && peekAssignment(cache, experiment, unit);
+    const assignment = experiment && peekAssignment(cache, experiment, unit, options.now());
     if (!assignment) return undefined;
-    const { variant, inExperiment, reason } = assignment;
+    const { variant, inExperiment, reason, quietUntil } = assignment;
     // What `JSON.stringify({ experiment, ...assignment, hashVersion })` gives: the key and the
     // unit passed patterns with nothing to escape; the variant is a stored name.
     return sdkJsonText(
       `{"experiment":"${experimentKey}","unit":"${unit}","variant":${JSON.stringify(variant)},` +
         `"inExperiment":${inExperiment},"reason":"${reason}",` +
+        (quietUntil === undefined ? "" : `"quietUntil":"${quietUntil}",`) +
         `"hashVersion":${experiment.hashVersion}}`,
     );
   };
