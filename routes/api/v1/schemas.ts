@@ -3,6 +3,7 @@
  * `routes/api/openapi.ts` documents them, so the two cannot drift.
  */
 import { z } from "zod";
+import { ASSIGNMENT_REASONS } from "../../../lib/experiments/eligibility.ts";
 import { storableText } from "../../../lib/text_schema.ts";
 
 /** Largest batch of units (assignments, opt-outs, customers) per request. */
@@ -23,8 +24,12 @@ export const experimentKey = z.string().regex(EXPERIMENT_KEY, "Not an experiment
 export const unitId = storableText().min(1).max(128)
   .meta({ description: "The bank's customer id (any stable string)", example: "C000123" });
 
-export const reason = z.enum(["assigned", "opted_out", "not_targeted", "not_running"])
-  .meta({ id: "AssignmentReason" });
+export const reason = z.enum(ASSIGNMENT_REASONS).meta({
+  id: "AssignmentReason",
+  description: "Why the customer has an arm or not, in the order the reasons are checked " +
+    "(docs/SDK.md): not_running, opted_out, forced, holdout, not_targeted, layer_excluded, " +
+    "frequency_capped, quiet_hours, assigned",
+});
 
 export const assignmentQuery = z.object({ unit: unitId });
 
@@ -33,6 +38,9 @@ export const unitAssignment = z.object({
   variant: z.string().nullable(),
   inExperiment: z.boolean(),
   reason,
+  quietUntil: z.iso.datetime().optional().meta({
+    description: "With reason quiet_hours: when the quiet hours end (UTC)",
+  }),
 }).meta({ id: "UnitAssignment" });
 
 export const hashVersion = z.union([z.literal(1), z.literal(2)]).meta({
