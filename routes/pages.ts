@@ -8,6 +8,7 @@ import experiments from "./experiments/index.tsx";
 import campaigns from "./campaigns/index.tsx";
 import metrics from "./metrics/index.tsx";
 import alerts from "./alerts/index.tsx";
+import digests from "./digests/index.tsx";
 import auth from "./auth.tsx";
 import admin from "./admin/mod.ts";
 import calculator from "./tools/calculator.tsx";
@@ -27,6 +28,7 @@ export function pageRoutes(): Hono<AppEnv> {
   pages.route("/", campaigns);
   pages.route("/", metrics);
   pages.route("/", alerts);
+  pages.route("/", digests);
   pages.route("/", auth);
   pages.route("/", admin);
   pages.route("/", calculator);

@@ -9,7 +9,7 @@ import {
 
 /** The alert types a channel can choose from on the form (the others are not raised yet). */
 export const OFFERED_TYPES: readonly MessageType[] = MESSAGE_TYPES.filter((m) =>
-  m !== "cap_pressure" && m !== "digest"
+  m !== "cap_pressure"
 );
 
 /** What the page shows of a channel (db/notification_channels.ts `ChannelView`). */

@@ -19,6 +19,7 @@ import { apiDocEn } from "./api_doc_messages.ts";
 import { lensInputEn } from "./lens_input_messages.ts";
 import { metricApiEn } from "./metric_api_messages.ts";
 import { alertsEn } from "./alert_messages.ts";
+import { scheduleEn } from "./schedule_messages.ts";
 import type { Messages } from "./zh-CN.ts";
 
 /** English, on the language toggle. */
@@ -170,4 +171,5 @@ export const en: Messages = {
   ...metricsEn,
   ...metricApiEn,
   ...alertsEn,
+  ...scheduleEn,
 };

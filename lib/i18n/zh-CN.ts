@@ -19,6 +19,7 @@ import { apiDocZh } from "./api_doc_messages.ts";
 import { lensInputZh } from "./lens_input_messages.ts";
 import { metricApiZh } from "./metric_api_messages.ts";
 import { alertsZh } from "./alert_messages.ts";
+import { scheduleZh } from "./schedule_messages.ts";
 
 /** Simplified Chinese: the default language. Keys are shared with `en.ts`. */
 export const zhCN = {
@@ -169,6 +170,7 @@ export const zhCN = {
   ...metricsZh,
   ...metricApiZh,
   ...alertsZh,
+  ...scheduleZh,
 } as const;
 
 export type MessageKey = keyof typeof zhCN;

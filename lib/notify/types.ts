@@ -16,6 +16,8 @@ export const MESSAGE_TYPES = [
   "cap_pressure",
   "experiment_stopped",
   "digest",
+  /** A scheduled start or stop refused by the start/stop path (issue 18, part 5). */
+  "schedule_refused",
 ] as const;
 export type MessageType = (typeof MESSAGE_TYPES)[number];
 

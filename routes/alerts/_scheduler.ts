@@ -1,6 +1,8 @@
 /**
  * The notification worker and the alert schedule, on the per-minute scheduler (main.ts): each
- * round checks every running experiment (./_check.ts) and then sends the due deliveries
+ * round carries out the due scheduled starts and stops (../experiments/_schedule.ts), checks
+ * every running experiment (./_check.ts), produces the due digests (../digests/_produce.ts)
+ * and then sends the due deliveries
  * (db/deliveries.ts claims them; any number of instances may run this). A delivery goes only to
  * a channel of its own bank: the queue joins on the bank, and the worker checks again before
  * sending.
@@ -17,6 +19,8 @@ import { accepted, buildRequest } from "../../lib/notify/formats.ts";
 import { send } from "../../lib/notify/transport.ts";
 import type { NotificationMessage } from "../../lib/notify/types.ts";
 import { checkAll } from "./_check.ts";
+import { runSchedules } from "../experiments/_schedule.ts";
+import { produceDigests } from "../digests/_produce.ts";
 
 export interface NotifyOptions {
   secretKey: string | undefined;
@@ -97,6 +101,32 @@ async function deliverOne(
 }
 
 /**
+ * One round of the per-minute scheduler. Scheduled starts and stops first, so an experiment
+ * started now is checked this round; digests before sending, so a digest due now goes out in
+ * the same round. A step that fails is logged and the next one runs.
+ */
+export async function runRound(
+  db: AppDeps["db"],
+  now: () => Date,
+  options: NotifyOptions,
+): Promise<void> {
+  for (
+    const [name, step] of [
+      ["schedule", () => runSchedules(db, now())],
+      ["alert", () => checkAll(db, now())],
+      ["digest", () => produceDigests(db, now())],
+      ["delivery", () => deliverDue(db, now(), options)],
+    ] as const
+  ) {
+    try {
+      await step();
+    } catch (error) {
+      console.error(`${name} round failed:`, error);
+    }
+  }
+}
+
+/**
  * Starts the alert schedule: every `everyMs` (a minute) check the running experiments, then
  * send what is due. Errors are logged and the schedule goes on. Returns a stop function that
  * waits for a round in progress.
@@ -108,14 +138,7 @@ export function startAlertScheduler(
   const { everyMs = 60_000, now = () => new Date() } = options;
   let round: Promise<void> = Promise.resolve();
   const tick = () => {
-    round = round.then(async () => {
-      try {
-        await checkAll(db, now());
-        await deliverDue(db, now(), options);
-      } catch (error) {
-        console.error("alert round failed:", error);
-      }
-    });
+    round = round.then(() => runRound(db, now, options));
   };
   const timer = setInterval(tick, everyMs);
   return async () => {

@@ -1,5 +1,6 @@
-import { Hono } from "hono";
+import { type Context, Hono } from "hono";
 import type { Experiment } from "../../db/experiments.ts";
+import { scheduleSchema } from "../../lib/experiments/schedule.ts";
 import { listExperiments } from "../../db/experiments.ts";
 import { resultsToCsv } from "../../lib/experiments/results_csv.ts";
 import type { AppEnv } from "../../plugins/context.ts";
@@ -9,6 +10,12 @@ import { readJson } from "../../plugins/validate.ts";
 import { listAllocations } from "../../db/bandits.ts";
 import { promote, promoteSchema, reweightNow } from "../experiments/_loop.ts";
 import { resultsOf } from "../experiments/_results.ts";
+import {
+  checkedSchedule,
+  clearSchedule,
+  saveSchedule,
+  scheduleOf,
+} from "../experiments/_schedule.ts";
 import {
   createDraft,
   decideSchema,
@@ -34,17 +41,38 @@ app.get("/", async (c) => {
   return c.json({ experiments: experiments.map(view) });
 });
 
+/** With its `schedule` (routes/experiments/_schedule.ts), as one experiment is answered. */
+const fullView = async (c: Context<AppEnv>, e: Experiment) => ({
+  ...view(e),
+  schedule: await scheduleOf(c.var.db, e),
+});
+// A `schedule` may come with the settings: checked before anything is stored.
+const withSchedule = { schedule: scheduleSchema.nullable().optional() };
+const plannedBy = (body: { plannedSampleSize?: number | null; plan?: unknown }) =>
+  body.plannedSampleSize !== undefined ? body.plannedSampleSize : body.plan ? 1 : undefined;
+
 app.post("/", async (c) => {
-  const body = await readJson(c, newExperimentSchema);
-  return c.json({ experiment: view(await createDraft(c, body)) }, 201);
+  const { schedule, ...body } = await readJson(c, newExperimentSchema.extend(withSchedule));
+  const draft = { id: "", status: "draft" as const, plannedSampleSize: null };
+  if (schedule) await checkedSchedule(c, draft, schedule, { plannedSampleSize: plannedBy(body) });
+  const experiment = await createDraft(c, body);
+  if (schedule) await saveSchedule(c, experiment, schedule);
+  return c.json({ experiment: await fullView(c, experiment) }, 201);
 });
 
-app.get("/:key", async (c) => c.json({ experiment: view(await experimentOf(c)) }));
+app.get("/:key", async (c) => c.json({ experiment: await fullView(c, await experimentOf(c)) }));
 
 app.patch("/:key", async (c) => {
   const experiment = await experimentOf(c);
-  const patch = await readJson(c, experimentPatchSchema);
-  return c.json({ experiment: view(await editDraft(c, experiment, patch)) });
+  const { schedule, ...patch } = await readJson(c, experimentPatchSchema.extend(withSchedule));
+  const planned = plannedBy(patch);
+  if (schedule) await checkedSchedule(c, experiment, schedule, { plannedSampleSize: planned });
+  const edited = schedule !== undefined && Object.keys(patch).length === 0
+    ? experiment
+    : await editDraft(c, experiment, patch);
+  if (schedule === null) await clearSchedule(c, edited);
+  else if (schedule) await saveSchedule(c, edited, schedule);
+  return c.json({ experiment: await fullView(c, edited) });
 });
 
 app.post("/:key/start", async (c) => {

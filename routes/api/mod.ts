@@ -15,6 +15,8 @@ import sdkKeys from "./sdk_keys.ts";
 import stats from "./stats.ts";
 import targets from "./targets.ts";
 import users from "./users.ts";
+import digests, { bankSettings } from "./digests.ts";
+import schedules from "./schedules.ts";
 
 /** Every JSON endpoint under `/api` but the SDK API (`/api/v1`, mounted early by `app.ts`). */
 export function apiRoutes(): Hono<AppEnv> {
@@ -35,5 +37,8 @@ export function apiRoutes(): Hono<AppEnv> {
   api.route("/notification-channels", notificationChannels);
   api.route("/experiments", experimentAlertSettings);
   api.route("/banks", targets);
+  api.route("/experiments", schedules);
+  api.route("/digests", digests);
+  api.route("/bank-settings", bankSettings);
   return api;
 }

@@ -18,6 +18,7 @@ import { bodyOf, ExperimentForm, type Fields, fieldsOf, formError, formLibrary }
 import { promote, reweightNow } from "./_loop.ts";
 import { resultsOf } from "./_results.ts";
 import { experimentAlertsSection } from "../alerts/_section.tsx";
+import { experimentScheduleSection } from "./schedule_form.tsx";
 import { chooseBankPage, confirmPage, isConfirmed } from "./_confirm.tsx";
 import {
   canManage,
@@ -168,6 +169,7 @@ async function detailPage(c: Context<AppEnv>, e: Experiment, error?: string) {
         </header>
         <div class="loop-stack">
           {await experimentAlertsSection(c, e)}
+          {await experimentScheduleSection(c, e)}
           {results
             ? (
               <>

@@ -11,6 +11,7 @@ import { parseWith } from "../../plugins/validate.ts";
 import { bodyOf, ExperimentForm, type Fields, formError, formLibrary } from "./_form.tsx";
 import { canManage, createDraft, newExperimentSchema, requireManager } from "./_service.ts";
 import detail from "./detail.tsx";
+import scheduleForm from "./schedule_form.tsx";
 
 const app = new Hono<AppEnv>();
 guardPages(app, "/experiments", requireRole(...EXPERIMENT_READERS));
@@ -137,5 +138,6 @@ app.post("/experiments", async (c) => {
 });
 
 app.route("/", detail);
+app.route("/", scheduleForm);
 
 export default app;
