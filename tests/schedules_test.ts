@@ -116,6 +116,17 @@ testBothBackends("the schedule API refuses bad input with its codes", async (_t,
     .where("action", "=", "experiment.schedule").where("target", "=", "activate-sms-1").execute();
   assert.deepEqual(audit.map((a) => a.actor), [DEMO_USERS.growth]);
 
+  // The API reference documents the very schema that validates the body.
+  const doc = await (await s.app.request("/api/openapi.json")).json();
+  const documented = doc.paths["/api/experiments/{key}/schedule"].put.requestBody
+    .content["application/json"].schema;
+  assert.deepEqual(Object.keys(documented.properties).sort(), [
+    "startAt",
+    "stopAt",
+    "stopWhenSampleReached",
+  ]);
+  assert.equal(documented.additionalProperties, false);
+
   // Executives read it; DELETE clears it.
   const read = await expectJson(
     await call(s.app, s.exec, "GET", "/api/experiments/activate-sms-1/schedule"),

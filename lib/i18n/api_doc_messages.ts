@@ -56,6 +56,7 @@ export const apiDocEn: Record<keyof typeof apiDocZh, string> = {
 export const API_TAGS_ZH: Readonly<Record<string, string>> = {
   SDK: "SDK",
   "Metric library": "指标库",
+  "Schedules and digests": "计划启停与定期报告",
   Calculators: "计算器",
   API: "API",
 };
@@ -71,6 +72,13 @@ export const API_SUMMARIES_ZH: Readonly<Record<string, string>> = {
   "post /api/metrics": "定义指标（第 1 版）",
   "get /api/metrics/{key}": "一个指标、它的各个版本和使用它的实验",
   "patch /api/metrics/{key}": "修改指标（生成新版本）",
+  "get /api/experiments/{key}/schedule": "实验的计划启停",
+  "put /api/experiments/{key}/schedule": "设置实验的计划启停",
+  "delete /api/experiments/{key}/schedule": "取消实验的计划启停",
+  "get /api/digests": "银行的周报和日报",
+  "get /api/digests/{id}": "一份定期报告",
+  "get /api/bank-settings": "本行时区",
+  "put /api/bank-settings": "设置本行时区",
   "post /api/stats/proportions": "转化率检验（2–20 个版本，多重比较校正，样本比例检查）",
   "post /api/stats/means": "均值的 Welch t 检验",
   "post /api/stats/sample-size": "每个版本所需的样本量",

@@ -15,6 +15,7 @@ import {
   metricPatchSchema,
   newMetricSchema,
 } from "../../lib/metrics/definition.ts";
+import { scheduleRoutes } from "./openapi_schedules.ts";
 import { meansBody, proportionsBody, sampleSizeBody } from "./stats.ts";
 import * as v1 from "./v1/schemas.ts";
 
@@ -132,6 +133,7 @@ const ROUTES: RouteConfig[] = [
     },
   }),
   ...metricRoutes(),
+  ...scheduleRoutes(fail),
   ...[
     ["/api/stats/proportions", proportionsBody, "Conversion-rate test (2–20 arms, Holm, SRM)"],
     ["/api/stats/means", meansBody, "Welch t-tests on means"],
