@@ -33,6 +33,7 @@ const NAV: Array<{ href: string; key: MessageKey; roles?: readonly Role[] }> = [
   { href: "/campaigns", key: "nav.campaigns", roles: LOOP_ROLES },
   { href: "/metrics", key: "nav.metrics", roles: LOOP_ROLES },
   { href: "/alerts", key: "nav.alerts", roles: LOOP_ROLES },
+  { href: "/digests", key: "nav.digests", roles: LOOP_ROLES },
   { href: "/tools/calculator", key: "nav.tools" },
 ];
 

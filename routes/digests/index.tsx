@@ -16,7 +16,7 @@ import { formatNumber } from "../../lib/i18n/mod.ts";
 import { inScope } from "../../lib/scope.ts";
 import type { AppEnv } from "../../plugins/context.ts";
 import { guardPages, requireRole } from "../../plugins/session.ts";
-import { canManage, requestedBank, UUID } from "../alerts/_bank.ts";
+import { canManage, choosableBanks, requestedBank, UUID } from "../alerts/_bank.ts";
 import { saveTimeZone } from "./_settings.ts";
 
 type Ctx = Context<AppEnv>;
@@ -64,10 +64,34 @@ function DigestTable({ c, digests }: { c: Ctx; digests: Digest[] }) {
   );
 }
 
+/** Admins choose a bank first. */
+async function pickBank(c: Ctx) {
+  const { t, locale } = c.var;
+  return renderPage(c, {
+    title: t("digest.title"),
+    body: (
+      <>
+        <h1>{t("digest.title")}</h1>
+        <form method="get" action="/digests" class="card inline-form" data-testid="bank-picker">
+          <label>
+            {t("alerts.pickBank")}{" "}
+            <select name="bank">
+              {(await choosableBanks(c)).map((b) => (
+                <option value={b.id}>{`${b.id} · ${locale === "en" ? b.nameEn : b.nameZh}`}</option>
+              ))}
+            </select>
+          </label>{" "}
+          <button type="submit">{t("alerts.show")}</button>
+        </form>
+      </>
+    ),
+  });
+}
+
 app.get("/digests", async (c) => {
   const { t } = c.var;
   const bankId = await requestedBank(c);
-  if (!bankId) return c.redirect("/alerts", 303);
+  if (!bankId) return pickBank(c);
   const [digests, timeZone] = await Promise.all([
     listDigests(c.var.db, { bankId }),
     bankTimeZone(c.var.db, bankId),
@@ -120,7 +144,7 @@ app.get("/digests", async (c) => {
 
 app.post("/digests/time-zone", async (c) => {
   const bankId = await requestedBank(c);
-  if (!bankId) return c.redirect("/alerts", 303);
+  if (!bankId) return c.redirect("/digests", 303);
   const form = await c.req.parseBody();
   const back = `/digests?bank=${encodeURIComponent(bankId)}`;
   try {
@@ -165,7 +189,7 @@ async function digestPage(c: Ctx, d: Digest) {
 for (const kind of ["weekly", "daily"] as const) {
   app.get(`/digests/${kind}`, async (c) => {
     const bankId = await requestedBank(c);
-    if (!bankId) return c.redirect("/alerts", 303);
+    if (!bankId) return c.redirect("/digests", 303);
     const d = await latestDigest(c.var.db, bankId, kind);
     if (!d) throw notFound();
     return digestPage(c, d);
