@@ -3,10 +3,8 @@
  * lately, so a misspelt event name shows before the metric is saved. One grouped read over
  * `track_events_unit_idx` (bank, event, unit, occurred_at), bounded by the window.
  */
-import { type Kysely, sql, type Transaction } from "kysely";
-import type { Database } from "./schema.ts";
-
-type Db = Kysely<Database> | Transaction<Database>;
+import { sql } from "kysely";
+import type { Db } from "./schema.ts";
 
 /** How far back the preview looks. */
 export const PREVIEW_HOURS = 7 * 24;

@@ -14,13 +14,11 @@
  *   under a try-advisory-lock (another instance busy with it skips it), and a refresh whose
  *   snapshots are younger than half the interval is skipped (another instance just did it).
  */
-import { type Kysely, sql, type Transaction } from "kysely";
+import { type Kysely, sql } from "kysely";
 import type { MetricStats } from "../lib/metrics/analysis.ts";
 import type { MetricDefinition } from "../lib/metrics/definition.ts";
 import { computeMetricValues } from "./metric_values.ts";
-import type { Database } from "./schema.ts";
-
-type Db = Kysely<Database> | Transaction<Database>;
+import type { Database, Db } from "./schema.ts";
 
 /** Results use a snapshot younger than this. */
 export const SNAPSHOT_FRESH_MS = 30_000;

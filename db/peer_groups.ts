@@ -3,10 +3,8 @@
  * which figures a group shows is decided by `lib/lens/custom_groups.ts`. A deleted group keeps
  * its row and members (`deletedAt`): new groups are checked against every group the owner made.
  */
-import type { Kysely, Transaction } from "kysely";
-import type { Database } from "./schema.ts";
 
-type Db = Kysely<Database> | Transaction<Database>;
+import type { Db } from "./schema.ts";
 
 export interface PeerGroup {
   id: string;

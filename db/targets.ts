@@ -2,13 +2,11 @@
  * Lens targets: one per bank (migration 0013). The caller checks the target with
  * `lib/lens/targets.ts` and opens the transaction that also writes the audit entry.
  */
-import type { Kysely, Transaction } from "kysely";
+
 import type { LensTarget } from "../lib/lens/targets.ts";
 import type { Scope } from "../lib/scope.ts";
-import type { Database } from "./schema.ts";
+import type { Db } from "./schema.ts";
 import { inBankScope } from "./scope.ts";
-
-type Db = Kysely<Database> | Transaction<Database>;
 
 /** A bank's stored target, with who set it and when. */
 export interface StoredTarget extends LensTarget {

@@ -16,10 +16,8 @@
  * contact, and leaving them out would bias the metrics of customers who opted out after their
  * exposure.
  */
-import { type Kysely, sql, type Transaction } from "kysely";
-import type { Database } from "./schema.ts";
-
-type Db = Kysely<Database> | Transaction<Database>;
+import { sql } from "kysely";
+import type { Db } from "./schema.ts";
 
 /** A validated track event. */
 export interface TrackEvent {

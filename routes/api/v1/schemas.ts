@@ -4,6 +4,8 @@
  */
 import { z } from "zod";
 import { ASSIGNMENT_REASONS } from "../../../lib/experiments/eligibility.ts";
+import { CHANNELS as CAMPAIGN_CHANNELS } from "../../../lib/experiments/settings.ts";
+import { EXPERIMENT_KEY_PATTERN } from "../../../lib/patterns.ts";
 import { storableText } from "../../../lib/text_schema.ts";
 
 /** Largest batch of units (assignments, opt-outs, customers) per request. */
@@ -13,10 +15,11 @@ export const MAX_EVENTS = 5_000;
 /** How far ahead of the server's clock an event's `at` may be (clock skew). */
 export const FUTURE_TOLERANCE_MS = 5 * 60_000;
 
-export const CHANNELS = ["sms", "app_push", "in_app_banner", "coupon", "outbound_call", "wechat"];
+/** The channels a campaign runs on (lib/experiments/settings.ts). */
+export const CHANNELS: string[] = [...CAMPAIGN_CHANNELS];
 
 /** What an experiment key looks like (also read by the assignment fast path). */
-export const EXPERIMENT_KEY = /^[a-z0-9][a-z0-9-]{0,63}$/;
+export const EXPERIMENT_KEY = EXPERIMENT_KEY_PATTERN;
 
 export const experimentKey = z.string().regex(EXPERIMENT_KEY, "Not an experiment key")
   .meta({ description: "The experiment's key (slug)", example: "welcome-sms" });
@@ -167,5 +170,29 @@ export const customersBody = z.strictObject({
   })).min(1).max(MAX_UNITS),
 }).meta({ id: "CustomersRequest" });
 
-export const customersResponse = z.object({ upserted: z.number().int() })
-  .meta({ id: "CustomersResponse" });
+export const customersResponse = z.object({
+  upserted: z.number().int(),
+  unsuppressed: z.number().int().optional().meta({
+    description: "Erased customers re-imported with `marketingConsent: true`, whose " +
+      "suppression was lifted (present when any was)",
+  }),
+}).meta({ id: "CustomersResponse" });
+
+export const customerPath = z.object({ unit: unitId });
+
+export const erasureResponse = z.object({
+  erased: z.literal(true),
+  token: z.string().meta({
+    description: "What replaced the id in every table (`erased:` and a random UUID); the same " +
+      "token in the audit entry",
+    example: "erased:3f0c1a52-8d7e-4c1b-9a51-2b7f4e0d9c11",
+  }),
+  rows: z.record(z.string(), z.number().int()).meta({
+    description: "Rows changed per table (0 for each when the unit was unknown or erased " +
+      "already)",
+  }),
+  changed: z.number().int().meta({ description: "The sum of `rows`" }),
+  suppressed: z.boolean().meta({
+    description: "Whether the suppression record is new (false: it was suppressed already)",
+  }),
+}).meta({ id: "ErasureResponse" });
