@@ -10,9 +10,11 @@
 import type { Kysely, Selectable, Transaction } from "kysely";
 import { CURRENT_HASH_VERSION, type HashVersion } from "../lib/experiments/assignment.ts";
 import type { ExperimentMetrics } from "../lib/metrics/definition.ts";
+import type { ForcedUnit } from "../lib/governance/policy.ts";
 import type { Scope } from "../lib/scope.ts";
 import type { Database, ExperimentsTable, ExperimentStatus } from "./schema.ts";
 import { inBankScope } from "./scope.ts";
+import { jsonb } from "./alerts.ts";
 
 export interface VariantInput {
   name: string;
@@ -63,6 +65,10 @@ export interface Experiment extends ExperimentSummary {
   /** Bandits: the floor share of every arm, and minutes between scheduled reweightings. */
   minShare: number;
   reweightMinutes: number;
+  /** The mutual-exclusion layer and the range [from, to) it takes of it (migration 0015). */
+  layer: ExperimentLayer | null;
+  /** QA units put into an arm (reason `forced`); never counted in results. */
+  forced: ForcedUnit[];
   winnerVariant: string | null;
   configVersion: number;
   /** The A/B assignment rule it uses (docs/SDK.md): 1 for experiments older than 0007, else 2. */
@@ -71,6 +77,12 @@ export interface Experiment extends ExperimentSummary {
   decidedAt: Date | null;
   createdAt: Date;
   updatedAt: Date;
+}
+
+/** A range [from, to) of a layer, 0 ≤ from < to ≤ 1. */
+export interface ExperimentLayer {
+  key: string;
+  range: [number, number];
 }
 
 /** The editable settings of a draft. */
@@ -91,6 +103,8 @@ export type ExperimentSettings =
     | "baselineRate"
     | "minShare"
     | "reweightMinutes"
+    | "layer"
+    | "forced"
   >
   & { variants: VariantInput[] };
 
@@ -140,9 +154,19 @@ export async function createExperiment(
     hash_version: input.hashVersion ?? CURRENT_HASH_VERSION,
     started_at: input.startedAt ?? null,
     created_by: input.createdBy,
+    ...layerColumns(input.layer ?? null),
+    forced: jsonb(input.forced ?? []),
   }).returning("id").executeTakeFirstOrThrow();
   await insertVariants(db, row.id, input.bankId, input.variants);
   return row;
+}
+
+function layerColumns(layer: ExperimentLayer | null) {
+  return {
+    layer_key: layer?.key ?? null,
+    layer_lo: layer?.range[0] ?? null,
+    layer_hi: layer?.range[1] ?? null,
+  };
 }
 
 async function insertVariants(db: Db, experimentId: string, bankId: string, list: VariantInput[]) {
@@ -229,6 +253,10 @@ async function withVariants(db: Db, rows: Row[]): Promise<Experiment[]> {
     baselineRate: r.baseline_rate,
     minShare: r.min_share,
     reweightMinutes: r.reweight_minutes,
+    layer: r.layer_key === null
+      ? null
+      : { key: r.layer_key, range: [Number(r.layer_lo), Number(r.layer_hi)] },
+    forced: r.forced ?? [],
     winnerVariant: r.winner_variant,
     configVersion: r.config_version,
     hashVersion: r.hash_version,
@@ -270,6 +298,8 @@ export async function updateDraft(
     baseline_rate: settings.baselineRate,
     min_share: settings.minShare,
     reweight_minutes: settings.reweightMinutes,
+    ...layerColumns(settings.layer),
+    forced: jsonb(settings.forced),
     config_version: eb("config_version", "+", 1),
     updated_at: now,
   })).where("id", "=", experiment.id).where("status", "=", "draft")
@@ -292,6 +322,26 @@ export async function updateExperimentMetrics(
 ): Promise<void> {
   await db.updateTable("experiments").set({ metrics, updated_at: now })
     .where("id", "=", experimentId).execute();
+}
+
+/**
+ * Replaces the QA units of a draft or running experiment (testers join during a test). Bumps
+ * the configuration version: SDKs and every instance must see the new units. Returns false when
+ * the experiment is neither (nothing changed).
+ */
+export async function updateForced(
+  db: Db,
+  experimentId: string,
+  forced: readonly ForcedUnit[],
+  now: Date,
+): Promise<boolean> {
+  const updated = await db.updateTable("experiments").set((eb) => ({
+    forced: jsonb(forced),
+    config_version: eb("config_version", "+", 1),
+    updated_at: now,
+  })).where("id", "=", experimentId).where("status", "in", ["draft", "running"])
+    .returning("id").executeTakeFirst();
+  return Boolean(updated);
 }
 
 /** The allowed moves: action → the status it leaves and the status it reaches. */

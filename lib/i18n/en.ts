@@ -20,6 +20,7 @@ import { lensInputEn } from "./lens_input_messages.ts";
 import { metricApiEn } from "./metric_api_messages.ts";
 import { alertsEn } from "./alert_messages.ts";
 import { scheduleEn } from "./schedule_messages.ts";
+import { layerEn } from "./layer_messages.ts";
 import type { Messages } from "./zh-CN.ts";
 
 /** English, on the language toggle. */
@@ -172,4 +173,5 @@ export const en: Messages = {
   ...metricApiEn,
   ...alertsEn,
   ...scheduleEn,
+  ...layerEn,
 };

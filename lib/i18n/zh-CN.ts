@@ -20,6 +20,7 @@ import { lensInputZh } from "./lens_input_messages.ts";
 import { metricApiZh } from "./metric_api_messages.ts";
 import { alertsZh } from "./alert_messages.ts";
 import { scheduleZh } from "./schedule_messages.ts";
+import { layerZh } from "./layer_messages.ts";
 
 /** Simplified Chinese: the default language. Keys are shared with `en.ts`. */
 export const zhCN = {
@@ -171,6 +172,7 @@ export const zhCN = {
   ...metricApiZh,
   ...alertsZh,
   ...scheduleZh,
+  ...layerZh,
 } as const;
 
 export type MessageKey = keyof typeof zhCN;

@@ -17,6 +17,7 @@ import targets from "./targets.ts";
 import users from "./users.ts";
 import digests, { bankSettings } from "./digests.ts";
 import schedules from "./schedules.ts";
+import layers from "./layers.ts";
 
 /** Every JSON endpoint under `/api` but the SDK API (`/api/v1`, mounted early by `app.ts`). */
 export function apiRoutes(): Hono<AppEnv> {
@@ -38,6 +39,7 @@ export function apiRoutes(): Hono<AppEnv> {
   api.route("/experiments", experimentAlertSettings);
   api.route("/banks", targets);
   api.route("/experiments", schedules);
+  api.route("/layers", layers);
   api.route("/digests", digests);
   api.route("/bank-settings", bankSettings);
   return api;

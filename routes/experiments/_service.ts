@@ -17,7 +17,17 @@ import {
   TRANSITIONS,
   updateDraft,
   updateExperimentMetrics,
+  updateForced,
 } from "../../db/experiments.ts";
+import { getLayer, lockLayerOf, runningInLayer } from "../../db/layers.ts";
+import type { ForcedUnit } from "../../lib/governance/policy.ts";
+import {
+  isLayerRange,
+  rangePercent,
+  rangeTakenBy,
+  unknownForcedVariant,
+} from "../../lib/governance/layers.ts";
+import { unitId } from "../api/v1/schemas.ts";
 import { AppError, badRequest, conflict, forbidden, notFound } from "../../lib/errors.ts";
 import { stagesOutside } from "../../lib/experiments/eligibility.ts";
 import { variantName } from "../../lib/experiments/variant_name.ts";
@@ -65,6 +75,30 @@ const planSchema = z.strictObject({
   power: z.number().gt(0).lt(1).optional(),
 });
 
+/** Most QA units one experiment may list. */
+export const MAX_FORCED_UNITS = 100;
+
+/** A layer's key: the pattern of experiment keys (a custom issue, so it is not called 实验标识). */
+export function layerKey() {
+  return z.string().refine((key) => KEY_PATTERN.test(key), "validation.layer.key");
+}
+
+/** `{"key", "range": [from, to]}` of a layer, 0 ≤ from < to ≤ 1; null: no layer. */
+export const layerSchema = z.strictObject({
+  key: layerKey(),
+  range: z.tuple([z.number().min(0).max(1), z.number().min(0).max(1)])
+    .refine(isLayerRange, "validation.layer.range"),
+}).nullable();
+
+/** QA units and their arms: each unit once, at most `MAX_FORCED_UNITS`. */
+export const forcedSchema = z.array(z.strictObject({
+  unit: unitId,
+  variant: storableText().min(1).max(64),
+})).max(MAX_FORCED_UNITS).refine(
+  (list) => new Set(list.map((f) => f.unit)).size === list.length,
+  "validation.forced.unique",
+);
+
 const settingsFields = {
   name: storableText().trim().min(1).max(200),
   campaignId: z.uuid().nullable().optional(),
@@ -99,6 +133,10 @@ const settingsFields = {
   reweightMinutes: z.int().min(1).max(10080).optional(),
   /** The calculator's inputs: the server computes the planned sample size from them. */
   plan: planSchema.optional(),
+  /** A range of a mutual-exclusion layer (drafts only); null leaves the layer. */
+  layer: layerSchema.optional(),
+  /** QA units put into an arm; may change while running (`editForced`). */
+  forced: forcedSchema.optional(),
 };
 
 export const newExperimentSchema = z.strictObject({
@@ -180,6 +218,8 @@ function settingsOf(e: Experiment): ExperimentSettings {
     baselineRate: e.baselineRate,
     minShare: e.minShare,
     reweightMinutes: e.reweightMinutes,
+    layer: e.layer,
+    forced: e.forced,
     variants: e.variants,
   };
 }
@@ -210,6 +250,7 @@ export function mergeSettings(
     merged.metrics = followLegacyPrimary(merged.metrics, patch.primaryMetric);
   }
   if (merged.mode === "bandit") checkBandit(merged, metrics !== undefined);
+  checkForced(merged.forced, merged.variants);
   const total = merged.variants.reduce((s, v) => s + v.weight, 0);
   merged.variants = merged.variants.map((v) => ({ ...v, weight: v.weight / total }));
   if (plan) {
@@ -220,6 +261,30 @@ export function mergeSettings(
     merged.baselineRate = plan.baselineRate;
   }
   return merged;
+}
+
+/** Every QA unit's arm must be one of the experiment's (400 `UNKNOWN_VARIANT`, naming it). */
+function checkForced(forced: readonly ForcedUnit[], variants: readonly { name: string }[]) {
+  const wrong = unknownForcedVariant(forced, variants);
+  if (!wrong) return;
+  const error = badRequest(
+    "UNKNOWN_VARIANT",
+    `QA unit "${wrong.unit}" is put into "${wrong.variant}", which is not an arm of the experiment`,
+  );
+  error.translation = {
+    key: "layer.error.forcedVariant",
+    params: { unit: wrong.unit, variant: wrong.variant },
+  };
+  throw error;
+}
+
+/** The layer must be one of the bank's (400 `UNKNOWN_LAYER`). */
+async function checkLayer(c: Ctx, bankId: string, settings: ExperimentSettings) {
+  if (!settings.layer) return;
+  if (await getLayer(c.var.db, bankId, settings.layer.key)) return;
+  const error = badRequest("UNKNOWN_LAYER", `No layer "${settings.layer.key}" in bank "${bankId}"`);
+  error.translation = { key: "layer.error.unknown", params: { layer: settings.layer.key } };
+  throw error;
 }
 
 /** A bandit allocates on conversions (Beta posteriors) and needs room above the floors. */
@@ -333,6 +398,8 @@ const DEFAULTS: ExperimentSettings = {
   baselineRate: null,
   minShare: 0.01,
   reweightMinutes: 15,
+  layer: null,
+  forced: [],
   variants: [],
 };
 
@@ -352,6 +419,7 @@ export async function createDraft(c: Ctx, body: NewExperiment): Promise<Experime
   );
   await checkCampaign(c, bankId, settings);
   await checkMetrics(c, bankId, settings);
+  await checkLayer(c, bankId, settings);
   try {
     await c.var.db.transaction().execute(async (trx) => {
       const iteration = settings.campaignId ? await nextIteration(trx, settings.campaignId) : 1;
@@ -389,6 +457,9 @@ export async function editDraft(c: Ctx, experiment: Experiment, patch: Experimen
   requireManager(c);
   if (experiment.status !== "draft") {
     const fields = Object.keys(patch);
+    if (patch.forced && fields.length === 1) {
+      return await editForced(c, experiment, patch.forced);
+    }
     if (patch.metrics && fields.length === 1) {
       return await editMetricsLater(c, experiment, patch.metrics);
     }
@@ -407,6 +478,7 @@ export async function editDraft(c: Ctx, experiment: Experiment, patch: Experimen
   }
   const settings = mergeSettings(settingsOf(experiment), patch, c.var.t);
   await checkCampaign(c, experiment.bankId, settings);
+  if (patch.layer) await checkLayer(c, experiment.bankId, settings);
   if (patch.metrics || patch.mode || patch.primaryMetric) {
     await checkMetrics(c, experiment.bankId, settings);
   }
@@ -459,6 +531,72 @@ async function editMetricsLater(
   return await reload(c, experiment.bankId, experiment.key);
 }
 
+/**
+ * The QA units of a running experiment (testers join during a test; audited as
+ * `experiment.forced` with the lists before and after). A stopped or decided experiment keeps
+ * its units (409 `NOT_DRAFT`).
+ */
+async function editForced(
+  c: Ctx,
+  experiment: Experiment,
+  forced: ForcedUnit[],
+): Promise<Experiment> {
+  checkForced(forced, experiment.variants);
+  const refused = () => {
+    const error = conflict(
+      "NOT_DRAFT",
+      `Experiment "${experiment.key}" is ${experiment.status}: QA units change only while it ` +
+        "is a draft or running",
+    );
+    error.translation = { key: "layer.error.forcedClosed", params: { experiment: experiment.key } };
+    return error;
+  };
+  if (experiment.status !== "running") throw refused();
+  await c.var.db.transaction().execute(async (trx) => {
+    if (!await updateForced(trx, experiment.id, forced, c.var.now())) throw refused();
+    await audit(c, {
+      action: "experiment.forced",
+      bankId: experiment.bankId,
+      target: experiment.key,
+      details: { before: experiment.forced, after: forced },
+    }, trx);
+  });
+  return await reload(c, experiment.bankId, experiment.key);
+}
+
+/**
+ * Starting an experiment with a layer range: 409 `LAYER_RANGE_TAKEN` when a running experiment
+ * of the same layer overlaps it, naming that experiment and its range. Runs inside the start's
+ * transaction after the layer's row is locked (db/layers.ts `lockLayerOf`), so two concurrent
+ * starts in one layer cannot both pass; scheduled starts go through here too.
+ */
+async function checkLayerFree(trx: Parameters<typeof lockLayerOf>[0], experiment: Experiment) {
+  const layer = await lockLayerOf(trx, experiment.id);
+  if (!layer) return;
+  const taken = rangeTakenBy(layer.range, await runningInLayer(trx, layer, experiment.id));
+  if (!taken) return;
+  const [from, to] = rangePercent(layer.range);
+  const [otherFrom, otherTo] = rangePercent(taken.range);
+  const error = conflict(
+    "LAYER_RANGE_TAKEN",
+    `Experiment "${experiment.key}" takes ${from}–${to} % of layer "${layer.key}", which ` +
+      `overlaps running experiment "${taken.key}" (${otherFrom}–${otherTo} %)`,
+  );
+  error.translation = {
+    key: "layer.error.rangeTaken",
+    params: {
+      experiment: experiment.key,
+      layer: layer.key,
+      from,
+      to,
+      other: taken.key,
+      otherFrom,
+      otherTo,
+    },
+  };
+  throw error;
+}
+
 function notDraft(e: Experiment): AppError {
   return conflict("NOT_DRAFT", `Experiment "${e.key}" is ${e.status}: only drafts can be edited`);
 }
@@ -484,6 +622,7 @@ export async function moveExperiment(
   if (experiment.status !== TRANSITIONS[move].from) throw invalid();
   await c.var.db.transaction().execute(async (trx) => {
     const now = c.var.now();
+    if (move === "start") await checkLayerFree(trx, experiment);
     if (!await transitionExperiment(trx, experiment.id, move, { now, winner })) throw invalid();
     await audit(c, {
       action: `experiment.${move}`,
