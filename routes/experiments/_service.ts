@@ -27,7 +27,6 @@ import {
   rangeTakenBy,
   unknownForcedVariant,
 } from "../../lib/governance/layers.ts";
-import { unitId } from "../api/v1/schemas.ts";
 import { AppError, badRequest, conflict, forbidden, notFound } from "../../lib/errors.ts";
 import { stagesOutside } from "../../lib/experiments/eligibility.ts";
 import { variantName } from "../../lib/experiments/variant_name.ts";
@@ -92,7 +91,9 @@ export const layerSchema = z.strictObject({
 
 /** QA units and their arms: each unit once, at most `MAX_FORCED_UNITS`. */
 export const forcedSchema = z.array(z.strictObject({
-  unit: unitId,
+  // A customer id as the SDK API takes it (routes/api/v1/schemas.ts `unitId`; not imported: that
+  // module must load after @hono/zod-openapi, which the OpenAPI document relies on).
+  unit: storableText().min(1).max(128),
   variant: storableText().min(1).max(64),
 })).max(MAX_FORCED_UNITS).refine(
   (list) => new Set(list.map((f) => f.unit)).size === list.length,
