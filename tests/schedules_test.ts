@@ -344,3 +344,76 @@ testBothBackends(
     assert.deepEqual(await runSchedules(db, new Date(s.clock.t.getTime() + HOUR)), []);
   },
 );
+
+testBothBackends(
+  "the experiment forms take a schedule in the bank's time zone; a refused one stores nothing",
+  async (_t, { db }) => {
+    const s = await setUp(db);
+    const post = (path: string, fields: Record<string, string>) =>
+      s.app.request(path, {
+        method: "POST",
+        headers: {
+          cookie: s.growth,
+          "content-type": "application/x-www-form-urlencoded",
+          origin: "http://localhost",
+        },
+        body: new URLSearchParams(fields).toString(),
+      });
+    const form = {
+      key: "salary-card-sms",
+      name: "代发工资卡·短信",
+      "variant-name-0": "对照组",
+      "variant-weight-0": "50",
+      "variant-name-1": "加息券",
+      "variant-weight-1": "50",
+      alpha: "0.05",
+    };
+    // Stop before start: the form again with the reason, and no experiment.
+    const refused = await post("/experiments", {
+      ...form,
+      "schedule-startAt": "2026-12-07T09:00",
+      "schedule-stopAt": "2026-12-06T09:00",
+    });
+    assert.equal(refused.status, 400);
+    assert.match(await refused.text(), /停止时间必须晚于启动时间/);
+    await expectJson(await call(s.app, s.growth, "GET", "/api/experiments/salary-card-sms"), 404);
+    const badTime = await post("/experiments", { ...form, "schedule-startAt": "明天早上" });
+    assert.equal(badTime.status, 400);
+    assert.match(await badTime.text(), /时间格式无效/);
+
+    const made = await post("/experiments", { ...form, "schedule-startAt": "2026-12-07T09:00" });
+    assert.equal(made.status, 303, await made.text());
+    const view = await expectJson(
+      await call(s.app, s.growth, "GET", "/api/experiments/salary-card-sms"),
+      200,
+    );
+    // 09:00 in Shanghai (the default zone) is 01:00 UTC.
+    assert.equal(view.experiment.schedule.startAt, "2026-12-07T01:00:00.000Z");
+
+    // The edit form shows it in local time, and an edit keeps or clears it.
+    const edit = await call(s.app, s.growth, "GET", "/experiments/salary-card-sms/edit?bank=CC2");
+    assert.match(await edit.text(), /value="2026-12-07T09:00"/);
+    const kept = await post("/experiments/salary-card-sms/edit?bank=CC2", {
+      ...form,
+      name: "代发工资卡·短信（第 1 轮）",
+      "schedule-startAt": "2026-12-07T09:00",
+      "schedule-stopAt": "2026-12-21T17:30",
+    });
+    assert.equal(kept.status, 303, await kept.text());
+    const after = (await expectJson(
+      await call(s.app, s.growth, "GET", "/api/experiments/salary-card-sms"),
+      200,
+    )).experiment;
+    assert.equal(after.name, "代发工资卡·短信（第 1 轮）");
+    assert.equal(after.schedule.stopAt, "2026-12-21T09:30:00.000Z");
+    const cleared = await post("/experiments/salary-card-sms/edit?bank=CC2", form);
+    assert.equal(cleared.status, 303);
+    assert.equal(
+      (await expectJson(
+        await call(s.app, s.growth, "GET", "/api/experiments/salary-card-sms/schedule"),
+        200,
+      )).schedule,
+      null,
+    );
+  },
+);

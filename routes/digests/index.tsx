@@ -106,6 +106,16 @@ app.get("/digests", async (c) => {
             {t("digest.title")} <span class="badge" data-testid="bank">{bankId}</span>
           </h1>
           <p class="muted">{t("digest.intro", { hour: SEND_HOUR, zone: timeZone })}</p>
+          <p class="page-links">
+            {(["weekly", "daily"] as const).map((kind) => (
+              <>
+                <a href={`/digests/${kind}?bank=${encodeURIComponent(bankId)}`}>
+                  {t(`digest.latest.${kind}`)}
+                </a>
+                {" "}
+              </>
+            ))}
+          </p>
         </header>
         {error && (
           <p class="flash warning" role="alert" data-testid="flash-error">
@@ -191,8 +201,20 @@ for (const kind of ["weekly", "daily"] as const) {
     const bankId = await requestedBank(c);
     if (!bankId) return c.redirect("/digests", 303);
     const d = await latestDigest(c.var.db, bankId, kind);
-    if (!d) throw notFound();
-    return digestPage(c, d);
+    if (d) return digestPage(c, d);
+    // None yet (the first is made at 09:00 in the bank's time zone): a page saying so.
+    return renderPage(c, {
+      title: c.var.t(`digest.latest.${kind}`),
+      body: (
+        <>
+          <h1>{c.var.t(`digest.latest.${kind}`)}</h1>
+          <p class="muted" data-testid="digests-empty">{c.var.t("digest.none")}</p>
+          <p>
+            <a href={`/digests?bank=${encodeURIComponent(bankId)}`}>{c.var.t("digest.all")}</a>
+          </p>
+        </>
+      ),
+    });
   });
 }
 

@@ -1,3 +1,4 @@
+import type { ComponentChildren } from "preact";
 import type { Campaign } from "../../db/campaigns.ts";
 import { AppError, messageIn } from "../../lib/errors.ts";
 import type { Experiment } from "../../db/experiments.ts";
@@ -320,6 +321,8 @@ export function ExperimentForm(
     isNew: boolean;
     isAdmin: boolean;
     error?: string;
+    /** More fields before the submit button (the schedule: ./schedule_form.tsx). */
+    extra?: ComponentChildren;
   },
 ) {
   const { t, fields, isNew, error } = props;
@@ -345,6 +348,7 @@ export function ExperimentForm(
       />
       <TargetingFields t={t} v={v} stages={many(fields, "stage")} />
       <PlanFields t={t} v={v} />
+      {props.extra}
       <button type="submit">{t(isNew ? "loop.form.create" : "loop.form.save")}</button>
     </form>
   );

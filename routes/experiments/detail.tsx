@@ -18,7 +18,13 @@ import { bodyOf, ExperimentForm, type Fields, fieldsOf, formError, formLibrary }
 import { promote, reweightNow } from "./_loop.ts";
 import { resultsOf } from "./_results.ts";
 import { experimentAlertsSection } from "../alerts/_section.tsx";
-import { experimentScheduleSection } from "./schedule_form.tsx";
+import {
+  experimentScheduleSection,
+  ScheduleFields,
+  scheduleFieldsOf,
+  withFormSchedule,
+} from "./schedule_form.tsx";
+import { bankTimeZone } from "../../db/schedules.ts";
 import { chooseBankPage, confirmPage, isConfirmed } from "./_confirm.tsx";
 import {
   canManage,
@@ -289,6 +295,13 @@ async function editPage(c: Context<AppEnv>, e: Experiment, fields: Fields, error
           isNew={false}
           isAdmin={c.var.user?.role === "admin"}
           error={error}
+          extra={
+            <ScheduleFields
+              t={t}
+              fields={fields}
+              timeZone={await bankTimeZone(db, e.bankId)}
+            />
+          }
         />
       </>
     ),
@@ -298,14 +311,19 @@ async function editPage(c: Context<AppEnv>, e: Experiment, fields: Fields, error
 app.get("/experiments/:key/edit", async (c) => {
   const e = await experimentOf(c);
   if (!canManage(c) || e.status !== "draft") return c.redirect(experimentHref(e), 303);
-  return editPage(c, e, fieldsOf(e, e.metrics));
+  return editPage(c, e, { ...fieldsOf(e, e.metrics), ...await scheduleFieldsOf(c, e) });
 });
 
 app.post("/experiments/:key/edit", async (c) => {
   const e = await experimentOf(c);
   const fields = (await c.req.parseBody({ all: true })) as Fields;
   try {
-    await editDraft(c, e, parseWith(experimentPatchSchema, bodyOf(fields, false)));
+    await withFormSchedule(
+      c,
+      fields,
+      { bankId: e.bankId, existing: e },
+      () => editDraft(c, e, parseWith(experimentPatchSchema, bodyOf(fields, false))),
+    );
     return c.redirect(experimentHref(e), 303);
   } catch (error) {
     return editPage(c, e, fields, formError(error, c.var.t));

@@ -11,7 +11,8 @@ import { parseWith } from "../../plugins/validate.ts";
 import { bodyOf, ExperimentForm, type Fields, formError, formLibrary } from "./_form.tsx";
 import { canManage, createDraft, newExperimentSchema, requireManager } from "./_service.ts";
 import detail from "./detail.tsx";
-import scheduleForm from "./schedule_form.tsx";
+import scheduleForm, { ScheduleFields, withFormSchedule } from "./schedule_form.tsx";
+import { bankTimeZone } from "../../db/schedules.ts";
 
 const app = new Hono<AppEnv>();
 guardPages(app, "/experiments", requireRole(...EXPERIMENT_READERS));
@@ -108,6 +109,13 @@ async function newPage(c: Context<AppEnv>, fields: Fields, error?: string) {
           isNew
           isAdmin={c.var.user?.role === "admin"}
           error={error}
+          extra={
+            <ScheduleFields
+              t={t}
+              fields={fields}
+              timeZone={await bankTimeZone(db, bankId ?? "")}
+            />
+          }
         />
       </>
     ),
@@ -130,7 +138,13 @@ app.post("/experiments", async (c) => {
   requireManager(c);
   const fields = (await c.req.parseBody({ all: true })) as Fields;
   try {
-    const created = await createDraft(c, parseWith(newExperimentSchema, bodyOf(fields, true)));
+    const bankId = typeof fields.bankId === "string" ? fields.bankId.trim() || null : null;
+    const created = await withFormSchedule(
+      c,
+      fields,
+      { bankId, existing: null },
+      () => createDraft(c, parseWith(newExperimentSchema, bodyOf(fields, true))),
+    );
     return c.redirect(experimentHref(created), 303);
   } catch (error) {
     return newPage(c, fields, formError(error, c.var.t));

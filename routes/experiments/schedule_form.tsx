@@ -3,17 +3,22 @@
  * renders it (routes/experiments/detail.tsx), and `POST /experiments/:key/schedule` saves or
  * clears it from its form. The form's times are wall-clock times in the bank's time zone
  * (lib/digests/period.ts `localToInstant`); a refusal comes back as `?scheduleError=<CODE>`.
+ * The new-experiment and edit forms take the same three fields (`ScheduleFields`,
+ * `withFormSchedule`).
  */
 import { type Context, Hono } from "hono";
 import { ScheduleCard } from "../../components/experiments/ScheduleCard.tsx";
 import { experimentHref } from "../../components/experiments/links.ts";
 import type { Experiment } from "../../db/experiments.ts";
 import { bankTimeZone, getSchedule } from "../../db/schedules.ts";
-import { localToInstant } from "../../lib/digests/period.ts";
+import { instantToLocal, localToInstant } from "../../lib/digests/period.ts";
+import type { ScheduleInput } from "../../lib/experiments/schedule.ts";
+import type { Translate } from "../../lib/i18n/mod.ts";
 import { AppError } from "../../lib/errors.ts";
 import type { AppEnv } from "../../plugins/context.ts";
 import { canManage, experimentOf, requireManager } from "./_service.ts";
-import { clearSchedule, saveSchedule, scheduleView } from "./_schedule.ts";
+import { checkedSchedule, clearSchedule, saveSchedule, scheduleView } from "./_schedule.ts";
+import type { Fields } from "./_form.tsx";
 
 type Ctx = Context<AppEnv>;
 
@@ -36,6 +41,112 @@ export async function experimentScheduleSection(c: Ctx, e: Experiment) {
       locale={c.var.locale}
     />
   );
+}
+
+/** A local time of the form in the bank's zone as ISO; null when empty; 400 when not a time. */
+function instantOf(text: string, timeZone: string): string | null {
+  if (text === "") return null;
+  const instant = localToInstant(text, timeZone);
+  if (!instant) {
+    const error = new AppError(400, "SCHEDULE_TIME_INVALID", "Not a date and time");
+    error.translation = { key: "schedule.error.SCHEDULE_TIME_INVALID" };
+    throw error;
+  }
+  return instant.toISOString();
+}
+
+const field = (f: Fields, name: string) => {
+  const v = f[name];
+  return (Array.isArray(v) ? v[0] : v)?.trim() ?? "";
+};
+
+/** The schedule fields of the experiment forms, prefilled from `fields`. */
+export function ScheduleFields(
+  { t, fields, timeZone }: { t: Translate; fields: Fields; timeZone: string },
+) {
+  return (
+    <fieldset data-testid="form-schedule">
+      <legend>{t("schedule.title")}</legend>
+      <div class="form-row">
+        <label>
+          {t("schedule.field.startAt")}
+          <input
+            type="datetime-local"
+            name="schedule-startAt"
+            value={field(fields, "schedule-startAt")}
+          />
+        </label>
+        <label>
+          {t("schedule.field.stopAt")}
+          <input
+            type="datetime-local"
+            name="schedule-stopAt"
+            value={field(fields, "schedule-stopAt")}
+          />
+        </label>
+        <label class="check">
+          <input
+            type="checkbox"
+            name="schedule-stopWhenSampleReached"
+            checked={field(fields, "schedule-stopWhenSampleReached") === "on"}
+          />{" "}
+          {t("schedule.field.stopOnSample")}
+        </label>
+      </div>
+      <p class="muted small">{t("schedule.zoneNote", { zone: timeZone })}</p>
+    </fieldset>
+  );
+}
+
+/** The stored schedule as the forms' fields. */
+export async function scheduleFieldsOf(c: Ctx, e: Experiment): Promise<Fields> {
+  const [stored, timeZone] = await Promise.all([
+    getSchedule(c.var.db, e.id),
+    bankTimeZone(c.var.db, e.bankId),
+  ]);
+  if (!stored) return {};
+  return {
+    "schedule-startAt": stored.startAt ? instantToLocal(stored.startAt, timeZone) : "",
+    "schedule-stopAt": stored.stopAt ? instantToLocal(stored.stopAt, timeZone) : "",
+    "schedule-stopWhenSampleReached": stored.stopWhenSampleReached ? "on" : "",
+  };
+}
+
+/**
+ * Creates or edits an experiment from a form with its schedule fields: the schedule is checked
+ * first (nothing is stored when it is refused), then `save` runs, then the schedule is stored
+ * (or cleared when every field is empty). `existing` is the edited experiment (null: new).
+ */
+export async function withFormSchedule(
+  c: Ctx,
+  fields: Fields,
+  target: { bankId: string | null; existing: Experiment | null },
+  save: () => Promise<Experiment>,
+): Promise<Experiment> {
+  const timeZone = await bankTimeZone(c.var.db, target.bankId ?? c.var.user?.bankId ?? "");
+  const input: ScheduleInput = {
+    startAt: instantOf(field(fields, "schedule-startAt"), timeZone),
+    stopAt: instantOf(field(fields, "schedule-stopAt"), timeZone),
+    stopWhenSampleReached: field(fields, "schedule-stopWhenSampleReached") === "on",
+  };
+  const wanted = Boolean(input.startAt || input.stopAt || input.stopWhenSampleReached);
+  const planned = field(fields, "planned") !== ""
+    ? Number(field(fields, "planned"))
+    : field(fields, "baseline") !== ""
+    ? 1
+    : null;
+  if (wanted) {
+    await checkedSchedule(
+      c,
+      target.existing ?? { id: "", status: "draft", plannedSampleSize: null },
+      input,
+      { plannedSampleSize: planned },
+    );
+  }
+  const saved = await save();
+  if (wanted) await saveSchedule(c, saved, input);
+  else if (target.existing) await clearSchedule(c, saved);
+  return saved;
 }
 
 const app = new Hono<AppEnv>();

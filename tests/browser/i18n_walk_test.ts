@@ -20,6 +20,7 @@ import type { Database } from "../../db/schema.ts";
 import { seedIfEmpty } from "../../db/seed.ts";
 import { readConfig } from "../../fresh.config.ts";
 import { loadAssets } from "../../plugins/assets.ts";
+import { produceDigests } from "../../routes/digests/_produce.ts";
 import { SESSION_COOKIE } from "../../plugins/session.ts";
 import { ensureIslandsBuilt } from "../../tools/build_islands.ts";
 import { DEMO_USERS, sessionCookie } from "../helpers/app.ts";
@@ -357,6 +358,8 @@ Deno.test({
       demo: true,
       sdkKey: BROWSER_SDK_KEY,
     });
+    // The scheduler's first round on a running app makes the demo bank's digests.
+    await produceDigests(db, new Date());
     const { manifest } = await ensureIslandsBuilt();
     const config = { ...readConfig({ get: () => undefined }), logRequests: false };
     const app = createApp({ db, config, assets: await loadAssets(manifest.entry) });
