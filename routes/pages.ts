@@ -9,6 +9,7 @@ import campaigns from "./campaigns/index.tsx";
 import metrics from "./metrics/index.tsx";
 import alerts from "./alerts/index.tsx";
 import digests from "./digests/index.tsx";
+import layers from "./governance/layers.tsx";
 import auth from "./auth.tsx";
 import admin from "./admin/mod.ts";
 import calculator from "./tools/calculator.tsx";
@@ -29,6 +30,7 @@ export function pageRoutes(): Hono<AppEnv> {
   pages.route("/", metrics);
   pages.route("/", alerts);
   pages.route("/", digests);
+  pages.route("/", layers);
   pages.route("/", auth);
   pages.route("/", admin);
   pages.route("/", calculator);

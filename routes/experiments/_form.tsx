@@ -12,6 +12,11 @@ import {
 } from "../../lib/metrics/definition.ts";
 import { MetricPicker, type PickedMetrics } from "../../components/metrics/MetricPicker.tsx";
 import { STAGES } from "./_service.ts";
+import {
+  LayerFields,
+  layerBodyOf,
+  layerFieldsOf,
+} from "../../components/governance/LayerFields.tsx";
 
 /** The form's raw fields (as posted): `name`, `variant-name-0`, `stage` (several), … */
 export type Fields = Record<string, string | string[]>;
@@ -45,6 +50,7 @@ export function fieldsOf(e: Experiment, metrics: ExperimentMetrics): Fields {
     mode: e.mode,
     minShare: String(Math.round(e.minShare * 1e6) / 1e4),
     reweightMinutes: String(e.reweightMinutes),
+    ...layerFieldsOf(e),
   };
   e.variants.forEach((v, i) => {
     fields[`variant-name-${i}`] = v.name;
@@ -104,6 +110,7 @@ export function bodyOf(f: Fields, isNew: boolean): Record<string, unknown> {
       power: number(one(f, "power")) ?? 0.8,
     };
   } else body.plannedSampleSize = number(one(f, "planned")) ?? null;
+  Object.assign(body, layerBodyOf(f));
   if (isNew) {
     body.key = one(f, "key");
     if (one(f, "bankId")) body.bankId = one(f, "bankId");
@@ -321,6 +328,8 @@ export function ExperimentForm(
     isNew: boolean;
     isAdmin: boolean;
     error?: string;
+    /** The bank's layers, for the layer field. */
+    layers?: readonly { key: string; name: string }[];
     /** More fields before the submit button (the schedule: ./schedule_form.tsx). */
     extra?: ComponentChildren;
   },
@@ -347,6 +356,7 @@ export function ExperimentForm(
         bankId={props.bankId}
       />
       <TargetingFields t={t} v={v} stages={many(fields, "stage")} />
+      <LayerFields t={t} fields={fields} layers={props.layers ?? []} />
       <PlanFields t={t} v={v} />
       {props.extra}
       <button type="submit">{t(isNew ? "loop.form.create" : "loop.form.save")}</button>

@@ -18,6 +18,8 @@ import { bodyOf, ExperimentForm, type Fields, fieldsOf, formError, formLibrary }
 import { promote, reweightNow } from "./_loop.ts";
 import { resultsOf } from "./_results.ts";
 import { experimentAlertsSection } from "../alerts/_section.tsx";
+import { experimentLayerSection } from "./layer_form.tsx";
+import { listLayers } from "../../db/layers.ts";
 import {
   experimentScheduleSection,
   ScheduleFields,
@@ -176,6 +178,7 @@ async function detailPage(c: Context<AppEnv>, e: Experiment, error?: string) {
         <div class="loop-stack">
           {await experimentAlertsSection(c, e)}
           {await experimentScheduleSection(c, e)}
+          {experimentLayerSection(c, e)}
           {results
             ? (
               <>
@@ -289,6 +292,7 @@ async function editPage(c: Context<AppEnv>, e: Experiment, fields: Fields, error
           fields={fields}
           campaigns={(await listCampaigns(db, c.var.scope)).filter((x) => x.bankId === e.bankId)}
           library={await formLibrary(db, e.bankId)}
+          layers={await listLayers(db, e.bankId)}
           bankId={e.bankId}
           legacyGuardrails={e.guardrails.map((g) => g.name)}
           action={experimentHref(e, "/edit")}

@@ -11,6 +11,8 @@ import { parseWith } from "../../plugins/validate.ts";
 import { bodyOf, ExperimentForm, type Fields, formError, formLibrary } from "./_form.tsx";
 import { canManage, createDraft, newExperimentSchema, requireManager } from "./_service.ts";
 import detail from "./detail.tsx";
+import layerForm from "./layer_form.tsx";
+import { listLayers } from "../../db/layers.ts";
 import scheduleForm, { ScheduleFields, withFormSchedule } from "./schedule_form.tsx";
 import { bankTimeZone } from "../../db/schedules.ts";
 
@@ -104,6 +106,7 @@ async function newPage(c: Context<AppEnv>, fields: Fields, error?: string) {
           fields={fields}
           campaigns={await listCampaigns(db, scope)}
           library={await formLibrary(db, bankId)}
+          layers={bankId ? await listLayers(db, bankId) : []}
           bankId={bankId}
           action="/experiments"
           isNew
@@ -152,6 +155,7 @@ app.post("/experiments", async (c) => {
 });
 
 app.route("/", detail);
+app.route("/", layerForm);
 app.route("/", scheduleForm);
 
 export default app;
