@@ -140,6 +140,8 @@ export class ConfigCache implements SdkSource {
   #heartbeat: ReturnType<typeof setInterval> | undefined;
   #beating = false;
   #unlisten: (() => Promise<void>) | null = null;
+  /** `onChange` subscribers (the config payload's long polls, db/sdk_config.ts). */
+  readonly #changeListeners = new Set<(bankId: string | null) => void>();
 
   private constructor(db: Kysely<Database>, options: ConfigCacheOptions) {
     this.#db = db;
@@ -193,6 +195,20 @@ export class ConfigCache implements SdkSource {
   /** Listening, and within the lease (PostgreSQL) — the one check before memory answers. */
   #fresh(): boolean {
     return this.#trusted && (this.#options.leaseMs === 0 || performance.now() < this.#leaseUntil);
+  }
+
+  /**
+   * Calls `listener` after a change of a bank's experiments, campaigns or contact policy has
+   * reached this instance's memory (a bank id), or after memory was dropped (null: any bank may
+   * have changed). Returns the unsubscribe.
+   */
+  onChange(listener: (bankId: string | null) => void): () => void {
+    this.#changeListeners.add(listener);
+    return () => this.#changeListeners.delete(listener);
+  }
+
+  #changed(bankId: string | null) {
+    for (const listener of this.#changeListeners) listener(bankId);
   }
 
   /**
@@ -524,6 +540,7 @@ export class ConfigCache implements SdkSource {
         break;
       case "experiments":
         this.#experiments.delete(notice.bankId);
+        this.#changed(notice.bankId);
         break;
       case "customers":
         if (notice.unit === undefined) {
@@ -568,6 +585,7 @@ export class ConfigCache implements SdkSource {
     this.#customers = new Map();
     this.#reloading = new Map();
     this.#arms = new Map();
+    this.#changed(null);
   }
 
   /** Answers a writer's `q:` notification (a failure only costs the writer its wait). */

@@ -15,11 +15,40 @@
  * await lensloop.track("card_bound", "C000123", undefined, { id: "bind-88001" });
  * ```
  *
- * Local assignment knows only the rule, not opt-outs, consent, targeting or the running
- * window: ask the server (`assignments`) for a send list, or filter those yourself.
+ * `assignVariant` knows only the rule. Local evaluation knows everything the configuration
+ * payload says (status, weights, targeting with the campaign's segment, layers, the holdout,
+ * QA units; docs/SDK.md "Local evaluation"): `await client.ready()` loads the payload and
+ * follows its changes (long polling `GET /api/v1/config`), then `client.assign(key, unit,
+ * { attributes, consent })` answers as the server would, or `ask_server` for what only the
+ * server decides (bandits' arms, contact caps, quiet hours without `Temporal`); `close()` stops
+ * following.
+ *
+ * ```ts
+ * await lensloop.ready();
+ * lensloop.assign("welcome-sms", "C000123", { attributes: { stage: "active" }, consent: true });
+ * // → { unit: "C000123", variant: "coupon", inExperiment: true, reason: "assigned" }
+ * await lensloop.assign("installment-bandit", "C000123", { askServer: true }); // the server's arm
+ * lensloop.close();
+ * ```
  */
 import * as rule from "../lib/experiments/assignment.ts";
 import type { HashVersion } from "../lib/experiments/assignment.ts";
+import {
+  type CallerFacts,
+  compileConfig,
+  type CompiledConfig,
+  type ConfigExperiment,
+  type ConfigPayload,
+  evaluate,
+  type LocalAssignment,
+} from "../lib/experiments/local_evaluation.ts";
+export type {
+  CallerFacts,
+  ConfigExperiment,
+  ConfigPayload,
+  LocalAssignment,
+  LocalReason,
+} from "../lib/experiments/local_evaluation.ts";
 export {
   CURRENT_HASH_VERSION,
   fmix32,
@@ -50,13 +79,30 @@ export function assignVariant(
   return rule.assignVariant(experimentKey, unit, variants, hashVersion ?? 1);
 }
 
-export type Reason = "assigned" | "opted_out" | "not_targeted" | "not_running";
+export type Reason =
+  | "not_running"
+  | "opted_out"
+  | "forced"
+  | "holdout"
+  | "not_targeted"
+  | "layer_excluded"
+  | "frequency_capped"
+  | "quiet_hours"
+  | "assigned";
 
 export interface Assignment {
   unit: string;
   variant: string | null;
   inExperiment: boolean;
   reason: Reason;
+  /** With reason `quiet_hours`: when they end (ISO 8601, UTC). */
+  quietUntil?: string;
+}
+
+/** Options of one local evaluation. */
+export interface AssignOptions extends CallerFacts {
+  /** The clock for quiet hours; default now. */
+  now?: Date;
 }
 
 export interface ExperimentEvent {
@@ -146,6 +192,11 @@ export interface ClientOptions {
   sdkKey: string;
   /** A fetch implementation; default the global `fetch`. */
   fetch?: typeof fetch;
+  /**
+   * Local evaluation: how long (seconds, 1–60) each long poll for changes waits; default 30.
+   * 0: load the payload once and do not follow it.
+   */
+  pollSeconds?: number;
 }
 
 /** A 4xx/5xx answer of the API, with its error code (e.g. `BATCH_TOO_LARGE`). */
@@ -184,6 +235,29 @@ export interface LensloopClient {
   ): Promise<{ channel: string; units: number; inserted: number }>;
   /** Up to 10,000 customers. */
   upsertCustomers(customers: Customer[]): Promise<{ upserted: number }>;
+  /**
+   * Local evaluation: loads the configuration payload (the first call) and follows its
+   * changes; resolves once it is loaded, rejects when it cannot be (e.g. 401 INVALID_SDK_KEY).
+   */
+  ready(): Promise<void>;
+  /**
+   * The answer for `unit` from the payload, as the server gives it for a customer with these
+   * attributes and consent; `ask_server` for what only the server decides, or (with
+   * `askServer: true`) the server's answer for those. Throws 404 NOT_FOUND for an experiment
+   * the bank does not have, NOT_READY before `ready()` resolved.
+   */
+  assign(experiment: string, unit: string, options?: AssignOptions): LocalAssignment;
+  assign(
+    experiment: string,
+    unit: string,
+    options: AssignOptions & { askServer: true },
+  ): Promise<LocalAssignment>;
+  /** An experiment as the payload in use carries it (undefined: not in it, or not loaded). */
+  configOf(experiment: string): ConfigExperiment | undefined;
+  /** The version of the payload in use (null before it is loaded). */
+  readonly configVersion: string | null;
+  /** Stops following the payload (`assign` keeps answering from the last one). */
+  close(): void;
 }
 
 /** A client of the SDK API. */
@@ -206,14 +280,54 @@ export function createClient(options: ClientOptions): LensloopClient {
     }
     return data as T;
   }
+  const local = followConfig(base, options, doFetch);
+  const assignment = (experiment: string, unit: string) =>
+    call<Assignment & { experiment: string; hashVersion: HashVersion }>(
+      "GET",
+      `/experiments/${encodeURIComponent(experiment)}/assignment?unit=${encodeURIComponent(unit)}`,
+    );
+  function assign(experiment: string, unit: string, options?: AssignOptions): LocalAssignment;
+  function assign(
+    experiment: string,
+    unit: string,
+    options: AssignOptions & { askServer: true },
+  ): Promise<LocalAssignment>;
+  function assign(
+    experiment: string,
+    unit: string,
+    options?: AssignOptions & { askServer?: boolean },
+  ): LocalAssignment | Promise<LocalAssignment> {
+    const config = local.config;
+    if (!config) throw new LensloopError(0, "NOT_READY", "Call and await ready() first");
+    const compiled = config.experiments.get(experiment);
+    if (!compiled) {
+      const error = new LensloopError(404, "NOT_FOUND", `Experiment "${experiment}" not found`);
+      if (options?.askServer) return Promise.reject(error);
+      throw error;
+    }
+    const answer = evaluate(compiled, unit, options, options?.now ?? new Date());
+    if (!options?.askServer) return answer;
+    if (answer.reason !== "ask_server") return Promise.resolve(answer);
+    return assignment(experiment, unit).then((a) => {
+      const server: LocalAssignment = {
+        unit: a.unit,
+        variant: a.variant,
+        inExperiment: a.inExperiment,
+        reason: a.reason,
+      };
+      if (a.quietUntil) server.quietUntil = a.quietUntil;
+      return server;
+    });
+  }
   return {
-    assignment: (experiment, unit) =>
-      call(
-        "GET",
-        `/experiments/${encodeURIComponent(experiment)}/assignment?unit=${
-          encodeURIComponent(unit)
-        }`,
-      ),
+    ready: () => local.ready(),
+    assign,
+    configOf: (experiment) => local.config?.experiments.get(experiment)?.config,
+    get configVersion() {
+      return local.config?.version ?? null;
+    },
+    close: () => local.close(),
+    assignment,
     assignments: async (experiment, units) =>
       (await call<{ assignments: Assignment[] }>("POST", "/assignments", { experiment, units }))
         .assignments,
@@ -223,4 +337,69 @@ export function createClient(options: ClientOptions): LensloopClient {
     optOut: (units, channel) => call("POST", "/opt-outs", { units, channel }),
     upsertCustomers: (customers) => call("PUT", "/customers", { customers }),
   };
+}
+
+/**
+ * Loads the payload on the first `ready()` and keeps it current with long polls
+ * (`GET /config?wait=…` with the version in If-None-Match: answered at once when it changed,
+ * else when it changes, else 304 after the wait). A failed poll is retried after 1 s, doubling up
+ * to 30 s; a 401 or 403 stops following.
+ */
+function followConfig(base: string, options: ClientOptions, doFetch: typeof fetch) {
+  const pollSeconds = Math.min(Math.max(Math.trunc(options.pollSeconds ?? 30), 0), 60);
+  const abort = new AbortController();
+  let loading: Promise<void> | null = null;
+  const state = {
+    config: null as CompiledConfig | null,
+    ready(): Promise<void> {
+      loading ??= load(0).then(() => {
+        if (pollSeconds > 0) void follow();
+      });
+      return loading;
+    },
+    close() {
+      abort.abort();
+    },
+  };
+  async function load(wait: number): Promise<void> {
+    const headers: Record<string, string> = { authorization: `Bearer ${options.sdkKey}` };
+    if (state.config) headers["if-none-match"] = `"${state.config.version}"`;
+    const res = await doFetch(`${base}/config${wait ? `?wait=${wait}` : ""}`, {
+      headers,
+      signal: abort.signal,
+    });
+    if (res.status === 304) {
+      await res.body?.cancel();
+      return;
+    }
+    const data = await res.json().catch(() => null);
+    if (!res.ok) {
+      const error = data?.error ?? { code: "HTTP_ERROR", message: `HTTP ${res.status}` };
+      throw new LensloopError(res.status, error.code, error.message);
+    }
+    state.config = compileConfig(data as ConfigPayload);
+  }
+  async function follow() {
+    let backoff = 1000;
+    while (!abort.signal.aborted) {
+      try {
+        await load(pollSeconds);
+        backoff = 1000;
+      } catch (error) {
+        if (abort.signal.aborted) return;
+        if (error instanceof LensloopError && (error.status === 401 || error.status === 403)) {
+          return;
+        }
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, backoff);
+          abort.signal.addEventListener("abort", () => {
+            clearTimeout(timer);
+            resolve();
+          });
+        });
+        backoff = Math.min(backoff * 2, 30_000);
+      }
+    }
+  }
+  return state;
 }

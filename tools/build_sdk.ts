@@ -1,5 +1,5 @@
 /**
- * Bundles the SDK (`sdk/lensloop.ts` with the assignment rule inlined) into one ES module,
+ * Bundles the SDK (`sdk/lensloop.ts` with the assignment rule and local evaluation inlined) into one ES module,
  * `static/build/sdk/lensloop.js`, served at `/sdk/lensloop.js`. The first line records the
  * hash of the sources, so a stale bundle is rebuilt; the file is written beside and renamed
  * into place, so a reader never sees half of it.
@@ -8,7 +8,17 @@ import { join } from "node:path";
 import { sha256Hex } from "../lib/security/hash.ts";
 
 const ROOT = join(import.meta.dirname!, "..");
-const SOURCES = ["sdk/lensloop.ts", "lib/experiments/assignment.ts"];
+/** The entry first, then every module it bundles (their hash says when to rebuild). */
+const SOURCES = [
+  "sdk/lensloop.ts",
+  "lib/experiments/assignment.ts",
+  "lib/experiments/local_evaluation.ts",
+  "lib/experiments/bucket_prefix.ts",
+  "lib/experiments/eligibility.ts",
+  "lib/experiments/settings.ts",
+  "lib/governance/decide.ts",
+  "lib/governance/policy.ts",
+];
 export const SDK_BUNDLE_PATH = join(ROOT, "static", "build", "sdk", "lensloop.js");
 
 async function sourceHash(): Promise<string> {

@@ -2,6 +2,7 @@ import { Hono } from "hono";
 import type { AppEnv } from "../../../plugins/context.ts";
 import { sdkJson } from "../../../plugins/sdk_headers.ts";
 import assignments from "./assignments.ts";
+import config from "./config.ts";
 import customers from "./customers.ts";
 import events from "./events.ts";
 
@@ -17,5 +18,6 @@ v1.get("/whoami", (c) => sdkJson({ bankId: c.get("sdkBankId") }));
 v1.route("/", assignments);
 v1.route("/", events);
 v1.route("/", customers);
+v1.route("/", config);
 
 export default v1;
