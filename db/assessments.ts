@@ -2,6 +2,7 @@
  * Assessments: one per bank and period, scored with a recorded model version. Every change
  * appends a row to `assessment_revisions`, so history is kept.
  */
+import type { ValueEvidence } from "../lib/lens/evidence.ts";
 import { comparePeriods } from "../lib/lens/period.ts";
 import type { Scope } from "../lib/scope.ts";
 import type { Db } from "./schema.ts";
@@ -16,6 +17,8 @@ export interface Assessment {
   values: Record<string, number>;
   notApplicable: Record<string, string>;
   evidence: Record<string, string>;
+  /** Per indicator: the value's source and link (absent: self-reported; lib/lens/evidence.ts). */
+  valueEvidence: Record<string, ValueEvidence>;
   status: "draft" | "submitted";
   revision: number;
   updatedAt: Date;
@@ -29,6 +32,7 @@ export interface AssessmentInput {
   values: Record<string, number>;
   notApplicable?: Record<string, string>;
   evidence?: Record<string, string>;
+  valueEvidence?: Record<string, ValueEvidence>;
   status: "draft" | "submitted";
   changedBy: string | null;
 }
@@ -44,6 +48,7 @@ export async function saveAssessment(db: Db, input: AssessmentInput): Promise<As
     values: input.values,
     not_applicable: input.notApplicable ?? {},
     evidence: input.evidence ?? {},
+    value_evidence: input.valueEvidence ?? {},
     status: input.status,
     created_by: input.changedBy,
     submitted_at: input.status === "submitted" ? now : null,
@@ -54,6 +59,7 @@ export async function saveAssessment(db: Db, input: AssessmentInput): Promise<As
       values: eb.ref("excluded.values"),
       not_applicable: eb.ref("excluded.not_applicable"),
       evidence: eb.ref("excluded.evidence"),
+      value_evidence: eb.ref("excluded.value_evidence"),
       status: eb.ref("excluded.status"),
       submitted_at: eb.ref("excluded.submitted_at"),
       revision: eb(eb.ref("assessments.revision"), "+", 1),
@@ -67,6 +73,7 @@ export async function saveAssessment(db: Db, input: AssessmentInput): Promise<As
     values: row.values,
     not_applicable: row.not_applicable,
     evidence: row.evidence,
+    value_evidence: row.value_evidence,
     status: row.status,
     changed_by: input.changedBy,
   }).execute();
@@ -145,6 +152,7 @@ export interface AssessmentRevision {
   values: Record<string, number>;
   notApplicable: Record<string, string>;
   evidence: Record<string, string>;
+  valueEvidence: Record<string, ValueEvidence>;
   changedBy: string | null;
   changedAt: Date;
 }
@@ -165,6 +173,7 @@ export async function listRevisions(
       "r.values",
       "r.not_applicable",
       "r.evidence",
+      "r.value_evidence",
       "r.changed_at",
       "u.email",
     ])
@@ -177,6 +186,7 @@ export async function listRevisions(
     values: r.values,
     notApplicable: r.not_applicable,
     evidence: r.evidence,
+    valueEvidence: r.value_evidence,
     changedBy: r.email,
     changedAt: r.changed_at,
   }));
@@ -219,6 +229,7 @@ function toAssessment(row: {
   values: Record<string, number>;
   not_applicable: Record<string, string>;
   evidence: Record<string, string>;
+  value_evidence: Record<string, ValueEvidence>;
   status: "draft" | "submitted";
   revision: number;
   updated_at: Date;
@@ -232,6 +243,7 @@ function toAssessment(row: {
     values: row.values,
     notApplicable: row.not_applicable,
     evidence: row.evidence,
+    valueEvidence: row.value_evidence,
     status: row.status,
     revision: row.revision,
     updatedAt: row.updated_at,

@@ -3,6 +3,8 @@ import { definitionIn } from "../../lib/i18n/indicator_definitions.ts";
 import { unitLabel } from "../../lib/i18n/unit_messages.ts";
 import { type Indicator, MODEL } from "../../lib/lens/model.ts";
 import { indicatorRange } from "../../lib/lens/input.ts";
+import { VALUE_SOURCES, type ValueSource } from "../../lib/lens/evidence.ts";
+import { formatNumber } from "../../lib/i18n/mod.ts";
 import { nameOf, rubricText } from "./names.ts";
 
 export interface FormState {
@@ -10,6 +12,9 @@ export interface FormState {
   values: Record<string, string>;
   notApplicable: Record<string, string>;
   evidence: Record<string, string>;
+  /** Each value's source (absent: self-reported) and evidence link. */
+  sources: Record<string, ValueSource>;
+  links: Record<string, string>;
 }
 
 interface Props {
@@ -19,6 +24,54 @@ interface Props {
   readOnly: boolean;
   locale: Locale;
   t: Translate;
+  /** The platform's measurements of the bank, offered as the `measured` source. */
+  measured?: Record<string, number>;
+  /** An assessor's own draft: one button that saves it (no submission). */
+  assessorDraft?: boolean;
+}
+
+/** The value's source (self-reported, verified, measured where the platform measures it) and link. */
+function EvidenceFields({ id, state, measured, disabled, t, locale }: {
+  id: string;
+  state: FormState;
+  measured: Record<string, number>;
+  disabled: boolean;
+  t: Translate;
+  locale: Locale;
+}) {
+  const source = state.sources[id] ?? "self_reported";
+  const offered = VALUE_SOURCES.filter((s) =>
+    s !== "measured" || Object.hasOwn(measured, id) || source === "measured"
+  );
+  return (
+    <div class="evidence-source">
+      <label>
+        {t("evidence.source")}{" "}
+        <select name={`s:${id}`} disabled={disabled}>
+          {offered.map((s) => (
+            <option value={s} selected={s === source}>{t(`evidence.source.${s}`)}</option>
+          ))}
+        </select>
+      </label>{" "}
+      {Object.hasOwn(measured, id) && (
+        <span class="small muted" data-testid="measured-hint">
+          {t("evidence.measuredHint", { value: formatNumber(locale, measured[id]) })}
+        </span>
+      )}
+      <label class="evidence-link">
+        {t("evidence.link")}{" "}
+        <input
+          type="url"
+          name={`l:${id}`}
+          value={state.links[id] ?? ""}
+          disabled={disabled}
+          maxLength={2000}
+          placeholder="https://"
+          title={t("evidence.linkHelp")}
+        />
+      </label>
+    </div>
+  );
 }
 
 function MaturityField({ ind, value, disabled, t, locale }: {
@@ -96,7 +149,9 @@ function MetricField({ ind, value, disabled, t }: {
 }
 
 /** The assessment entry form: dimensions → capabilities → indicators, rubrics and units shown. */
-export function AssessmentForm({ action, state, errors, readOnly, locale, t }: Props) {
+export function AssessmentForm(
+  { action, state, errors, readOnly, locale, t, measured = {}, assessorDraft = false }: Props,
+) {
   return (
     <form method="post" action={action} class="assessment-form" data-testid="assessment-form">
       {MODEL.dimensions.map((dim) => (
@@ -165,6 +220,11 @@ export function AssessmentForm({ action, state, errors, readOnly, locale, t }: P
                         {state.evidence[ind.id] ?? ""}
                       </textarea>
                     </label>
+                    <EvidenceFields
+                      id={ind.id}
+                      disabled={readOnly}
+                      {...{ state, measured, t, locale }}
+                    />
                   </div>
                 );
               })}
@@ -172,7 +232,14 @@ export function AssessmentForm({ action, state, errors, readOnly, locale, t }: P
           ))}
         </section>
       ))}
-      {!readOnly && (
+      {!readOnly && assessorDraft && (
+        <p class="form-actions">
+          <button type="submit" name="status" value="draft" class="primary">
+            {t("assessors.saveMine")}
+          </button>
+        </p>
+      )}
+      {!readOnly && !assessorDraft && (
         <p class="form-actions">
           <button type="submit" name="status" value="draft">{t("lens.saveDraft")}</button>{" "}
           <button type="submit" name="status" value="submitted" class="primary">

@@ -11,6 +11,7 @@ import { inputEn } from "./input_messages.ts";
 import { outageEn } from "./outage_messages.ts";
 import { reportEn } from "./report_messages.ts";
 import { lensPlanEn } from "./lens_plan_messages.ts";
+import { lensEvidenceEn } from "./lens_evidence_messages.ts";
 import { unitEn } from "./unit_messages.ts";
 import { validationEn } from "./validation_messages.ts";
 import { errorEn } from "./error_messages.ts";
@@ -154,6 +155,7 @@ export const en: Messages = {
   ...lensEn,
   ...reportEn,
   ...lensPlanEn,
+  ...lensEvidenceEn,
   ...unitEn,
   ...toolsEn,
   ...loopEn,

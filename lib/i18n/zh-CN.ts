@@ -11,6 +11,7 @@ import { inputZh } from "./input_messages.ts";
 import { outageZh } from "./outage_messages.ts";
 import { reportZh } from "./report_messages.ts";
 import { lensPlanZh } from "./lens_plan_messages.ts";
+import { lensEvidenceZh } from "./lens_evidence_messages.ts";
 import { unitZh } from "./unit_messages.ts";
 import { validationZh } from "./validation_messages.ts";
 import { errorZh } from "./error_messages.ts";
@@ -153,6 +154,7 @@ export const zhCN = {
   ...lensZh,
   ...reportZh,
   ...lensPlanZh,
+  ...lensEvidenceZh,
   ...unitZh,
   ...toolsZh,
   ...loopZh,

@@ -17,12 +17,13 @@
  *   the first assessor's justification.
  * - Evidence of a reconciled value: that of the assessors it rests on (the chosen assessor; for
  *   the median those whose value equals it, else the two middle ones). Their source when they
- *   all agree, otherwise `self_reported`; their distinct notes joined; the first link.
+ *   all agree, otherwise `self_reported`; their distinct notes joined (cut at `MAX_NOTE_CHARS`);
+ *   the first link.
  */
 import { indicatorScore } from "./rules.ts";
 import { type Indicator, indicatorById, INDICATORS, levelOf } from "./model.ts";
 import { quantile7 } from "./peers.ts";
-import { sourceOf, type ValueEvidence } from "./evidence.ts";
+import { MAX_NOTE_CHARS, sourceOf, type ValueEvidence } from "./evidence.ts";
 
 /** One assessor's draft. */
 export interface AssessorDraft {
@@ -192,7 +193,7 @@ function carryEvidence(
   hasValue: boolean,
 ): void {
   const notes = [...new Set(basis.flatMap((d) => d.notes[id]?.trim() ? [d.notes[id].trim()] : []))];
-  if (notes.length) result.notes[id] = notes.join("\n");
+  if (notes.length) result.notes[id] = notes.join("\n").slice(0, MAX_NOTE_CHARS);
   const sources = new Set(basis.map((d) => sourceOf(d.evidence, id)));
   const source = hasValue && sources.size === 1 ? [...sources][0] : "self_reported";
   const link = basis.map((d) => d.evidence[id]?.link).find((l) => l);

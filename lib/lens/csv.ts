@@ -2,11 +2,21 @@
  * The assessment CSV format (docs/CSV.md): one row per bank and period, columns
  * `bank_id,period,<indicator ids…>`. An empty cell is a missing value, `NA:<justification>`
  * marks an indicator not applicable, anything else must be a number (a dot as the decimal
- * separator). Parsing reports every problem with its 1-based line and its column name, so an
+ * separator). Optional evidence columns `<id>:source` (`self_reported`, `verified`,
+ * `measured`; empty: self-reported), `<id>:note` and `<id>:link` (http/https) describe the value
+ * of an indicator whose column is present (lib/lens/evidence.ts). Parsing reports every problem with its 1-based line and its column name, so an
  * import can be refused as a whole. Pure.
  */
 import { indicatorById, INDICATORS } from "./model.ts";
 import { type LensInputIssue, validateLensInput } from "./input.ts";
+import {
+  linkProblem,
+  MAX_NOTE_CHARS,
+  VALUE_SOURCES,
+  type ValueEvidence,
+  type ValueSource,
+} from "./evidence.ts";
+import { describeTextProblem, textProblem } from "../text.ts";
 import { PERIOD_PATTERN } from "./period.ts";
 import { BANK_ID_PATTERN } from "../patterns.ts";
 import { csvCell, parsePlainNumber, toCsv } from "../csv_write.ts";
@@ -28,6 +38,13 @@ export type CsvErrorCode =
   | "DUPLICATE_ROW"
   | "NOT_A_NUMBER"
   | "UNKNOWN_BANK"
+  | "BAD_SOURCE"
+  | "LINK_NOT_HTTP"
+  | "LINK_INVALID"
+  | "LINK_TOO_LONG"
+  | "SOURCE_WITHOUT_VALUE"
+  | "EVIDENCE_TOO_LONG"
+  | "EVIDENCE_WITHOUT_INDICATOR"
   | string;
 
 /**
@@ -42,13 +59,30 @@ export interface CsvError {
   issue?: LensInputIssue;
 }
 
-/** One parsed data row. */
+/**
+ * One parsed data row. `notes` and `evidence` (source and link) hold the non-empty evidence
+ * cells; `evidenceGiven` lists the indicators whose evidence columns the header has, whose
+ * evidence the row therefore states in full (an importer keeps the stored evidence of others).
+ */
 export interface AssessmentCsvRow {
   line: number;
   bankId: string;
   period: string;
   values: Record<string, number>;
   notApplicable: Record<string, string>;
+  notes: Record<string, string>;
+  evidence: Record<string, ValueEvidence>;
+  evidenceGiven: string[];
+}
+
+/** The evidence columns of an indicator, in the order an export writes them. */
+export const EVIDENCE_COLUMNS = ["source", "note", "link"] as const;
+type EvidenceColumn = typeof EVIDENCE_COLUMNS[number];
+
+/** `tag_system:source` → `{ id: "tag_system", part: "source" }`; null for any other name. */
+export function evidenceColumn(name: string): { id: string; part: EvidenceColumn } | null {
+  const m = /^(.+):(source|note|link)$/.exec(name);
+  return m ? { id: m[1], part: m[2] as EvidenceColumn } : null;
 }
 
 /**
@@ -126,10 +160,16 @@ function headerErrors(header: string[]): CsvError[] {
     at("period", "MISSING_COLUMN", 'Second column must be "period"');
   }
   const seen = new Set<string>();
-  for (const name of header.slice(2).map((h) => h.trim())) {
+  const names = header.slice(2).map((h) => h.trim());
+  for (const name of names) {
     if (seen.has(name)) at(name, "DUPLICATE_COLUMN", `Column "${name}" appears twice`);
     seen.add(name);
-    if (!indicatorById(name)) at(name, "UNKNOWN_INDICATOR", `Unknown indicator "${name}"`);
+    const evidence = evidenceColumn(name);
+    const id = evidence?.id ?? name;
+    if (!indicatorById(id)) at(name, "UNKNOWN_INDICATOR", `Unknown indicator "${id}"`);
+    else if (evidence && !names.includes(id)) {
+      at(name, "EVIDENCE_WITHOUT_INDICATOR", `Column "${name}" needs the column "${id}"`);
+    }
   }
   return errors;
 }
@@ -153,10 +193,27 @@ function parseRow(
   if (!PERIOD_PATTERN.test(period)) {
     err("period", "BAD_PERIOD", `Bad period "${period}" (use e.g. 2025H1, 2025Q3, FY2024)`);
   }
-  const row: AssessmentCsvRow = { line, bankId, period, values: {}, notApplicable: {} };
+  const row: AssessmentCsvRow = {
+    line,
+    bankId,
+    period,
+    values: {},
+    notApplicable: {},
+    notes: {},
+    evidence: {},
+    evidenceGiven: [
+      ...new Set(header.slice(2).flatMap((h) => evidenceColumn(h.trim())?.id ?? [])),
+    ],
+  };
+  const evidenceCells: { column: string; id: string; part: EvidenceColumn; cell: string }[] = [];
   header.slice(2).forEach((column, k) => {
     const id = column.trim();
     const cell = cells[k + 2].trim();
+    const evidence = evidenceColumn(id);
+    if (evidence) {
+      if (cell !== "") evidenceCells.push({ column: id, ...evidence, cell });
+      return;
+    }
     if (cell === "") return;
     if (/^NA:/i.test(cell)) {
       row.notApplicable[id] = cell.slice(3).trim();
@@ -166,6 +223,9 @@ function parseRow(
     if (value === null) err(id, "NOT_A_NUMBER", `"${cell}" is not a number`);
     else row.values[id] = value;
   });
+  for (const { column, id, part, cell } of evidenceCells) {
+    readEvidenceCell(row, { column, id, part, cell }, err);
+  }
   for (const issue of validateLensInput(row, { submit })) {
     errors.push({
       line,
@@ -176,6 +236,32 @@ function parseRow(
     });
   }
   return row;
+}
+
+/** Reads one non-empty evidence cell into the row, or reports why it cannot be stored. */
+function readEvidenceCell(
+  row: AssessmentCsvRow,
+  { column, id, part, cell }: { column: string; id: string; part: EvidenceColumn; cell: string },
+  err: (column: string | null, code: CsvErrorCode, message: string) => void,
+): void {
+  const problem = textProblem(cell);
+  if (problem) {
+    err(column, "INVALID_TEXT", `The cell ${describeTextProblem(problem)}`);
+  } else if (part === "note") {
+    if (cell.length > MAX_NOTE_CHARS) {
+      err(column, "EVIDENCE_TOO_LONG", `Note longer than ${MAX_NOTE_CHARS} characters`);
+    } else row.notes[id] = cell;
+  } else if (part === "link") {
+    const problem = linkProblem(cell);
+    if (problem) err(column, problem, `Bad link "${cell.slice(0, 100)}"`);
+    else row.evidence[id] = { source: row.evidence[id]?.source ?? "self_reported", link: cell };
+  } else if (!(VALUE_SOURCES as readonly string[]).includes(cell)) {
+    err(column, "BAD_SOURCE", `Bad source "${cell.slice(0, 100)}"`);
+  } else if (!Object.hasOwn(row.values, id) && cell !== "self_reported") {
+    err(column, "SOURCE_WITHOUT_VALUE", `"${cell}" needs a value in column "${id}"`);
+  } else {
+    row.evidence[id] = { ...row.evidence[id], source: cell as ValueSource };
+  }
 }
 
 /**
@@ -225,16 +311,24 @@ export function parseAssessmentCsv(text: string, options: { submit?: boolean } =
 
 export { csvCell, toCsv };
 
-/** Writes assessments in the import format: every indicator of the model as a column. */
+/**
+ * Writes assessments in the import format: every indicator of the model as a column, then the
+ * evidence columns of every indicator (`<id>:source`, `<id>:note`, `<id>:link`; the source
+ * written only where there is a value).
+ */
 export function assessmentsToCsv(
   items: readonly {
     bankId: string;
     period: string;
     values: Record<string, number>;
     notApplicable: Record<string, string>;
+    /** Notes by indicator id. */
+    evidence?: Record<string, string>;
+    valueEvidence?: Record<string, ValueEvidence>;
   }[],
 ): string {
   const ids = INDICATORS.map((i) => i.id);
+  const evidenceHeader = ids.flatMap((id) => EVIDENCE_COLUMNS.map((part) => `${id}:${part}`));
   const rows = items.map((a) => [
     a.bankId,
     a.period,
@@ -245,6 +339,14 @@ export function assessmentsToCsv(
         ? a.values[id]
         : null
     ),
+    ...ids.flatMap((id) => {
+      const given = a.valueEvidence && Object.hasOwn(a.valueEvidence, id)
+        ? a.valueEvidence[id]
+        : undefined;
+      const note = a.evidence && Object.hasOwn(a.evidence, id) ? a.evidence[id] : null;
+      const source = Object.hasOwn(a.values, id) ? given?.source ?? "self_reported" : null;
+      return [source, note, given?.link ?? null];
+    }),
   ]);
-  return toCsv([["bank_id", "period", ...ids], ...rows]);
+  return toCsv([["bank_id", "period", ...ids, ...evidenceHeader], ...rows]);
 }

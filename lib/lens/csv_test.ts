@@ -28,6 +28,9 @@ Deno.test("parseAssessmentCsv() reads values, empty cells as missing and NA: jus
     period: "2025H1",
     values: { app_mau_penetration: 31.5 },
     notApplicable: { tag_system: "no tag platform yet" },
+    notes: {},
+    evidence: {},
+    evidenceGiven: [],
   }]);
 });
 
@@ -70,7 +73,60 @@ Deno.test("assessmentsToCsv() round-trips through parseAssessmentCsv()", () => {
   };
   const { rows, errors } = parseAssessmentCsv(assessmentsToCsv([item]));
   assert.deepEqual(errors, []);
-  assert.deepEqual(rows[0], { line: 2, ...item });
+  const { line, bankId, period, values, notApplicable } = rows[0];
+  assert.deepEqual({ line, bankId, period, values, notApplicable }, { line: 2, ...item });
+});
+
+Deno.test("assessmentsToCsv() writes each value's source, note and link, and reads them back", () => {
+  const item = {
+    bankId: "CC2",
+    period: "2025H1",
+    values: { ab_test_share: 33.3, churn_rate: -0, tag_system: 3 },
+    notApplicable: {},
+    evidence: { tag_system: "标签平台 2025 年 3 月上线, 见\n附件", app_mau_penetration: "未填" },
+    valueEvidence: {
+      tag_system: { source: "verified" as const, link: "https://bank.example/a?b=1,2" },
+      ab_test_share: { source: "measured" as const },
+    },
+  };
+  const text = assessmentsToCsv([item]);
+  const header = text.split("\r\n")[0].split(",");
+  assert.equal(header.length, 2 + 41 * 4);
+  assert.deepEqual(header.slice(2 + 41, 2 + 41 + 3), [
+    "app_mau_penetration:source",
+    "app_mau_penetration:note",
+    "app_mau_penetration:link",
+  ]);
+  const { rows, errors } = parseAssessmentCsv(text);
+  assert.deepEqual(errors, []);
+  assert.deepEqual(rows[0].notes, item.evidence);
+  assert.deepEqual(rows[0].evidence, {
+    tag_system: { source: "verified", link: "https://bank.example/a?b=1,2" },
+    ab_test_share: { source: "measured" },
+    churn_rate: { source: "self_reported" },
+  });
+  assert.equal(rows[0].evidenceGiven.length, 41);
+});
+
+Deno.test("parseAssessmentCsv() refuses bad sources and links with their line and column", () => {
+  const csv = [
+    "bank_id,period,tag_system,tag_system:source,tag_system:link,churn_rate:note",
+    "CC2,2025H1,3,guessed,javascript:alert(1),x",
+    "CC1,2025H1,,verified,ftp://files.example/a,",
+    "RC2,2025H1,4,verified,https://bank.example/证据.pdf,",
+  ].join("\n");
+  const { errors } = parseAssessmentCsv(csv);
+  assert.deepEqual(errors.map((e) => [e.line, e.column, e.code]), [
+    [1, "churn_rate:note", "EVIDENCE_WITHOUT_INDICATOR"],
+  ]);
+  const body = csv.replace(",churn_rate:note", "").replace(/,x\n/, "\n").replace(/,\n/g, "\n")
+    .replace(/,$/, "");
+  assert.deepEqual(parseAssessmentCsv(body).errors.map((e) => [e.line, e.column, e.code]), [
+    [2, "tag_system:source", "BAD_SOURCE"],
+    [2, "tag_system:link", "LINK_NOT_HTTP"],
+    [3, "tag_system:source", "SOURCE_WITHOUT_VALUE"],
+    [3, "tag_system:link", "LINK_NOT_HTTP"],
+  ]);
 });
 
 Deno.test("csvCell() defuses text a spreadsheet would run, but not negative numbers", () => {

@@ -204,3 +204,6 @@ export function indicatorWeightShares(score: LensScore): Map<string, number> {
 function dimensionWeight(id: string): number {
   return MODEL.dimensions.find((d) => d.id === id)?.weight ?? 0;
 }
+
+/** Longest note kept with a value (as the assessment form's evidence note). */
+export const MAX_NOTE_CHARS = 2000;

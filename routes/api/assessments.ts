@@ -11,9 +11,11 @@ import type { AppEnv } from "../../plugins/context.ts";
 import { readJson } from "../../plugins/validate.ts";
 import { storableText } from "../../lib/text_schema.ts";
 import { canEditAssessments, draftIssues, importCsv, saveDraft } from "../banks/_save.ts";
+import { checkEvidence, evidenceError, splitValues, valueEntry } from "../banks/_evidence.ts";
+import { provenanceOf } from "./_provenance.ts";
 
 const saveBody = z.strictObject({
-  values: z.record(storableText(), z.number().nullable()),
+  values: z.record(storableText(), valueEntry),
   notApplicable: z.record(storableText(), storableText()).optional(),
   evidence: z.record(storableText(), storableText()).optional(),
   status: z.enum(["draft", "submitted"]),
@@ -39,7 +41,7 @@ app.get("/", async (c) => {
     period: periodParam(c.req.query("period")),
   });
   return c.json({
-    assessments: rows.map(({ values, notApplicable, evidence: _e, ...a }) => ({
+    assessments: rows.map(({ values, notApplicable, evidence: _e, valueEvidence: _v, ...a }) => ({
       ...a,
       overall: scoreStoredAssessment({ values, notApplicable }).overall,
     })),
@@ -74,7 +76,8 @@ app.get("/:bankId/:period", async (c) => {
   const { bank, period } = await target(c);
   const assessment = await getAssessment(c.var.db, c.var.scope, bank.id, period);
   if (!assessment) throw notFound("No such assessment");
-  return c.json({ assessment, score: scoreStoredAssessment(assessment) });
+  const score = scoreStoredAssessment(assessment);
+  return c.json({ assessment, ...provenanceOf(assessment, score), score });
 });
 
 app.get("/:bankId/:period/revisions", async (c) => {
@@ -88,21 +91,23 @@ app.put("/:bankId/:period", async (c) => {
   const { bank, period } = await target(c);
   if (!canEditAssessments(c.var.user)) throw forbidden("Your role may not edit assessments");
   const body = await readJson(c, saveBody);
-  const values = Object.fromEntries(
-    Object.entries(body.values).filter((e): e is [string, number] => e[1] !== null),
-  );
+  const { values, notes, valueEvidence } = splitValues(body.values, body.evidence);
   const draft = {
     values,
     notApplicable: body.notApplicable ?? {},
-    evidence: body.evidence ?? {},
+    evidence: notes,
+    valueEvidence,
     status: body.status,
   };
   const issues = draftIssues(draft, { t: c.var.t, locale: c.var.locale });
   if (issues.length) {
     throw badRequest(issues[0].code, issues.slice(0, 5).map((i) => i.message).join("; "));
   }
-  const assessment = await saveDraft(c, bank.id, period, draft);
-  return c.json({ assessment, score: scoreAssessment(assessment) });
+  const checked = await checkEvidence(c, bank.id, draft);
+  if (checked.issues.length) throw evidenceError(checked.issues);
+  const assessment = await saveDraft(c, bank.id, period, { ...draft, values: checked.values });
+  const score = scoreAssessment(assessment);
+  return c.json({ assessment, ...provenanceOf(assessment, score), score });
 });
 
 export default app;

@@ -1,6 +1,7 @@
 import { Hono } from "hono";
 import type { AppEnv } from "../../plugins/context.ts";
 import assessments from "./assessments.ts";
+import assessors from "./assessors.ts";
 import auth from "./auth.ts";
 import bandits from "./bandits.ts";
 import campaigns from "./campaigns.ts";
@@ -26,6 +27,7 @@ export function apiRoutes(): Hono<AppEnv> {
   api.route("/bandits", bandits);
   api.route("/lens", lens);
   api.route("/assessments", assessments);
+  api.route("/assessments", assessors);
   api.route("/peers", peers);
   api.route("/peer-groups", peerGroups);
   api.route("/auth", auth);

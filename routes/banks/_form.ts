@@ -1,7 +1,11 @@
-/** Reads the assessment form post (`v:<id>`, `na:<id>`, `naj:<id>`, `e:<id>`, `status`). */
+/**
+ * Reads the assessment form post (`v:<id>`, `na:<id>`, `naj:<id>`, `e:<id>` the note, `s:<id>`
+ * the value's source, `l:<id>` its link, `status`).
+ */
 import type { FormState } from "../../components/lens/AssessmentForm.tsx";
 import type { Assessment } from "../../db/assessments.ts";
 import { indicatorById } from "../../lib/lens/model.ts";
+import { VALUE_SOURCES, type ValueSource } from "../../lib/lens/evidence.ts";
 import { printable } from "../../lib/text.ts";
 import {
   type AssessmentDraft,
@@ -19,11 +23,18 @@ function text(body: Body, key: string): string {
 }
 
 /** The state of a stored assessment, as the form shows it. */
-export function stateOf(a: Pick<Assessment, "values" | "notApplicable" | "evidence">): FormState {
+export function stateOf(
+  a: Pick<Assessment, "values" | "notApplicable" | "evidence"> & {
+    valueEvidence?: Assessment["valueEvidence"];
+  },
+): FormState {
+  const given = Object.entries(a.valueEvidence ?? {});
   return {
     values: Object.fromEntries(Object.entries(a.values).map(([k, v]) => [k, String(v)])),
     notApplicable: { ...a.notApplicable },
     evidence: { ...a.evidence },
+    sources: Object.fromEntries(given.map(([id, e]) => [id, e.source])),
+    links: Object.fromEntries(given.flatMap(([id, e]) => e.link ? [[id, e.link]] : [])),
   };
 }
 
@@ -36,17 +47,18 @@ export function readForm(
   body: Body,
   reader?: Reader,
 ): { draft: AssessmentDraft; state: FormState; issues: DraftIssue[] } {
-  const state: FormState = { values: {}, notApplicable: {}, evidence: {} };
+  const state: FormState = { values: {}, notApplicable: {}, evidence: {}, sources: {}, links: {} };
   const draft: AssessmentDraft = {
     values: {},
     notApplicable: {},
     evidence: {},
+    valueEvidence: {},
     status: text(body, "status") === "submitted" ? "submitted" : "draft",
   };
   const issues: DraftIssue[] = [];
   for (const key of Object.keys(body)) {
     const [kind, id] = key.split(":", 2);
-    if (!id || !["v", "na", "naj", "e"].includes(kind)) continue;
+    if (!id || !["v", "na", "naj", "e", "s", "l"].includes(kind)) continue;
     if (!indicatorById(id)) {
       issues.push({
         code: "UNKNOWN_INDICATOR",
@@ -74,6 +86,18 @@ export function readForm(
       state.notApplicable[id] = draft.notApplicable[id] = text(body, `naj:${id}`);
     }
     if (kind === "e" && value !== "") state.evidence[id] = draft.evidence[id] = value;
+    if (kind === "s" && (VALUE_SOURCES as readonly string[]).includes(value)) {
+      state.sources[id] = value as ValueSource;
+    }
+    if (kind === "l" && value !== "") state.links[id] = value;
+  }
+  // A source or link of a field left empty says nothing and is dropped, as an empty note is.
+  for (const id of new Set([...Object.keys(state.sources), ...Object.keys(state.links)])) {
+    if (!Object.hasOwn(draft.values, id) && !state.links[id]) continue;
+    const source = Object.hasOwn(draft.values, id)
+      ? state.sources[id] ?? "self_reported"
+      : "self_reported";
+    draft.valueEvidence![id] = state.links[id] ? { source, link: state.links[id] } : { source };
   }
   issues.push(...draftIssues(draft, reader));
   return { draft, state, issues };

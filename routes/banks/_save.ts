@@ -1,6 +1,6 @@
 /** Saving and importing assessments, shared by the form pages and the JSON API. */
 import type { Context } from "hono";
-import { type Assessment, evidenceOf, saveAssessment } from "../../db/assessments.ts";
+import { type Assessment, getAssessment, saveAssessment } from "../../db/assessments.ts";
 import { listBanks } from "../../db/banks.ts";
 import { type CsvError, parseAssessmentCsv } from "../../lib/lens/csv.ts";
 import { nameOf } from "../../components/lens/names.ts";
@@ -12,6 +12,8 @@ import { describeTextProblem, printable, textProblem } from "../../lib/text.ts";
 import { validateLensInput } from "../../lib/lens/scoring.ts";
 import { inScope } from "../../lib/scope.ts";
 import { audit } from "../../plugins/audit.ts";
+import { compactEvidence, evidenceIssues, type ValueEvidence } from "../../lib/lens/evidence.ts";
+import { importedEvidence, localizeEvidence, mayVerify, measuredFigures } from "./_evidence.ts";
 import type { AppEnv, SessionUser } from "../../plugins/context.ts";
 
 export const MAX_EVIDENCE_CHARS = 2000;
@@ -20,6 +22,8 @@ export interface AssessmentDraft {
   values: Record<string, number>;
   notApplicable: Record<string, string>;
   evidence: Record<string, string>;
+  /** Each value's source and link (absent: self-reported; routes/banks/_evidence.ts checks). */
+  valueEvidence?: Record<string, ValueEvidence>;
   status: "draft" | "submitted";
 }
 
@@ -141,13 +145,18 @@ export async function saveDraft(
       modelId: MODEL.model_id,
       modelVersion: MODEL.version,
       ...draft,
+      valueEvidence: compactEvidence(draft.valueEvidence ?? {}),
       changedBy: c.var.user?.id ?? null,
     });
     await audit(c, {
       bankId,
       action: draft.status === "submitted" ? "assessment.submit" : "assessment.save",
       target: `${bankId}/${period}`,
-      details: { revision: saved.revision, values: Object.keys(draft.values).length },
+      details: {
+        revision: saved.revision,
+        values: Object.keys(draft.values).length,
+        ...sourceCounts(saved.valueEvidence),
+      },
     }, trx);
     return saved;
   });
@@ -156,7 +165,9 @@ export async function saveDraft(
 /**
  * Imports a CSV all-or-nothing: every row is checked first (format, model rules, banks that
  * exist and are in the caller's scope: others are reported as unknown), then all rows are
- * saved in one transaction. Existing evidence notes of a bank and period are kept.
+ * saved in one transaction. Evidence columns (`<id>:source`, `:note`, `:link`) are checked like
+ * the form's (who may verify, the platform's measurements); for indicators without them the
+ * stored notes and links are kept, and the stored source where the value is unchanged.
  */
 export async function importCsv(
   c: Context<AppEnv>,
@@ -181,10 +192,13 @@ export async function importCsv(
       });
     }
   }
+  await importEvidenceErrors(c, rows, errors);
   if (errors.length) return { errors: errors.sort((a, b) => a.line - b.line) };
   const imported = await c.var.db.transaction().execute(async (trx) => {
     const done = [];
     for (const row of rows) {
+      const stored = await getAssessment(trx, c.var.scope, row.bankId, row.period);
+      const { notes, valueEvidence } = importedEvidence(row, stored);
       const saved = await saveAssessment(trx, {
         bankId: row.bankId,
         period: row.period,
@@ -192,7 +206,8 @@ export async function importCsv(
         modelVersion: MODEL.version,
         values: row.values,
         notApplicable: row.notApplicable,
-        evidence: await evidenceOf(trx, row.bankId, row.period),
+        evidence: notes,
+        valueEvidence,
         status,
         changedBy: c.var.user?.id ?? null,
       });
@@ -207,4 +222,49 @@ export async function importCsv(
     return done;
   });
   return { imported };
+}
+
+/** How many values of each checked source an assessment holds, for the audit log. */
+export function sourceCounts(evidence: Record<string, ValueEvidence>) {
+  const all = Object.values(evidence);
+  return {
+    verified: all.filter((e) => e.source === "verified").length,
+    measured: all.filter((e) => e.source === "measured").length,
+  };
+}
+
+/**
+ * Adds the evidence problems of imported rows to `errors` (column `<id>:source` or `<id>:link`)
+ * and sets measured values to the platform's exact figures.
+ */
+async function importEvidenceErrors(
+  c: Context<AppEnv>,
+  rows: ReturnType<typeof parseAssessmentCsv>["rows"],
+  errors: CsvError[],
+): Promise<void> {
+  const measured = new Map<string, Record<string, number>>();
+  const reader = { t: c.var.t, locale: c.var.locale };
+  for (const row of rows) {
+    const wanted = Object.values(row.evidence).some((e) => e.source === "measured");
+    if (wanted && !measured.has(row.bankId) && inScope(c.var.scope, row.bankId)) {
+      measured.set(row.bankId, await measuredFigures(c, row.bankId));
+    }
+    const figures = measured.get(row.bankId) ?? {};
+    const issues = evidenceIssues(row.values, row.evidence, {
+      mayVerify: mayVerify(c),
+      measured: figures,
+    });
+    for (const issue of issues) {
+      const column = `${issue.indicatorId}:${issue.code.startsWith("LINK") ? "link" : "source"}`;
+      errors.push({
+        line: row.line,
+        column,
+        code: issue.code,
+        message: localizeEvidence(issue, reader).message,
+      });
+    }
+    for (const [id, e] of Object.entries(row.evidence)) {
+      if (e.source === "measured" && Object.hasOwn(figures, id)) row.values[id] = figures[id];
+    }
+  }
 }

@@ -12,6 +12,8 @@ import { invalidIndicators, scoreStoredAssessment } from "../../lib/lens/scoring
 import type { AppEnv } from "../../plugins/context.ts";
 import { readForm, stateOf } from "./_form.ts";
 import { canEditAssessments, type DraftIssue, saveDraft } from "./_save.ts";
+import { checkEvidence, measuredFigures } from "./_evidence.ts";
+import { isAssessor, isReconciler } from "./_assessors.ts";
 
 const app = new Hono<AppEnv>();
 
@@ -54,6 +56,22 @@ async function page(
           <p class="page-links">
             <a href={`/banks/${bank.id}`}>{t("lens.scorecard")}</a> ·{" "}
             <a href={`/banks/${bank.id}/assessments`}>{t("lens.assessments")}</a>
+            {(isAssessor(c) || isReconciler(c)) && (
+              <>
+                {isAssessor(c) && (
+                  <>
+                    {" · "}
+                    <a href={`/banks/${bank.id}/assessments/${period}/mine`}>
+                      {t("assessors.openMine")}
+                    </a>
+                  </>
+                )}
+                {" · "}
+                <a href={`/banks/${bank.id}/assessments/${period}/consensus`}>
+                  {t("assessors.openConsensus")}
+                </a>
+              </>
+            )}
           </p>
           {current && (
             <p>
@@ -92,6 +110,7 @@ async function page(
         )}
         <AssessmentForm
           action={`/banks/${bank.id}/assessments/${period}`}
+          measured={await measuredFigures(c, bank.id)}
           state={form.state}
           errors={errors}
           readOnly={readOnly}
@@ -129,8 +148,13 @@ app.post("/banks/:id/assessments/:period", async (c) => {
   if (!canEditAssessments(c.var.user)) throw forbidden("Your role may not edit assessments");
   const { t, locale } = c.var;
   const { draft, state, issues } = readForm(await c.req.parseBody({ all: true }), { t, locale });
+  const checked = await checkEvidence(c, found.bank.id, {
+    values: draft.values,
+    valueEvidence: draft.valueEvidence ?? {},
+  });
+  issues.push(...checked.issues);
   if (issues.length) return page(c, found, { state, issues });
-  await saveDraft(c, found.bank.id, found.period, draft);
+  await saveDraft(c, found.bank.id, found.period, { ...draft, values: checked.values });
   return c.redirect(`/banks/${found.bank.id}/assessments/${found.period}?saved=1`, 303);
 });
 

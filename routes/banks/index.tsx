@@ -9,6 +9,7 @@ import assessments from "./assessments.tsx";
 import report from "./report.tsx";
 import scorecard from "./scorecard.tsx";
 import targets from "./targets.tsx";
+import assessors from "./assessors.tsx";
 
 const app = new Hono<AppEnv>();
 
@@ -53,6 +54,7 @@ app.get("/banks", async (c) => {
 
 app.route("/", scorecard);
 app.route("/", report);
+app.route("/", assessors);
 app.route("/", assessments);
 app.route("/", targets);
 

@@ -20,6 +20,8 @@ import type { AppEnv } from "../../plugins/context.ts";
 import { requestedScorecard } from "./_data.ts";
 import { loadPlan } from "./_plan.ts";
 import { PlanSection } from "../../components/lens/Roadmap.tsx";
+import { confidenceParams } from "../../components/lens/Confidence.tsx";
+import { confidenceShares } from "../../lib/lens/evidence.ts";
 
 const app = new Hono<AppEnv>();
 
@@ -106,6 +108,7 @@ app.get("/banks/:id/report", async (c) => {
   const bankName = locale === "zh-CN" ? bank.nameZh : bank.nameEn;
   const title = `${bankName} · ${t("report.title")}`;
   const overall = benchmarks.get("overall:overall");
+  const confidence = score && current ? confidenceShares(score, current.valueEvidence) : null;
   const scorecardHref = `/banks/${bank.id}${current ? `?period=${current.period}` : ""}`;
   const sections: MessageKey[] = [
     "report.summary",
@@ -260,6 +263,11 @@ app.get("/banks/:id/report", async (c) => {
               <p>{t("report.methodPeers")}</p>
               <p>{t("lens.privacy", { k: MODEL.peer_statistics.k_min })}</p>
               <p>{t("report.methodEntry")}</p>
+              {confidence && (
+                <p data-testid="report-confidence">
+                  {t("evidence.methodConfidence", confidenceParams(locale, confidence))}
+                </p>
+              )}
               <p class="muted small">{t("lens.basis")}</p>
             </section>
           </>

@@ -20,6 +20,8 @@ import { requestedScorecard } from "./_data.ts";
 import { loadClusters, loadPlan } from "./_plan.ts";
 import { Clusters } from "../../components/lens/Clusters.tsx";
 import { groupName } from "../../components/lens/names.ts";
+import { ConfidenceCard } from "../../components/lens/Confidence.tsx";
+import { confidenceShares } from "../../lib/lens/evidence.ts";
 
 const app = new Hono<AppEnv>();
 
@@ -91,6 +93,10 @@ app.get("/banks/:id", async (c) => {
                 props={radarProps("dimension", score, benchmarks, { locale, t, bankName })}
               />
             </div>
+            <ConfidenceCard
+              shares={confidenceShares(score, current.valueEvidence)}
+              {...{ locale, t }}
+            />
             <Island
               component={LensRadar}
               props={radarProps("capability", score, benchmarks, { locale, t, bankName })}
