@@ -8,6 +8,11 @@
  * notification): a changed unit is read from the database at its next look-up and served from
  * memory again after that. Each change gets a generation number, so a read that raced a newer
  * change never overwrites it.
+ *
+ * Erased customers (db/suppressions.ts) are loaded with the bank as their keyed hashes; a unit is
+ * hashed at look-up only when the bank has any, so a bank without erasures pays nothing. A
+ * suppression added or lifted notifies `c:<bank>`, which drops the bank: the next look-up loads
+ * it again, suppressions included.
  */
 import { type Kysely, sql } from "kysely";
 import {
@@ -17,6 +22,8 @@ import {
   type CustomerRecord,
 } from "../lib/experiments/eligibility.ts";
 import { chunks } from "../lib/arrays.ts";
+import type { UnitHasher } from "../lib/governance/erasure.ts";
+import { suppressionHasher, suppressionHashes } from "./suppressions.ts";
 import type { Database, Db } from "./schema.ts";
 
 /** What memory keeps of one unit: its record when it matters, its opted-out channels. */
@@ -30,6 +37,13 @@ const UNKNOWN: CustomerFacts = Object.freeze({
   attributes: null,
   marketingConsent: true,
   optedOut: false,
+});
+
+/** The facts of an erased customer: never enrolled again (reason `opted_out`). */
+const SUPPRESSED: CustomerFacts = Object.freeze({
+  attributes: null,
+  marketingConsent: false,
+  optedOut: true,
 });
 
 /** Rows per page when a bank is loaded. */
@@ -46,6 +60,9 @@ export class BankCustomers {
   readonly #records = new Map<string, CustomerRecord>();
   readonly #optOuts = new Map<string, string[]>();
   readonly #changed = new Map<string, number>();
+  /** Suppression hashes of erased customers; `#hash` is set only when there are some. */
+  #suppressed = new Set<string>();
+  #hash: UnitHasher | null = null;
   #generation = 0;
   #loaded = false;
 
@@ -77,6 +94,7 @@ export class BankCustomers {
    */
   peek(unit: string, channel: string | null): CustomerFacts | undefined {
     if (!this.#loaded || this.#changed.has(unit)) return undefined;
+    if (this.#hash && this.#suppressed.has(this.#hash(this.#bankId, unit))) return SUPPRESSED;
     const record = this.#records.get(unit);
     const channels = this.#optOuts.get(unit);
     if (!record && !channels) return UNKNOWN;
@@ -93,6 +111,10 @@ export class BankCustomers {
     const fresh = stale.length ? await this.#refresh(stale) : new Map<string, UnitState>();
     const facts = new Map<string, CustomerFacts>();
     for (const unit of units) {
+      if (this.#hash && this.#suppressed.has(this.#hash(this.#bankId, unit))) {
+        facts.set(unit, SUPPRESSED);
+        continue;
+      }
       const state = fresh.get(unit) ??
         { record: this.#records.get(unit) ?? null, channels: this.#optOuts.get(unit) ?? [] };
       facts.set(unit, customerFacts(state.record, state.channels, channel));
@@ -147,6 +169,12 @@ export class BankCustomers {
       this.loadedRows += page.length;
       if (page.length < PAGE_SIZE) break;
       last = page[page.length - 1];
+    }
+    const suppressed = await this.#query(() => suppressionHashes(this.#db, this.#bankId));
+    this.loadedRows += suppressed.size;
+    if (suppressed.size) {
+      this.#hash = await suppressionHasher(this.#db);
+      this.#suppressed = suppressed;
     }
     this.#loaded = true;
   }

@@ -135,6 +135,11 @@ function recompute(
  *   marked `stale` when older than twice `maxAgeMs` (the refresher should have kept it fresh);
  * - none (a metric added later, a new version) is computed now from the stored events.
  * `wait: true` recomputes every snapshot older than `maxAgeMs` before answering.
+ *
+ * An experiment whose raw events the retention purge removed (`raw_events_purged_at`,
+ * db/retention.ts) is frozen: its snapshots are used as they are, whatever their age, and
+ * never recomputed; a metric without a snapshot of its current version shows the newest
+ * snapshot of another version, or else what the remaining events give.
  */
 export async function experimentMetricStats(
   db: Db,
@@ -145,7 +150,10 @@ export async function experimentMetricStats(
   const { now, maxAgeMs = SNAPSHOT_FRESH_MS, wait = false } = options;
   const out = new Map<string, MetricStats>();
   const library = definitions.filter(needsSnapshot);
-  const snapshots = await readSnapshots(db, e.id, library.map((d) => d.key));
+  const [snapshots, frozen] = await Promise.all([
+    readSnapshots(db, e.id, library.map((d) => d.key)),
+    e.stoppedAt && library.length ? isFrozen(db, e.id) : false,
+  ]);
   const stored = (d: MetricDefinition) =>
     snapshots.find((s) =>
       s.metric_key === d.key && s.version === d.version &&
@@ -157,6 +165,13 @@ export async function experimentMetricStats(
       return;
     }
     const snapshot = stored(d);
+    if (frozen) {
+      const kept = snapshot ?? snapshots
+        .filter((s) => s.metric_key === d.key && s.stats.arms?.length === e.variants.length)
+        .sort((a, b) => b.computed_at.getTime() - a.computed_at.getTime())[0];
+      out.set(d.key, kept ? kept.stats : await compute(db, e, d, now));
+      return;
+    }
     const age = snapshot ? now.getTime() - snapshot.computed_at.getTime() : Infinity;
     if (snapshot && age < maxAgeMs) {
       out.set(d.key, snapshot.stats);
@@ -170,6 +185,13 @@ export async function experimentMetricStats(
     }
   }));
   return out;
+}
+
+/** Whether the retention purge froze the experiment's snapshots (db/retention.ts). */
+async function isFrozen(db: Db, experimentId: string): Promise<boolean> {
+  const row = await db.selectFrom("experiments").where("id", "=", experimentId)
+    .select("raw_events_purged_at").executeTakeFirst();
+  return !!row?.raw_events_purged_at;
 }
 
 /**

@@ -157,6 +157,8 @@ export interface ExperimentsTable {
   layer_hi: ColumnType<number | null, number | null | undefined, number | null>;
   /** QA units put into an arm (reason `forced`); never counted in results. */
   forced: Json<ForcedUnit[]>;
+  /** When the retention purge froze its metric snapshots and removed its raw events (0018). */
+  raw_events_purged_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
   started_at: NullableTimestamp;
   stopped_at: NullableTimestamp;
   decided_at: NullableTimestamp;
@@ -386,6 +388,12 @@ export interface CustomerSuppressionsTable {
   erased_at: Timestamp;
 }
 
+/** When the raw-event retention purge last ran for a bank (migration 0018, db/retention.ts). */
+export interface RetentionRunsTable {
+  bank_id: string;
+  ran_at: Timestamp;
+}
+
 /** Answers per reason per experiment (lib/experiments/eligibility.ts reasons). */
 export interface AssignmentReasonCountsTable {
   experiment_id: string;
@@ -428,6 +436,7 @@ export interface Database {
   layers: LayersTable;
   customer_suppressions: CustomerSuppressionsTable;
   assignment_reason_counts: AssignmentReasonCountsTable;
+  retention_runs: RetentionRunsTable;
 }
 
 /** The connection or an open transaction: what every repository function takes first. */

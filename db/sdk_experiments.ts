@@ -14,6 +14,7 @@ import type { AssignmentSource, SdkExperiment } from "../lib/experiments/sdk_ass
 import { chunks } from "../lib/arrays.ts";
 import { customerRecords } from "./customer_cache.ts";
 import { recordContacts } from "./contacts.ts";
+import { suppressedUnits } from "./suppressions.ts";
 import { type GovernancePolicy, NO_POLICY } from "../lib/governance/policy.ts";
 import type { Database, Db } from "./schema.ts";
 // Re-exported for routes/api/v1/events.ts, which imports them from here.
@@ -128,12 +129,20 @@ export async function customerFacts(
   units: readonly string[],
   channel: string | null,
 ): Promise<Map<string, CustomerFacts>> {
-  const { customers, optOuts } = await customerRecords(db, bankId, units);
+  const [{ customers, optOuts }, suppressed] = await Promise.all([
+    customerRecords(db, bankId, units),
+    suppressedUnits(db, bankId, units), // erased customers (db/suppressions.ts)
+  ]);
   const records = new Map(customers.map((c) => [c.unit, c]));
   const channels = new Map<string, string[]>();
   for (const o of optOuts) channels.set(o.unit, [...channels.get(o.unit) ?? [], o.channel]);
   return new Map(
-    units.map((u) => [u, factsOf(records.get(u) ?? null, channels.get(u) ?? [], channel)]),
+    units.map((u) => [
+      u,
+      suppressed.has(u)
+        ? { attributes: null, marketingConsent: false, optedOut: true }
+        : factsOf(records.get(u) ?? null, channels.get(u) ?? [], channel),
+    ]),
   );
 }
 

@@ -18,6 +18,7 @@ import * as m0014 from "./0014_alerts.ts";
 import * as m0015 from "./0015_traffic_governance.ts";
 import * as m0016 from "./0016_schedules_digests.ts";
 import * as m0017 from "./0017_lens_evidence_assessors.ts";
+import * as m0018 from "./0018_erasure_retention.ts";
 
 export const migrations: Record<string, Migration> = {
   "0001_initial": m0001,
@@ -37,4 +38,5 @@ export const migrations: Record<string, Migration> = {
   "0015_traffic_governance": m0015,
   "0016_schedules_digests": m0016,
   "0017_lens_evidence_assessors": m0017,
+  "0018_erasure_retention": m0018,
 };
