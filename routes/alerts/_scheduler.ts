@@ -1,11 +1,11 @@
 /**
  * The notification worker and the alert schedule, on the per-minute scheduler (main.ts): each
  * round carries out the due scheduled starts and stops (../experiments/_schedule.ts), checks
- * every running experiment (./_check.ts), produces the due digests (../digests/_produce.ts)
- * and then sends the due deliveries
- * (db/deliveries.ts claims them; any number of instances may run this). A delivery goes only to
- * a channel of its own bank: the queue joins on the bank, and the worker checks again before
- * sending.
+ * every running experiment (./_check.ts), produces the due digests (../digests/_produce.ts),
+ * sends the due deliveries (db/deliveries.ts claims them; any number of instances may run this)
+ * and last runs the raw-event retention purge of the banks due for it (db/retention.ts: once
+ * per bank per day, claimed so that one instance runs it). A delivery goes only to a channel of
+ * its own bank: the queue joins on the bank, and the worker checks again before sending.
  */
 import { channelKey, channelTarget } from "../../db/notification_channels.ts";
 import {
@@ -19,6 +19,7 @@ import { accepted, buildRequest } from "../../lib/notify/formats.ts";
 import { send } from "../../lib/notify/transport.ts";
 import type { NotificationMessage } from "../../lib/notify/types.ts";
 import { checkAll } from "./_check.ts";
+import { runRetention } from "../../db/retention.ts";
 import { runSchedules } from "../experiments/_schedule.ts";
 import { produceDigests } from "../digests/_produce.ts";
 
@@ -116,6 +117,7 @@ export async function runRound(
       ["alert", () => checkAll(db, now())],
       ["digest", () => produceDigests(db, now())],
       ["delivery", () => deliverDue(db, now(), options)],
+      ["retention", () => runRetention(db, now())],
     ] as const
   ) {
     try {
