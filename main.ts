@@ -11,6 +11,7 @@ import { isDatabaseConnectionFault, openDatabase } from "./db/client.ts";
 import { ConfigCache } from "./db/config_cache.ts";
 import { migrateToLatest } from "./db/migrate.ts";
 import { startMetricRefresher } from "./db/metric_snapshots.ts";
+import { useSecretKey } from "./db/suppressions.ts";
 import { startStatisticsUpkeep } from "./db/statistics_upkeep.ts";
 import { metricsByKeys } from "./db/metrics.ts";
 import { seedIfEmpty, type SeedResult } from "./db/seed.ts";
@@ -39,6 +40,8 @@ const config = readConfig();
 const closeLog = config.logRequests ? await setUpLogging() : async () => {};
 const database = await openDatabase(config.databaseUrl, { dataDir: config.dataDir });
 const applied = await migrateToLatest(database.db);
+// Erased customers' suppression hashes are keyed with SECRET_KEY (db/suppressions.ts).
+useSecretKey(database.db, config.secretKey);
 const seed = await seedIfEmpty(database.db, {
   adminEmail: config.adminEmail,
   adminPassword: config.adminPassword,
