@@ -145,7 +145,6 @@ export function LayerBar(props: { layer: LayerWithExperiments; t: Translate; loc
             <thead>
               <tr>
                 <th>{t("layers.table.experiment")}</th>
-                <th>{t("layers.table.status")}</th>
                 <th>{t("layers.table.range")}</th>
               </tr>
             </thead>
@@ -158,14 +157,11 @@ export function LayerBar(props: { layer: LayerWithExperiments; t: Translate; loc
                       <a href={`/experiments/${e.key}?bank=${layer.bankId}`}>{e.key}</a>
                       <div class="muted small">{e.name}</div>
                     </td>
-                    <td data-label={t("layers.table.status")}>
+                    <td data-label={t("layers.table.range")}>
                       <svg width="12" height="12" viewBox="0 0 12 12" aria-hidden="true">
                         <rect width="12" height="12" rx="2" fill={STATUS_FILL[e.status]} />
                       </svg>{" "}
-                      {t(`loop.status.${e.status}`)}
-                    </td>
-                    <td data-label={t("layers.table.range")}>
-                      {`${pct(from)}%–${pct(to)}%`}
+                      {`${t(`loop.status.${e.status}`)} · ${pct(from)}%–${pct(to)}%`}
                       <Track label={label(e)} height={10}>
                         <Segment
                           range={e.range}
