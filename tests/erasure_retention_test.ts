@@ -288,6 +288,15 @@ testBothBackends(
           events: [{ id: "late-1", experiment: "erase-live", unit: ERASED, type: "exposure" }],
         });
         assert.equal(event.body.rejected[0]?.error.code, "OPTED_OUT");
+        const track = await sdkCall(a.app, "POST", "/api/v1/events", {
+          events: [
+            { id: "late-2", type: "track", event: "deposit", unit: ERASED, value: 5 },
+            { id: "late-3", type: "track", event: "deposit", unit: unitOf(18), value: -5 },
+          ],
+        });
+        assert.equal(track.body.accepted, 1);
+        assert.deepEqual(track.body.rejected.map((r: { index: number }) => r.index), [0]);
+        assert.deepEqual(await mentions(d.db, ERASED), []);
 
         // Re-imported with consent: the suppression is lifted, on the other instance too.
         const reimport = await sdkCall(a.app, "PUT", "/api/v1/customers", {

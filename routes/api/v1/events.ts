@@ -2,6 +2,7 @@ import { Hono } from "hono";
 import { type AcceptedEvent, ingestEventBatch } from "../../../db/events.ts";
 import { ingestTrackEvents, type TrackEvent } from "../../../db/track_events.ts";
 import { assignUnits, type UnitAssignment } from "../../../db/sdk_experiments.ts";
+import { suppressedUnits } from "../../../db/suppressions.ts";
 import type { z } from "zod";
 import { badRequest } from "../../../lib/errors.ts";
 import type { AppEnv } from "../../../plugins/context.ts";
@@ -14,7 +15,8 @@ import { event, eventsEnvelope, FUTURE_TOLERANCE_MS, MAX_EVENTS, trackEvent } fr
  * Event ingestion (`POST /events`): per-event validation, idempotent on the event id (one id
  * space per bank, whatever the type). Exposures and conversions pass the experiment's
  * eligibility; `track` events (something a customer did, no experiment) only their own checks,
- * and are stored for opted-out customers too (they are the bank's facts, not a contact).
+ * and are stored for opted-out customers too (they are the bank's facts, not a contact), but
+ * not for erased customers (db/erasure.ts), whose id must not come back.
  */
 const events = new Hono<AppEnv>();
 
@@ -126,18 +128,25 @@ events.post("/events", async (c) => {
       at: e.at,
     });
   }
+  // An erased customer's track events are refused (their id must not come back).
+  const erased = await suppressedUnits(c.var.db, bankId, tracked.map((e) => e.unit));
+  const facts = tracked.filter((e) => {
+    if (!erased.has(e.unit)) return true;
+    reject(e.index, "OPTED_OUT", `Unit "${e.unit}" ${REASON_CODES.opted_out[1]}`);
+    return false;
+  });
   // An id given twice in one batch counts once, the first stored, whatever the types.
   const firstIndex = new Map<string, number>();
-  for (const e of [...accepted, ...tracked].sort((a, b) => a.index - b.index)) {
+  for (const e of [...accepted, ...facts].sort((a, b) => a.index - b.index)) {
     if (!firstIndex.has(e.id)) firstIndex.set(e.id, e.index);
   }
   const first = (e: { id: string; index: number }) => firstIndex.get(e.id) === e.index;
   const [experimentCounts, trackCounts] = await Promise.all([
     ingestEventBatch(c.var.db, bankId, accepted.filter(first), now),
-    ingestTrackEvents(c.var.db, bankId, tracked.filter(first), now),
+    ingestTrackEvents(c.var.db, bankId, facts.filter(first), now),
   ]);
   const stored = experimentCounts.accepted + trackCounts.accepted;
-  const counts = { accepted: stored, duplicates: accepted.length + tracked.length - stored };
+  const counts = { accepted: stored, duplicates: accepted.length + facts.length - stored };
   rejected.sort((a, b) => a.index - b.index);
   return sdkJson({ ...counts, rejected });
 });
