@@ -10,6 +10,8 @@
  *   ingest      events through the API vs COPY of the same rows (bench/ingest.ts)
  *   results     results API at 10 thousand and 10 million events (bench/results.ts)
  *   pages       JavaScript per page, gzipped, and server time     (bench/pages.ts)
+ *   local       local evaluation (SDK assign) vs the bare A/B formula, per core; change
+ *               propagation to a following client               (bench/local.ts)
  *
  * `BENCH_ONLY=assignment,ingest` runs some; `BENCH_DURATION` (default 5s), `BENCH_CONNECTIONS`
  * (50), `BENCH_ROUNDS` (3), `BENCH_EVENTS` (200,000) and `BENCH_RESULTS_EVENTS` (10,000,000) tune.
@@ -18,6 +20,7 @@ import postgres from "postgres";
 import { type BenchContext, type Row, startServer, throwawayDatabase } from "./_lib.ts";
 import { assignmentBenchmarks, seedCustomers } from "./assignment.ts";
 import { ingestionBenchmark } from "./ingest.ts";
+import { localEvaluationBenchmarks } from "./local.ts";
 import { pageBenchmarks } from "./pages.ts";
 import { resultsBenchmark } from "./results.ts";
 
@@ -26,6 +29,7 @@ const SECTIONS = {
   ingest: ingestionBenchmark,
   results: resultsBenchmark,
   pages: pageBenchmarks,
+  local: localEvaluationBenchmarks,
 };
 const only = (Deno.env.get("BENCH_ONLY") ?? Object.keys(SECTIONS).join(",")).split(",");
 if (only.includes("pages") && !only.includes("results")) only.unshift("results"); // its page

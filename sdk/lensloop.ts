@@ -305,7 +305,7 @@ export function createClient(options: ClientOptions): LensloopClient {
       if (options?.askServer) return Promise.reject(error);
       throw error;
     }
-    const answer = evaluate(compiled, unit, options, options?.now ?? new Date());
+    const answer = evaluate(compiled, unit, options, options?.now);
     if (!options?.askServer) return answer;
     if (answer.reason !== "ask_server") return Promise.resolve(answer);
     return assignment(experiment, unit).then((a) => {

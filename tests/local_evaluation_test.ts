@@ -22,7 +22,8 @@ import { createTestApp, TEST_SDK_KEY } from "./helpers/app.ts";
 import { testBothBackends, type TestDatabase } from "./helpers/db.ts";
 import { SDK_AUTH, sdkCall } from "./helpers/sdk.ts";
 
-const N = 100_000;
+/** LE_CUSTOMERS: fewer customers, to try a change quickly (the test is for 100,000). */
+const N = Number(Deno.env.get("LE_CUSTOMERS") ?? 100_000);
 const STAGES = ["prospect", "new", "active", "high_value", "inactive", "churned"];
 const TAG_SETS = [["信用卡"], ["代发"], ["信用卡", "代发"], [], ["理财", "<b>"]];
 const STARTED = new Date("2025-01-01T00:00:00Z");
@@ -262,6 +263,10 @@ testBothBackends(
         const unit = population.find((c, i) =>
           i % 23 !== 0 && client.assign("le-weights-v1", c.unit, factsOf(c)).inExperiment
         )!;
+        // Let this process's own work settle first: on PGlite the database, the server and the
+        // client share one thread, and after 800,000 answers a collection can hold it for seconds
+        // on a loaded machine (bench/README.md measures propagation in a process of its own).
+        await new Promise((resolve) => setTimeout(resolve, 2000));
         const asked = performance.now();
         await database.db.updateTable("experiments").set({ status: "stopped" })
           .where("bank_id", "=", "CC2").where("key", "=", "le-weights-v1").execute();
@@ -269,10 +274,11 @@ testBothBackends(
         // single connection, busy with the assignments' background writes.
         const started = performance.now();
         while (client.assign("le-weights-v1", unit.unit, factsOf(unit)).reason !== "not_running") {
-          assert.ok(performance.now() - started < 1000, "not stopped within a second");
+          if (performance.now() - started > 5000) break;
           await new Promise((resolve) => setTimeout(resolve, 5));
         }
         const ms = performance.now() - started;
+        assert.ok(ms < 1000, `stopped in the client ${ms.toFixed(0)} ms after the commit`);
         console.log(
           `stop reached the SDK client ${ms.toFixed(0)} ms after its commit ` +
             `(the update took ${(started - asked).toFixed(0)} ms) [${database.backend}]`,

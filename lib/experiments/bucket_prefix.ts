@@ -18,7 +18,7 @@ export function bucketer(
 ): (unit: string) => number {
   const prefix = `${experimentKey}:`;
   // The FNV-1a state after the prefix: fnv1a32 of it, before its final `>>> 0`, is the state.
-  const ascii = !/[^\x00-\x7f]/.test(prefix);
+  const ascii = [...prefix].every((ch) => ch.charCodeAt(0) < 0x80);
   const start = fnv1a32(prefix) | 0;
   const mix = hashVersion === 2;
   if (!ascii || (hashVersion !== 1 && hashVersion !== 2)) {

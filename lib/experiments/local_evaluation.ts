@@ -177,22 +177,25 @@ export function compileConfig(payload: ConfigPayload): CompiledConfig {
 const UNKNOWN_FACTS = Object.freeze({ attributes: null, marketingConsent: true, optedOut: false });
 const NO_CONSENT = Object.freeze({ attributes: null, marketingConsent: false, optedOut: false });
 
+/** `preDecision`'s options here: caps and quiet hours are checked by `evaluate` itself. */
+const NO_CONTACT = Object.freeze({ now: new Date(0), contact: false });
+
 /**
  * The answer for `unit` in a compiled experiment, as the server gives it for a customer with
- * these facts at `now` (the clock only matters for quiet hours).
+ * these facts at `now` (default: the runtime's clock, read only when quiet hours apply).
  */
 export function evaluate(
   experiment: CompiledExperiment,
   unit: string,
   facts: CallerFacts | undefined,
-  now: Date,
+  now?: Date,
 ): LocalAssignment {
   const customer = facts === undefined
     ? UNKNOWN_FACTS
     : facts.consent === false
     ? NO_CONSENT
     : { attributes: facts.attributes ?? null, marketingConsent: true, optedOut: false };
-  const pre = preDecision(experiment.governed, unit, customer, { now, contact: false });
+  const pre = preDecision(experiment.governed, unit, customer, NO_CONTACT);
   if (pre.reason === "forced") {
     return { unit, variant: pre.variant, inExperiment: true, reason: "forced" };
   }
@@ -204,7 +207,7 @@ export function evaluate(
   let quiet: Date | null = null;
   if (experiment.quietHours) {
     if (typeof Temporal === "undefined") return askServer(unit);
-    quiet = quietUntil(experiment.quietHours, config.channel, now);
+    quiet = quietUntil(experiment.quietHours, config.channel, now ?? new Date());
   }
   if (settle({ quietUntil: quiet }, false) === "quiet_hours") {
     return {

@@ -16,6 +16,7 @@ import {
   newMetricSchema,
 } from "../../lib/metrics/definition.ts";
 import { scheduleRoutes } from "./openapi_schedules.ts";
+import { configRoutes } from "./openapi_config.ts";
 import { layerRoutes } from "./openapi_layers.ts";
 import { meansBody, proportionsBody, sampleSizeBody } from "./stats.ts";
 import * as v1 from "./v1/schemas.ts";
@@ -135,6 +136,7 @@ const ROUTES: RouteConfig[] = [
   }),
   ...metricRoutes(),
   ...scheduleRoutes(fail),
+  ...configRoutes(fail),
   ...layerRoutes(fail),
   ...[
     ["/api/stats/proportions", proportionsBody, "Conversion-rate test (2–20 arms, Holm, SRM)"],
