@@ -8,28 +8,10 @@
  * transaction and after `lockLayer`, so two starts in one layer are serialised: the second sees
  * the first as running (READ COMMITTED takes a new snapshot per statement, after the lock).
  */
-import type { ExperimentStatus } from "../lib/experiments/settings.ts";
+import type { Layer, LayerWithExperiments } from "../lib/governance/layers.ts";
 import type { Db } from "./schema.ts";
 
-export interface Layer {
-  bankId: string;
-  key: string;
-  name: string;
-  createdAt: Date;
-}
-
-/** An experiment's range of a layer, [from, to) with 0 ≤ from < to ≤ 1. */
-export interface LayerMember {
-  key: string;
-  name: string;
-  status: ExperimentStatus;
-  range: [number, number];
-}
-
-export interface LayerWithExperiments extends Layer {
-  /** Its experiments by range start, then key. */
-  experiments: LayerMember[];
-}
+export type { Layer, LayerWithExperiments };
 
 /** Creates a layer; throws the driver's unique violation (23505) when the key is taken. */
 export async function createLayer(

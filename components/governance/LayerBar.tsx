@@ -4,8 +4,7 @@
  * with its key, status and range. SVG with presentation attributes (the Content-Security-Policy
  * forbids inline styles); every figure is also in the table's text.
  */
-import type { LayerWithExperiments } from "../../db/layers.ts";
-import { rangePercent } from "../../lib/governance/layers.ts";
+import { type LayerWithExperiments, rangePercent } from "../../lib/governance/layers.ts";
 import { formatNumber, type Locale, type Translate } from "../../lib/i18n/mod.ts";
 
 /** Fill colour per status: running stands out, drafts are pale, finished ones grey. */

@@ -3,10 +3,32 @@
  * docs/GOVERNANCE.md "Layers" and "QA units"). Pure: db/layers.ts reads the running experiments,
  * routes/experiments/_service.ts refuses with the codes.
  */
+import type { ExperimentStatus } from "../experiments/settings.ts";
 import { type ForcedUnit, rangesOverlap } from "./policy.ts";
 
 /** A range [from, to) of a layer, 0 ≤ from < to ≤ 1. */
 export type LayerRange = readonly [number, number];
+
+/** A mutual-exclusion layer of a bank (db/layers.ts stores them). */
+export interface Layer {
+  bankId: string;
+  key: string;
+  name: string;
+  createdAt: Date;
+}
+
+/** An experiment's range of a layer, [from, to) with 0 ≤ from < to ≤ 1. */
+export interface LayerMember {
+  key: string;
+  name: string;
+  status: ExperimentStatus;
+  range: [number, number];
+}
+
+export interface LayerWithExperiments extends Layer {
+  /** Its experiments by range start, then key. */
+  experiments: LayerMember[];
+}
 
 /** Whether `range` is a valid layer range: 0 ≤ from < to ≤ 1. */
 export function isLayerRange(range: readonly number[]): boolean {
