@@ -97,9 +97,11 @@ async function checkAndRecord(
  */
 async function lockUnits(trx: Db, bankId: string, units: readonly string[]): Promise<void> {
   // One statement, so the order is one order over every key (a send list has ≤ 10,000 units).
+  // Cast through text: postgres.js sends a string parameter as a JSON string otherwise (a
+  // jsonb scalar, "cannot extract elements from a scalar").
   const prefix = `contacts/${bankId}/`;
   await sql`select pg_advisory_xact_lock(k) from (
       select distinct hashtextextended(${prefix} || u, 0) as k
-      from jsonb_array_elements_text(cast(${JSON.stringify(units)} as jsonb)) as u
+      from jsonb_array_elements_text(cast(cast(${JSON.stringify(units)} as text) as jsonb)) as u
     ) as keys order by k`.execute(trx);
 }
