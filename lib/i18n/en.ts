@@ -20,6 +20,7 @@ import { apiDocEn } from "./api_doc_messages.ts";
 import { lensInputEn } from "./lens_input_messages.ts";
 import { metricApiEn } from "./metric_api_messages.ts";
 import { alertsEn } from "./alert_messages.ts";
+import { contactPolicyEn } from "./contact_policy_messages.ts";
 import { scheduleEn } from "./schedule_messages.ts";
 import { layerEn } from "./layer_messages.ts";
 import type { Messages } from "./zh-CN.ts";
@@ -174,6 +175,7 @@ export const en: Messages = {
   ...metricsEn,
   ...metricApiEn,
   ...alertsEn,
+  ...contactPolicyEn,
   ...scheduleEn,
   ...layerEn,
 };

@@ -20,6 +20,7 @@ import { apiDocZh } from "./api_doc_messages.ts";
 import { lensInputZh } from "./lens_input_messages.ts";
 import { metricApiZh } from "./metric_api_messages.ts";
 import { alertsZh } from "./alert_messages.ts";
+import { contactPolicyZh } from "./contact_policy_messages.ts";
 import { scheduleZh } from "./schedule_messages.ts";
 import { layerZh } from "./layer_messages.ts";
 
@@ -173,6 +174,7 @@ export const zhCN = {
   ...metricsZh,
   ...metricApiZh,
   ...alertsZh,
+  ...contactPolicyZh,
   ...scheduleZh,
   ...layerZh,
 } as const;

@@ -5,6 +5,7 @@ import assessors from "./assessors.ts";
 import auth from "./auth.ts";
 import bandits from "./bandits.ts";
 import campaigns from "./campaigns.ts";
+import contactPolicy from "./contact_policy.ts";
 import experiments from "./experiments.ts";
 import lens from "./lens.ts";
 import metrics from "./metrics.ts";
@@ -34,6 +35,7 @@ export function apiRoutes(): Hono<AppEnv> {
   api.route("/users", users);
   api.route("/sdk-keys", sdkKeys);
   api.route("/campaigns", campaigns);
+  api.route("/contact-policy", contactPolicy);
   api.route("/experiments", experiments);
   api.route("/metrics", metrics);
   api.route("/alerts", alerts);

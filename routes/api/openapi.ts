@@ -16,6 +16,7 @@ import {
   newMetricSchema,
 } from "../../lib/metrics/definition.ts";
 import { scheduleRoutes } from "./openapi_schedules.ts";
+import { contactPolicyRoutes } from "./openapi_contact_policy.ts";
 import { configRoutes } from "./openapi_config.ts";
 import { layerRoutes } from "./openapi_layers.ts";
 import { meansBody, proportionsBody, sampleSizeBody } from "./stats.ts";
@@ -136,6 +137,7 @@ const ROUTES: RouteConfig[] = [
   }),
   ...metricRoutes(),
   ...scheduleRoutes(fail),
+  ...contactPolicyRoutes(fail),
   ...configRoutes(fail),
   ...layerRoutes(fail),
   ...[
