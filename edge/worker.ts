@@ -40,8 +40,10 @@ export function createWorker(options: WorkerOptions) {
   async function fetch(request: Request): Promise<Response> {
     const url = new URL(request.url);
     if (url.pathname === "/healthz") {
-      await client.ready();
-      return json({ ok: true, configVersion: client.configVersion });
+      return await answered(async () => {
+        await client.ready();
+        return json({ ok: true, configVersion: client.configVersion });
+      });
     }
     if (url.pathname !== "/assignment") return refused(404, "NOT_FOUND", "Not found");
     if (request.method !== "GET") {
@@ -67,11 +69,17 @@ export function createWorker(options: WorkerOptions) {
         : { ...(stage === null ? {} : { stage }), tags },
       consent: consent !== "false",
     };
-    try {
+    return await answered(async () => {
       await client.ready();
       const hashVersion = client.configOf(experiment)?.hashVersion;
       const answer = await client.assign(experiment, unit, { ...facts, askServer: true });
       return json({ experiment, ...answer, hashVersion });
+    });
+  }
+  /** The answer, or the server's 4xx passed on, or 503 when the server cannot be reached. */
+  async function answered(make: () => Promise<Response>): Promise<Response> {
+    try {
+      return await make();
     } catch (error) {
       if (error instanceof LensloopError && error.status >= 400 && error.status < 500) {
         return refused(error.status, error.code, error.message);

@@ -237,7 +237,8 @@ export interface LensloopClient {
   upsertCustomers(customers: Customer[]): Promise<{ upserted: number }>;
   /**
    * Local evaluation: loads the configuration payload (the first call) and follows its
-   * changes; resolves once it is loaded, rejects when it cannot be (e.g. 401 INVALID_SDK_KEY).
+   * changes; resolves once it is loaded, rejects when it cannot be (e.g. 401 INVALID_SDK_KEY;
+   * a later call tries again).
    */
   ready(): Promise<void>;
   /**
@@ -352,9 +353,15 @@ function followConfig(base: string, options: ClientOptions, doFetch: typeof fetc
   const state = {
     config: null as CompiledConfig | null,
     ready(): Promise<void> {
-      loading ??= load(0).then(() => {
-        if (pollSeconds > 0) void follow();
-      });
+      loading ??= load(0).then(
+        () => {
+          if (pollSeconds > 0) void follow();
+        },
+        (error) => {
+          loading = null; // the next ready() tries again
+          throw error;
+        },
+      );
       return loading;
     },
     close() {

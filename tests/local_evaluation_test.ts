@@ -413,8 +413,38 @@ testBothBackends(
           assert.equal((await res.json()).error.code, code, url);
         }
         worker.close();
+        // The server out of reach: 503, and the worker recovers once it answers again.
+        let down = true;
+        const flaky = ((input: RequestInfo | URL, init?: RequestInit) =>
+          down
+            ? Promise.reject(new TypeError("Connection refused"))
+            : fetch(input, init)) as typeof globalThis.fetch;
+        const edge = createWorker({
+          baseUrl: "http://localhost",
+          sdkKey: TEST_SDK_KEY,
+          fetch: flaky,
+        });
+        const qa = `http://edge.local/assignment?experiment=le-forced&unit=${
+          encodeURIComponent("QA-测试-001")
+        }`;
+        const unreachable = await edge.fetch(new Request(qa));
+        assert.equal(unreachable.status, 503);
+        assert.equal((await unreachable.json()).error.code, "UNAVAILABLE");
+        down = false;
+        const back = await edge.fetch(new Request(qa));
+        assert.equal(back.status, 200);
+        assert.deepEqual(await back.json(), {
+          experiment: "le-forced",
+          unit: "QA-测试-001",
+          variant: "treatment",
+          inExperiment: true,
+          reason: "forced",
+          hashVersion: 2,
+        });
+        edge.close();
         const client = createClient({ baseUrl: "http://localhost", sdkKey: TEST_SDK_KEY, fetch });
-        assert.throws(() => client.assign("le-forced", "C1"), { code: "NOT_READY" });
+        assert.throws(() =>
+          client.assign("le-forced", "C1"), { code: "NOT_READY" });
         await client.ready();
         assert.throws(() => client.assign("no-such-experiment", "C1"), { status: 404 });
         client.close();
