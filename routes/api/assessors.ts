@@ -16,13 +16,15 @@ import {
 import { evidenceError, splitValues, valueEntry } from "../banks/_evidence.ts";
 import { provenanceOf } from "./_provenance.ts";
 
-const draftBody = z.strictObject({
+/** The body of `PUT …/drafts/mine` (an assessment without `status`). */
+export const draftBody = z.strictObject({
   values: z.record(storableText(), valueEntry),
   notApplicable: z.record(storableText(), storableText()).optional(),
   evidence: z.record(storableText(), storableText()).optional(),
 });
 
-const reconcileBody = z.strictObject({
+/** The body of `POST …/reconcile`: per indicator `"median"` or an assessor's user id. */
+export const reconcileBody = z.strictObject({
   choices: z.record(storableText(), storableText()).optional(),
 });
 

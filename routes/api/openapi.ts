@@ -19,6 +19,7 @@ import { scheduleRoutes } from "./openapi_schedules.ts";
 import { contactPolicyRoutes } from "./openapi_contact_policy.ts";
 import { configRoutes } from "./openapi_config.ts";
 import { layerRoutes } from "./openapi_layers.ts";
+import { lensEvidenceRoutes } from "./openapi_lens_evidence.ts";
 import { meansBody, proportionsBody, sampleSizeBody } from "./stats.ts";
 import * as v1 from "./v1/schemas.ts";
 
@@ -140,6 +141,7 @@ const ROUTES: RouteConfig[] = [
   ...contactPolicyRoutes(fail),
   ...configRoutes(fail),
   ...layerRoutes(fail),
+  ...lensEvidenceRoutes(fail),
   ...[
     ["/api/stats/proportions", proportionsBody, "Conversion-rate test (2–20 arms, Holm, SRM)"],
     ["/api/stats/means", meansBody, "Welch t-tests on means"],
