@@ -9,15 +9,23 @@ export function parsePlainNumber(cell: string): number | null {
 }
 
 /**
- * One CSV cell: quoted when needed (RFC 4180); text that a spreadsheet would run as a formula
+ * Text as a spreadsheet cell may hold it: text that a spreadsheet would run as a formula
  * (starting with `=`, `+`, `-`, `@`, a tab or a CR, and not a plain number) gets a leading `'`.
- * A non-finite number is an empty cell.
+ * The CSV and the .xlsx exports (lib/xlsx.ts) both write text through it.
+ */
+export function defuseFormula(value: string): string {
+  return /^[=+\-@\t\r]/.test(value) && parsePlainNumber(value) === null ? `'${value}` : value;
+}
+
+/**
+ * One CSV cell: quoted when needed (RFC 4180); text through `defuseFormula`. A non-finite
+ * number is an empty cell.
  */
 export function csvCell(value: string | number | boolean | null | undefined): string {
   if (value === null || value === undefined) return "";
   if (typeof value === "number") return Number.isFinite(value) ? String(value) : "";
   if (typeof value === "boolean") return String(value);
-  const safe = /^[=+\-@\t\r]/.test(value) && parsePlainNumber(value) === null ? `'${value}` : value;
+  const safe = defuseFormula(value);
   return /[",\r\n]/.test(safe) ? `"${safe.replaceAll('"', '""')}"` : safe;
 }
 

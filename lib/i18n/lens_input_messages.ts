@@ -26,6 +26,9 @@ export const lensInputZh = {
   "csv.err.DUPLICATE_ROW": "同一银行和评估期出现了两次",
   "csv.err.NOT_A_NUMBER": "{value} 不是数字",
   "csv.err.UNKNOWN_BANK": "没有这家银行：{value}",
+  "csv.err.XLSX_FORMULA_NO_VALUE":
+    "公式 {value} 没有保存的计算结果（请在 Excel 中重新计算并保存，或粘贴为数值）",
+  "csv.err.XLSX_CELL_ERROR": "单元格是错误值 {value}",
 } as const;
 
 export const lensInputEn: Record<keyof typeof lensInputZh, string> = {
@@ -52,4 +55,7 @@ export const lensInputEn: Record<keyof typeof lensInputZh, string> = {
   "csv.err.DUPLICATE_ROW": "The same bank and period appear twice",
   "csv.err.NOT_A_NUMBER": "{value} is not a number",
   "csv.err.UNKNOWN_BANK": "No such bank: {value}",
+  "csv.err.XLSX_FORMULA_NO_VALUE":
+    "The formula {value} has no saved result (recalculate and save it in Excel, or paste it as values)",
+  "csv.err.XLSX_CELL_ERROR": "The cell holds the error value {value}",
 };

@@ -107,6 +107,10 @@ export const lensZh = {
   "lens.csvExport": "导出 CSV",
   "lens.csvImport": "导入 CSV",
   "lens.csvHelp": "格式见 docs/CSV.md：每行一家银行一个评估期，列为 bank_id、period 和指标代码。",
+  "lens.xlsxExport": "导出 Excel",
+  "lens.fileImport": "导入 CSV 或 Excel",
+  "lens.xlsxHelp":
+    "也可上传 Excel 工作簿（.xlsx）：表头为 bank_id 的工作表，列与 CSV 相同；公式按 Excel 保存的结果读取。",
   "lens.peers": "同业对标",
   "lens.pickGroup": "选择同业组",
   "lens.pickBank": "对比银行",
@@ -244,6 +248,10 @@ export const lensEn: Record<keyof typeof lensZh, string> = {
   "lens.csvImport": "Import CSV",
   "lens.csvHelp":
     "Format in docs/CSV.md: one row per bank and period; columns bank_id, period and indicator ids.",
+  "lens.xlsxExport": "Export Excel",
+  "lens.fileImport": "Import CSV or Excel",
+  "lens.xlsxHelp":
+    "An Excel workbook (.xlsx) works too: the sheet whose header starts with bank_id, the same columns as the CSV; formulas are read as Excel last saved their results.",
   "lens.peers": "Peer benchmarking",
   "lens.pickGroup": "Peer group",
   "lens.pickBank": "Compare bank",

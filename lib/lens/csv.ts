@@ -275,6 +275,17 @@ export function parseAssessmentCsv(text: string, options: { submit?: boolean } =
 } {
   const { records, error } = parseCsv(text);
   if (error) return { rows: [], errors: [error] };
+  return parseAssessmentRecords(records, options);
+}
+
+/**
+ * The rows of records already split into cells (a CSV's, or a workbook's: lib/lens/xlsx.ts),
+ * the header first, each with its line; as `parseAssessmentCsv`.
+ */
+export function parseAssessmentRecords(
+  records: readonly { line: number; cells: string[] }[],
+  options: { submit?: boolean } = {},
+): { rows: AssessmentCsvRow[]; errors: CsvError[] } {
   if (records.length < 2) {
     return {
       rows: [],
@@ -316,7 +327,12 @@ export { csvCell, toCsv };
  * evidence columns of every indicator (`<id>:source`, `<id>:note`, `<id>:link`; the source
  * written only where there is a value).
  */
-export function assessmentsToCsv(
+export function assessmentsToCsv(items: Parameters<typeof assessmentRows>[0]): string {
+  return toCsv(assessmentRows(items));
+}
+
+/** The export's cells, the header first: the CSV's and the workbook's (lib/lens/xlsx.ts). */
+export function assessmentRows(
   items: readonly {
     bankId: string;
     period: string;
@@ -326,7 +342,7 @@ export function assessmentsToCsv(
     evidence?: Record<string, string>;
     valueEvidence?: Record<string, ValueEvidence>;
   }[],
-): string {
+): (string | number | null)[][] {
   const ids = INDICATORS.map((i) => i.id);
   const evidenceHeader = ids.flatMap((id) => EVIDENCE_COLUMNS.map((part) => `${id}:${part}`));
   const rows = items.map((a) => [
@@ -348,5 +364,5 @@ export function assessmentsToCsv(
       return [source, note, given?.link ?? null];
     }),
   ]);
-  return toCsv([["bank_id", "period", ...ids, ...evidenceHeader], ...rows]);
+  return [["bank_id", "period", ...ids, ...evidenceHeader], ...rows];
 }

@@ -5,6 +5,8 @@ import { getAssessment, listAssessments, listRevisions } from "../../db/assessme
 import { getBank } from "../../db/banks.ts";
 import { AppError, badRequest, forbidden, notFound } from "../../lib/errors.ts";
 import { assessmentsToCsv } from "../../lib/lens/csv.ts";
+import { assessmentsToXlsx } from "../../lib/lens/xlsx.ts";
+import { XLSX_TYPE } from "../../lib/xlsx.ts";
 import { isPeriod } from "../../lib/lens/period.ts";
 import { scoreAssessment, scoreStoredAssessment } from "../../lib/lens/scoring.ts";
 import type { AppEnv } from "../../plugins/context.ts";
@@ -13,6 +15,7 @@ import { storableText } from "../../lib/text_schema.ts";
 import { canEditAssessments, draftIssues, importCsv, saveDraft } from "../banks/_save.ts";
 import { checkEvidence, evidenceError, splitValues, valueEntry } from "../banks/_evidence.ts";
 import { provenanceOf } from "./_provenance.ts";
+import { importXlsx } from "../banks/_xlsx.ts";
 
 const saveBody = z.strictObject({
   values: z.record(storableText(), valueEntry),
@@ -48,22 +51,41 @@ app.get("/", async (c) => {
   });
 });
 
-app.get("/export.csv", async (c) => {
+async function exported(c: Context<AppEnv>) {
   const bankId = c.req.query("bankId");
-  const rows =
-    (await listAssessments(c.var.db, c.var.scope, { period: periodParam(c.req.query("period")) }))
-      .filter((a) => !bankId || a.bankId === bankId);
+  return (await listAssessments(c.var.db, c.var.scope, {
+    period: periodParam(c.req.query("period")),
+  })).filter((a) => !bankId || a.bankId === bankId);
+}
+
+app.get("/export.csv", async (c) => {
+  const rows = await exported(c);
   c.header("Content-Disposition", `attachment; filename="assessments.csv"`);
   return c.body(assessmentsToCsv(rows), 200, { "Content-Type": "text/csv; charset=utf-8" });
+});
+
+app.get("/export.xlsx", async (c) => {
+  const workbook = await assessmentsToXlsx(await exported(c), { created: c.var.now() });
+  c.header("Content-Disposition", `attachment; filename="assessments.xlsx"`);
+  return c.body(workbook.slice().buffer, 200, { "Content-Type": XLSX_TYPE });
 });
 
 app.post("/import", async (c) => {
   if (!canEditAssessments(c.var.user)) throw forbidden("Your role may not import assessments");
   const type = c.req.header("content-type") ?? "";
-  if (!/^text\/csv/i.test(type)) {
-    throw new AppError(415, "UNSUPPORTED_MEDIA_TYPE", 'Expected "Content-Type: text/csv"');
-  }
   const status = c.req.query("status") === "draft" ? "draft" : "submitted";
+  if (type.split(";")[0].trim().toLowerCase() === XLSX_TYPE) {
+    const result = await importXlsx(c, new Uint8Array(await c.req.arrayBuffer()), status);
+    if ("errors" in result) {
+      const message = c.var.t("error.code.XLSX_INVALID");
+      return c.json({ error: { code: "XLSX_INVALID", message, errors: result.errors } }, 400);
+    }
+    return c.json(result);
+  }
+  if (!/^text\/csv/i.test(type)) {
+    const message = `Expected "Content-Type: text/csv" or "${XLSX_TYPE}"`;
+    throw new AppError(415, "UNSUPPORTED_MEDIA_TYPE", message);
+  }
   const result = await importCsv(c, await c.req.text(), status);
   if ("errors" in result) {
     const message = `${result.errors.length} problem(s) in the CSV; nothing was imported`;

@@ -1,6 +1,7 @@
 import { Hono } from "hono";
 import type { Context } from "hono";
 import { toCsv } from "../../lib/lens/csv.ts";
+import { writeXlsx, XLSX_TYPE } from "../../lib/xlsx.ts";
 import type { AppEnv } from "../../plugins/context.ts";
 import { loadPeerView, type PeerView } from "../peers/_data.ts";
 import { loadCustomPeerView } from "../peers/_custom.ts";
@@ -27,6 +28,11 @@ function json(view: PeerView) {
  * `leaders` the better of them in the figure's `direction`.
  */
 export function peersCsv(view: PeerView): string {
+  return toCsv(peersRows(view));
+}
+
+/** The cells of `peersCsv`, the header first; also the workbook's (`/export.xlsx`). */
+export function peersRows(view: PeerView): (string | number | null)[][] {
   const header = [
     "kind",
     "id",
@@ -59,7 +65,7 @@ export function peersCsv(view: PeerView): string {
     f.summary.leaders,
     ...(view.bank ? [view.bank.id, f.value, f.percentile] : []),
   ]);
-  return toCsv([header, ...rows]);
+  return [header, ...rows];
 }
 
 /** `?custom=<id>`: one of the caller's custom groups (no fallback), else a standard group. */
@@ -75,6 +81,14 @@ app.get("/export.csv", async (c) => {
   const file = "custom" in view ? "custom" : view.group;
   c.header("Content-Disposition", `attachment; filename="peers-${file}.csv"`);
   return c.body(peersCsv(view), 200, { "Content-Type": "text/csv; charset=utf-8" });
+});
+
+app.get("/export.xlsx", async (c) => {
+  const view = await viewOf(c);
+  const file = "custom" in view ? "custom" : view.group;
+  const workbook = await writeXlsx("peers", peersRows(view), { created: c.var.now() });
+  c.header("Content-Disposition", `attachment; filename="peers-${file}.xlsx"`);
+  return c.body(workbook.slice().buffer, 200, { "Content-Type": XLSX_TYPE });
 });
 
 export default app;

@@ -176,7 +176,17 @@ export async function importCsv(
 ): Promise<
   { imported: { bankId: string; period: string; revision: number }[] } | { errors: CsvError[] }
 > {
-  const { rows, errors } = parseAssessmentCsv(text, { submit: status === "submitted" });
+  return await importRows(c, parseAssessmentCsv(text, { submit: status === "submitted" }), status);
+}
+
+/** As `importCsv`, for rows parsed from another encoding (a workbook: lib/lens/xlsx.ts). */
+export async function importRows(
+  c: Context<AppEnv>,
+  { rows, errors }: ReturnType<typeof parseAssessmentCsv>,
+  status: "draft" | "submitted",
+): Promise<
+  { imported: { bankId: string; period: string; revision: number }[] } | { errors: CsvError[] }
+> {
   const reader = { t: c.var.t, locale: c.var.locale };
   errors.forEach(({ issue, ...error }, i) => {
     errors[i] = issue ? { ...error, message: localizeIssue(issue, reader).message } : error;

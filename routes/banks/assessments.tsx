@@ -4,13 +4,15 @@ import { InvalidValues } from "../../components/lens/InvalidValues.tsx";
 import { renderPage } from "../../components/render.tsx";
 import { assessmentsOfBank } from "../../db/assessments.ts";
 import { type Bank, getBank } from "../../db/banks.ts";
-import { forbidden, notFound } from "../../lib/errors.ts";
+import { AppError, forbidden, messageIn, notFound } from "../../lib/errors.ts";
 import { formatDate, formatNumber, keyFor, type Translate } from "../../lib/i18n/mod.ts";
 import type { CsvError } from "../../lib/lens/csv.ts";
 import { isPeriod } from "../../lib/lens/period.ts";
 import { invalidIndicators, scoreStoredAssessment } from "../../lib/lens/scoring.ts";
 import type { AppEnv } from "../../plugins/context.ts";
 import { canEditAssessments, importCsv } from "./_save.ts";
+import { importXlsx, isWorkbookUpload } from "./_xlsx.ts";
+import { XLSX_TYPE } from "../../lib/xlsx.ts";
 import form from "./assessment_form.tsx";
 
 const app = new Hono<AppEnv>();
@@ -32,6 +34,10 @@ async function listPage(c: Context<AppEnv>, bank: Bank, csvErrors: CsvError[] = 
             <a href={`/banks/${bank.id}`}>{t("lens.scorecard")}</a> ·{" "}
             <a href={`/api/assessments/export.csv?bankId=${bank.id}`} download>
               {t("lens.csvExport")}
+            </a>{" "}
+            ·{" "}
+            <a href={`/api/assessments/export.xlsx?bankId=${bank.id}`} download>
+              {t("lens.xlsxExport")}
             </a>
           </p>
         </header>
@@ -95,10 +101,11 @@ async function listPage(c: Context<AppEnv>, bank: Bank, csvErrors: CsvError[] = 
               enctype="multipart/form-data"
               class="card"
             >
-              <h2>{t("lens.csvImport")}</h2>
-              <p class="small muted">{t("lens.csvHelp")}</p>
-              <input type="file" name="file" accept=".csv,text/csv" required />{" "}
-              <button type="submit">{t("lens.csvImport")}</button>
+              <h2>{t("lens.fileImport")}</h2>
+              <p class="small muted">{t("lens.csvHelp")} {t("lens.xlsxHelp")}</p>
+              <input type="file" name="file" accept={`.csv,text/csv,.xlsx,${XLSX_TYPE}`} required />
+              {" "}
+              <button type="submit">{t("lens.fileImport")}</button>
               {csvErrors.length > 0 && (
                 <ul class="errors" role="alert" data-testid="csv-errors">
                   {csvErrors.slice(0, 50).map((e) => (
@@ -131,8 +138,19 @@ app.post("/banks/:id/assessments/import", async (c) => {
   const bank = await bankOf(c);
   if (!canEditAssessments(c.var.user)) throw forbidden("Your role may not import assessments");
   const file = (await c.req.parseBody())["file"];
-  const text = typeof file === "string" ? file : file ? await file.text() : "";
-  const result = await importCsv(c, text, "submitted");
+  const bytes = typeof file === "string"
+    ? new TextEncoder().encode(file)
+    : new Uint8Array(file ? await file.arrayBuffer() : []);
+  let result;
+  try {
+    result = isWorkbookUpload(bytes, typeof file === "string" ? "" : file?.name ?? "")
+      ? await importXlsx(c, bytes, "submitted")
+      : await importCsv(c, new TextDecoder().decode(bytes), "submitted");
+  } catch (error) {
+    if (!(error instanceof AppError) || !error.code.startsWith("XLSX_")) throw error;
+    const message = messageIn(error, c.var.t);
+    return listPage(c, bank, [{ line: 0, column: null, code: error.code, message }]);
+  }
   if ("errors" in result) return listPage(c, bank, result.errors);
   return c.redirect(`/banks/${bank.id}/assessments`, 303);
 });
@@ -148,7 +166,7 @@ function csvErrorText(
   e: { line: number; column: string | null; code: string; message: string },
 ): string {
   const column = e.column ? t("csv.column", { column: e.column }) : "";
-  const where = t("csv.where", { line: e.line, column });
+  const where = e.line > 0 ? t("csv.where", { line: e.line, column }) : ""; // 0: the whole file
   const key = keyFor("csv.err.", e.code);
   const value = e.message.match(/"([^"]*)"/)?.[0] ?? "";
   return `${where}${key ? t(key, { value }) : e.message}`;

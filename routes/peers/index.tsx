@@ -84,6 +84,8 @@ app.get("/peers", async (c) => {
           </form>
           <p class="page-links">
             <a href={`/api/peers/export.csv?${query}`} download>{t("lens.csvExport")}</a>
+            {" · "}
+            <a href={`/api/peers/export.xlsx?${query}`} download>{t("lens.xlsxExport")}</a>
             {canUseCustomGroups(c.var.user) && (
               <>
                 {" · "}
