@@ -91,9 +91,16 @@ async function checkAndRecord(
   return capped;
 }
 
+/** How many locks a bank's customers share: a send list takes at most this many. */
+const LOCK_BUCKETS = 256;
+
 /**
- * One transaction-scoped advisory lock per customer, taken in key order (PostgreSQL evaluates a
- * volatile select list after the sort), so concurrent callers queue instead of deadlocking.
+ * Transaction-scoped advisory locks covering the customers, taken in key order (PostgreSQL
+ * evaluates a volatile select list after the sort), so concurrent callers queue instead of
+ * deadlocking. Customers share `LOCK_BUCKETS` locks per bank (by a hash of their id): one lock
+ * per customer would take up to 10,000 per send list, and two such lists at once exhaust
+ * PostgreSQL's lock table ("out of shared memory" with the default max_locks_per_transaction).
+ * A shared lock only makes two callers wait for each other more often; it never lets a cap slip.
  */
 async function lockUnits(trx: Db, bankId: string, units: readonly string[]): Promise<void> {
   // One statement, so the order is one order over every key (a send list has ≤ 10,000 units).
@@ -101,7 +108,8 @@ async function lockUnits(trx: Db, bankId: string, units: readonly string[]): Pro
   // jsonb scalar, "cannot extract elements from a scalar").
   const prefix = `contacts/${bankId}/`;
   await sql`select pg_advisory_xact_lock(k) from (
-      select distinct hashtextextended(${prefix} || u, 0) as k
+      select distinct hashtextextended(
+        ${prefix} || (hashtextextended(u, 0) & ${sql.lit(LOCK_BUCKETS - 1)})::text, 0) as k
       from jsonb_array_elements_text(cast(cast(${JSON.stringify(units)} as text) as jsonb)) as u
     ) as keys order by k`.execute(trx);
 }

@@ -188,6 +188,17 @@ testBothBackends("contact caps and quiet hours at assignment", async (t, { db })
     }
   });
 
+  await t.step("two send lists of 10,000 customers at once", async () => {
+    await experimentOn(db, "bulk-sms-a", "sms");
+    await experimentOn(db, "bulk-sms-b", "sms");
+    const [a, b] = await Promise.all([
+      batch("bulk-sms-a", units(1_000_001, 10_000)),
+      batch("bulk-sms-b", units(1_005_001, 10_000)),
+    ]);
+    const handed = [...a, ...b].filter((x) => x.reason === "assigned").length;
+    assert.equal(handed, 15_000, "the 5,000 shared customers get one SMS between the two lists");
+  });
+
   await t.step("a policy without caps stops capping at once", async () => {
     await setPolicy({ caps: [], quietHours: null, holdout: null });
     assert.equal((await single("card-sms", "610001")).reason, "assigned");
