@@ -19,6 +19,7 @@
 import postgres from "postgres";
 import { type BenchContext, type Row, startServer, throwawayDatabase } from "./_lib.ts";
 import { assignmentBenchmarks, seedCustomers } from "./assignment.ts";
+import { cappedAssignmentBenchmarks } from "./assignment_caps.ts";
 import { ingestionBenchmark } from "./ingest.ts";
 import { localEvaluationBenchmarks } from "./local.ts";
 import { pageBenchmarks } from "./pages.ts";
@@ -26,6 +27,7 @@ import { resultsBenchmark } from "./results.ts";
 
 const SECTIONS = {
   assignment: assignmentBenchmarks,
+  caps: cappedAssignmentBenchmarks,
   ingest: ingestionBenchmark,
   results: resultsBenchmark,
   pages: pageBenchmarks,
