@@ -16,10 +16,8 @@ import {
   newMetricSchema,
 } from "../../lib/metrics/definition.ts";
 import { scheduleRoutes } from "./openapi_schedules.ts";
-import { contactPolicyRoutes } from "./openapi_contact_policy.ts";
 import { configRoutes } from "./openapi_config.ts";
 import { layerRoutes } from "./openapi_layers.ts";
-import { lensEvidenceRoutes } from "./openapi_lens_evidence.ts";
 import { meansBody, proportionsBody, sampleSizeBody } from "./stats.ts";
 import * as v1 from "./v1/schemas.ts";
 
@@ -136,12 +134,28 @@ const ROUTES: RouteConfig[] = [
       ...BATCH_ERRORS,
     },
   }),
+  createRoute({
+    method: "delete",
+    path: "/api/v1/customers/{unit}",
+    tags: ["SDK"],
+    summary: "Erase a customer (PIPL)",
+    description: "The customer's id is replaced in every table by one token (`erased:` and a " +
+      "random UUID), their attributes are deleted and a keyed hash of the id keeps them out of " +
+      "every experiment (`opted_out`, events refused) until `PUT /api/v1/customers` sends them " +
+      "again with `marketingConsent: true`. Every experiment's numbers stay the same. " +
+      "Idempotent: an unknown or erased id changes no row (`changed: 0`). Audited with the " +
+      "token, never the id (docs/GOVERNANCE.md).",
+    ...sdk,
+    request: { params: v1.customerPath },
+    responses: {
+      200: { description: "Erased", content: json(v1.erasureResponse) },
+      ...SDK_ERRORS,
+    },
+  }),
   ...metricRoutes(),
   ...scheduleRoutes(fail),
-  ...contactPolicyRoutes(fail),
   ...configRoutes(fail),
   ...layerRoutes(fail),
-  ...lensEvidenceRoutes(fail),
   ...[
     ["/api/stats/proportions", proportionsBody, "Conversion-rate test (2–20 arms, Holm, SRM)"],
     ["/api/stats/means", meansBody, "Welch t-tests on means"],
