@@ -83,7 +83,10 @@ export function createHandler(
 ): (request: Request, info?: Deno.ServeHandlerInfo) => Response | Promise<Response> {
   const fetch = app.fetch;
   if (!deps.configCache) return fetch;
-  const fast = fastAssignment(deps.configCache, { now: deps.now ?? (() => new Date()) });
+  const fast = fastAssignment(deps.configCache, {
+    now: deps.now ?? (() => new Date()),
+    counter: deps.reasonCounter,
+  });
   if (!deps.config.logRequests) return (request, info) => fast(request) ?? fetch(request, info);
   return (request, info) => {
     const started = performance.now();

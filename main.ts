@@ -13,6 +13,8 @@ import { migrateToLatest } from "./db/migrate.ts";
 import { startMetricRefresher } from "./db/metric_snapshots.ts";
 import { useSecretKey } from "./db/suppressions.ts";
 import { startStatisticsUpkeep } from "./db/statistics_upkeep.ts";
+import { startReasonCountFlusher } from "./db/reason_counts.ts";
+import { ReasonCounter } from "./lib/governance/reason_counter.ts";
 import { metricsByKeys } from "./db/metrics.ts";
 import { seedIfEmpty, type SeedResult } from "./db/seed.ts";
 import { readConfig } from "./fresh.config.ts";
@@ -53,8 +55,11 @@ await ensureSdkBuilt();
 const assets = await loadAssets(manifest.entry);
 // SDK keys, experiments and customers in memory, invalidated by notifications from any instance.
 const configCache = await ConfigCache.open(database);
+// Each assignment answer's reason, counted in memory per experiment (fast path and app alike) and
+// added to `assignment_reason_counts` every 5 s and on shutdown (db/reason_counts.ts).
+const reasonCounter = new ReasonCounter();
 // The app behind the assignment fast path (both read the cache).
-const handler = createHandler({ db: database.db, config, assets, configCache });
+const handler = createHandler({ db: database.db, config, assets, configCache, reasonCounter });
 
 const server = Deno.serve({
   port: config.port,
@@ -90,6 +95,7 @@ const stopRefresher = database.kind === "postgres"
 const stopUpkeep = database.kind === "postgres"
   ? async () => {}
   : startStatisticsUpkeep(database.db);
+const stopReasonCounts = startReasonCountFlusher(database.db, reasonCounter);
 
 let stopping = false;
 async function shutdown(signal: string) {
@@ -97,6 +103,8 @@ async function shutdown(signal: string) {
   stopping = true;
   console.log(`${signal} received: finishing in-flight requests…`);
   await server.shutdown();
+  // The answers given until the server stopped: stored before the database closes.
+  await stopReasonCounts();
   await closeLog();
   await configCache.close();
   await stopScheduler();

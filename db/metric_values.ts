@@ -57,8 +57,11 @@ interface Row {
   cap: number | null;
 }
 
-/** The per-customer value(s) of a `track` metric, as SQL over the joined events `t`. */
-function trackValues(d: MetricDefinition) {
+/**
+ * The per-customer value(s) of a `track` metric, as SQL over the joined events `t` grouped by
+ * customer (also the holdout report's, db/holdout_report.ts).
+ */
+export function trackValues(d: MetricDefinition) {
   if (d.kind === "proportion") {
     return {
       events: [d.event!],

@@ -4,6 +4,7 @@ import type { ConfigCache } from "../db/config_cache.ts";
 import type { Database, Role } from "../db/schema.ts";
 import type { SdkSource } from "../db/sdk_experiments.ts";
 import type { Locale, Translate } from "../lib/i18n/mod.ts";
+import type { ReasonCounter } from "../lib/governance/reason_counter.ts";
 import type { Scope } from "../lib/scope.ts";
 import type { Assets } from "./assets.ts";
 import type { Limits, Throttles } from "./rate_limit.ts";
@@ -22,6 +23,11 @@ export interface AppDeps {
   configCache?: ConfigCache;
   /** Where bandit simulations run (tests pass small limits); default the process's pool. */
   simulations?: SimulationPool;
+  /**
+   * Counts each assignment answer's reason per experiment (`main.ts` flushes it to the database,
+   * db/reason_counts.ts); without it answers are not counted.
+   */
+  reasonCounter?: ReasonCounter;
 }
 
 /** The signed-in user, as the session plugin resolves it. */

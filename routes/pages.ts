@@ -9,6 +9,7 @@ import campaigns from "./campaigns/index.tsx";
 import metrics from "./metrics/index.tsx";
 import alerts from "./alerts/index.tsx";
 import digests from "./digests/index.tsx";
+import holdout from "./holdout/index.tsx";
 import contactPolicy from "./governance/policy.tsx";
 import layers from "./governance/layers.tsx";
 import auth from "./auth.tsx";
@@ -31,6 +32,7 @@ export function pageRoutes(): Hono<AppEnv> {
   pages.route("/", metrics);
   pages.route("/", alerts);
   pages.route("/", digests);
+  pages.route("/", holdout);
   pages.route("/", contactPolicy);
   pages.route("/", layers);
   pages.route("/", auth);

@@ -1,4 +1,5 @@
 import { lensEn } from "./lens_messages.ts";
+import { holdoutEn } from "./holdout_messages.ts";
 import { banditEn } from "./bandit_messages.ts";
 import { lineageEn } from "./lineage_messages.ts";
 import { decideEn } from "./decide_messages.ts";
@@ -178,4 +179,5 @@ export const en: Messages = {
   ...contactPolicyEn,
   ...scheduleEn,
   ...layerEn,
+  ...holdoutEn,
 };

@@ -1,4 +1,5 @@
 import { lensZh } from "./lens_messages.ts";
+import { holdoutZh } from "./holdout_messages.ts";
 import { banditZh } from "./bandit_messages.ts";
 import { lineageZh } from "./lineage_messages.ts";
 import { decideZh } from "./decide_messages.ts";
@@ -177,6 +178,7 @@ export const zhCN = {
   ...contactPolicyZh,
   ...scheduleZh,
   ...layerZh,
+  ...holdoutZh,
 } as const;
 
 export type MessageKey = keyof typeof zhCN;

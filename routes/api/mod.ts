@@ -19,6 +19,8 @@ import targets from "./targets.ts";
 import users from "./users.ts";
 import digests, { bankSettings } from "./digests.ts";
 import schedules from "./schedules.ts";
+import holdout from "./holdout.ts";
+import experimentReasons from "./experiment_reasons.ts";
 import layers from "./layers.ts";
 
 /** Every JSON endpoint under `/api` but the SDK API (`/api/v1`, mounted early by `app.ts`). */
@@ -43,6 +45,8 @@ export function apiRoutes(): Hono<AppEnv> {
   api.route("/experiments", experimentAlertSettings);
   api.route("/banks", targets);
   api.route("/experiments", schedules);
+  api.route("/experiments", experimentReasons);
+  api.route("/holdout", holdout);
   api.route("/layers", layers);
   api.route("/digests", digests);
   api.route("/bank-settings", bankSettings);

@@ -18,6 +18,7 @@ import { bodyOf, ExperimentForm, type Fields, fieldsOf, formError, formLibrary }
 import { promote, reweightNow } from "./_loop.ts";
 import { resultsOf } from "./_results.ts";
 import { experimentAlertsSection } from "../alerts/_section.tsx";
+import { experimentReasonsSection } from "./_reasons.tsx";
 import { experimentLayerSection } from "./layer_form.tsx";
 import { listLayers } from "../../db/layers.ts";
 import {
@@ -178,6 +179,7 @@ async function detailPage(c: Context<AppEnv>, e: Experiment, error?: string) {
         <div class="loop-stack">
           {await experimentAlertsSection(c, e)}
           {await experimentScheduleSection(c, e)}
+          {await experimentReasonsSection(c, e)}
           {experimentLayerSection(c, e)}
           {results
             ? (

@@ -12,7 +12,7 @@ import { assignmentQuery, assignmentsBody, experimentKey, MAX_UNITS } from "./sc
  * Single and batch assignment (`GET /experiments/:key/assignment`, `POST /assignments`).
  * The single call is the hot path: it answers from the config cache's memory without waiting
  * when it can (`peek…`, `assignUnit`), and reads variables with `c.get`, since every `c.var`
- * read builds a new object.
+ * read builds a new object. Each answer's reason is counted in memory (`deps.reasonCounter`).
  */
 const assignments = new Hono<AppEnv>();
 
@@ -28,12 +28,10 @@ assignments.get("/experiments/:key/assignment", async (c) => {
   const sdk = c.get("sdk");
   const bankId = c.get("sdkBankId");
   const experiment = sdk.peekExperiment?.(bankId, key) ?? await findExperiment(sdk, bankId, key);
-  const assignment = assignUnit(sdk, experiment, unit, { stick: true, now: c.get("now")() });
-  return sdkJson({
-    experiment: key,
-    ...(assignment instanceof Promise ? await assignment : assignment),
-    hashVersion: experiment.hashVersion,
-  });
+  const pending = assignUnit(sdk, experiment, unit, { stick: true, now: c.get("now")() });
+  const assignment = pending instanceof Promise ? await pending : pending;
+  c.get("deps").reasonCounter?.count(experiment, assignment.reason);
+  return sdkJson({ experiment: key, ...assignment, hashVersion: experiment.hashVersion });
 });
 
 assignments.post("/assignments", async (c) => {
@@ -44,6 +42,7 @@ assignments.post("/assignments", async (c) => {
     stick: true,
     now: c.get("now")(),
   });
+  c.get("deps").reasonCounter?.countAll(experiment, result);
   return sdkJson({ assignments: result });
 });
 

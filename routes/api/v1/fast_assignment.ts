@@ -25,6 +25,7 @@ import { sdkJsonText } from "../../../plugins/sdk_headers.ts";
 import { touchDue } from "../../../plugins/sdk_auth.ts";
 import { EXPERIMENT_KEY_PATTERN } from "../../../lib/patterns.ts";
 import { sha256Hex } from "../../../lib/security/hash.ts";
+import type { ReasonCounter } from "../../../lib/governance/reason_counter.ts";
 
 const PREFIX = "/api/v1/experiments/";
 const SUFFIX = "/assignment?unit=";
@@ -36,8 +37,12 @@ const MAX_REMEMBERED_KEYS = 1_000;
 
 export type FastPath = (request: Request) => Response | undefined;
 
-/** The fast path over `cache`, with the app's clock. */
-export function fastAssignment(cache: ConfigCache, options: { now: () => Date }): FastPath {
+/** The fast path over `cache`, with the app's clock; each answer's reason goes to `counter`. */
+export function fastAssignment(
+  cache: ConfigCache,
+  options: { now: () => Date; counter?: ReasonCounter },
+): FastPath {
+  const counter = options.counter;
   let hashes = new Map<string, string>();
 
   /** The bank of a key the cache knows and that needs no `last_used_at` write now. */
@@ -71,6 +76,7 @@ export function fastAssignment(cache: ConfigCache, options: { now: () => Date })
     const assignment = experiment && peekAssignment(cache, experiment, unit, options.now());
     if (!assignment) return undefined;
     const { variant, inExperiment, reason, quietUntil } = assignment;
+    counter?.count(experiment, reason);
     // What `JSON.stringify({ experiment, ...assignment, hashVersion })` gives: the key and the
     // unit passed patterns with nothing to escape; the variant is a stored name.
     return sdkJsonText(
