@@ -17,7 +17,9 @@ import {
 } from "../../lib/metrics/definition.ts";
 import { scheduleRoutes } from "./openapi_schedules.ts";
 import { configRoutes } from "./openapi_config.ts";
+import { contactPolicyRoutes } from "./openapi_contact_policy.ts";
 import { layerRoutes } from "./openapi_layers.ts";
+import { lensEvidenceRoutes } from "./openapi_lens_evidence.ts";
 import { meansBody, proportionsBody, sampleSizeBody } from "./stats.ts";
 import * as v1 from "./v1/schemas.ts";
 
@@ -155,7 +157,9 @@ const ROUTES: RouteConfig[] = [
   ...metricRoutes(),
   ...scheduleRoutes(fail),
   ...configRoutes(fail),
+  ...contactPolicyRoutes(fail),
   ...layerRoutes(fail),
+  ...lensEvidenceRoutes(fail),
   ...[
     ["/api/stats/proportions", proportionsBody, "Conversion-rate test (2–20 arms, Holm, SRM)"],
     ["/api/stats/means", meansBody, "Welch t-tests on means"],
