@@ -32,12 +32,10 @@ testBothBackends(
       if (path.startsWith("/api/metrics")) continue;
       // So are the schedules', digests' and bank settings' (tests/schedules_test.ts, digests_test.ts).
       if (/^\/api\/(experiments\/:key\/schedule|digests|bank-settings)/.test(path)) continue;
-      // Erasure takes no body and any id is valid: tests/erasure_retention_test.ts tests its 400s.
-      if (path === "/api/v1/customers/:unit") continue;
-      // Assessments are for signed-in users: tests/lens_evidence_assessors_test.ts.
-      if (path.startsWith("/api/assessments")) continue;
       // The payload takes no parameter it needs: tests/local_evaluation_test.ts tests its 400s.
       if (path === "/api/v1/config") continue;
+      // Erasure takes no body and any id is valid: tests/erasure_retention_test.ts tests its 400s.
+      if (path === "/api/v1/customers/:unit") continue;
       // Assessments are for signed-in users: tests/lens_evidence_assessors_test.ts.
       if (path.startsWith("/api/assessments")) continue;
       // Layers and experiment settings are for signed-in users: tests/governance_layers_test.ts.
