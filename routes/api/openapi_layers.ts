@@ -56,7 +56,7 @@ const experimentSettings = z.object({
     "the governance fields are listed",
 });
 
-type Fail = (description: string) => { description: string; content: unknown };
+type Fail = (description: string) => RouteConfig["responses"][string];
 
 export function layerRoutes(fail: Fail): RouteConfig[] {
   const errors = {

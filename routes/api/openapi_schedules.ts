@@ -53,7 +53,7 @@ const SCHEDULE_REFUSALS = "`STOP_BEFORE_START`, `START_IN_PAST`, `STOP_IN_PAST`,
 
 /** `fail`: the document's error response for a status (./openapi.ts passes its own). */
 export function scheduleRoutes(
-  fail: (description: string) => { description: string; content: unknown },
+  fail: (description: string) => RouteConfig["responses"][string],
 ): RouteConfig[] {
   const errors = {
     401: fail("Not signed in (`UNAUTHORIZED`)"),
