@@ -20,6 +20,7 @@ import { configRoutes } from "./openapi_config.ts";
 import { contactPolicyRoutes } from "./openapi_contact_policy.ts";
 import { layerRoutes } from "./openapi_layers.ts";
 import { lensEvidenceRoutes } from "./openapi_lens_evidence.ts";
+import { lensFileRoutes } from "./openapi_lens_files.ts";
 import { meansBody, proportionsBody, sampleSizeBody } from "./stats.ts";
 import * as v1 from "./v1/schemas.ts";
 
@@ -160,6 +161,7 @@ const ROUTES: RouteConfig[] = [
   ...contactPolicyRoutes(fail),
   ...layerRoutes(fail),
   ...lensEvidenceRoutes(fail),
+  ...lensFileRoutes(fail),
   ...[
     ["/api/stats/proportions", proportionsBody, "Conversion-rate test (2–20 arms, Holm, SRM)"],
     ["/api/stats/means", meansBody, "Welch t-tests on means"],
