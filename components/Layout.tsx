@@ -34,6 +34,7 @@ const NAV: Array<{ href: string; key: MessageKey; roles?: readonly Role[] }> = [
   { href: "/metrics", key: "nav.metrics", roles: LOOP_ROLES },
   { href: "/alerts", key: "nav.alerts", roles: LOOP_ROLES },
   { href: "/digests", key: "nav.digests", roles: LOOP_ROLES },
+  { href: "/holdout", key: "nav.holdout", roles: LOOP_ROLES },
   { href: "/governance/policy", key: "nav.governance", roles: ["admin", "growth"] },
   { href: "/tools/calculator", key: "nav.tools" },
 ];

@@ -4,6 +4,7 @@
  * Words: 长期对照组 / global holdout; 回答 / answer (one assignment answer, not a customer).
  */
 export const holdoutZh = {
+  "nav.holdout": "长期对照组",
   "holdout.title": "长期对照组报告",
   "holdout.intro":
     "整个实验项目的增量效果：长期对照组的客户从不进入任何实验，与其他所有符合条件的客户（其余客户）相比较。",
@@ -58,6 +59,7 @@ export const holdoutZh = {
 } as const;
 
 export const holdoutEn: Record<keyof typeof holdoutZh, string> = {
+  "nav.holdout": "Holdout",
   "holdout.title": "Global holdout report",
   "holdout.intro":
     "The whole programme's incremental effect: customers in the global holdout never enter any experiment; they are compared with everyone else who was eligible (the rest).",
