@@ -58,6 +58,7 @@ type SummaryKey =
   | "alert.summary.no_exposures"
   | "alert.summary.no_exposures.never"
   | "alert.summary.experiment_stopped"
+  | "alert.summary.cap_pressure"
   | "alert.summary.test";
 
 /** The same sentence in both languages. `params` may hold per-language values. */

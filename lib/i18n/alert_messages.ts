@@ -36,6 +36,8 @@ export const alertsZh = {
     "实验开始 {hours} 小时了，还没有收到任何曝光事件，接入可能出了问题。",
   "alert.summary.experiment_stopped":
     "实验已被系统自动停止（熔断）：{reason}。所有客户回到对照组。",
+  "alert.summary.cap_pressure":
+    "一份发送名单的 {units} 位客户中有 {capped} 位（{share}）因触达上限没有分到版本，请检查触达策略或错开发送。",
   "alert.reason.guardrail": "护栏指标「{metric}」在版本「{variant}」中显著变差",
   "alert.reason.srm": "样本比例失衡（p = {p}）",
   "alert.summary.test": "这是一条来自透镜·闭环的测试消息：通知渠道已连通。",
@@ -141,6 +143,8 @@ export const alertsEn: Record<keyof typeof alertsZh, string> = {
     "The experiment started {hours} hours ago and no exposure event has arrived: the integration may be broken.",
   "alert.summary.experiment_stopped":
     "The system stopped the experiment (circuit breaker): {reason}. Every customer is back on the control.",
+  "alert.summary.cap_pressure":
+    "{capped} of the {units} customers of a send list ({share}) got no arm because of contact caps: review the contact policy or spread the sends.",
   "alert.reason.guardrail": 'guardrail "{metric}" significantly worse in "{variant}"',
   "alert.reason.srm": "sample ratio mismatch (p = {p})",
   "alert.summary.test": "A test message from Lensloop: the channel works.",
