@@ -13,8 +13,8 @@ import {
 import { MetricPicker, type PickedMetrics } from "../../components/metrics/MetricPicker.tsx";
 import { STAGES } from "./_service.ts";
 import {
-  LayerFields,
   layerBodyOf,
+  LayerFields,
   layerFieldsOf,
 } from "../../components/governance/LayerFields.tsx";
 

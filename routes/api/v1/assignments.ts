@@ -1,15 +1,7 @@
 import { Hono } from "hono";
-import type { Kysely } from "kysely";
 import type { SdkSource } from "../../../db/sdk_experiments.ts";
-import { raiseCapPressure } from "../../../db/cap_pressure.ts";
-import type { Database } from "../../../db/schema.ts";
-import { capPressureAlert } from "../../../lib/alerts/cap_pressure.ts";
-import {
-  assignUnit,
-  assignUnits,
-  type SdkExperiment,
-  type UnitAssignment,
-} from "../../../lib/experiments/sdk_assignment.ts";
+import { raiseCapPressureOf } from "../../../db/cap_pressure.ts";
+import { assignUnit, assignUnits } from "../../../lib/experiments/sdk_assignment.ts";
 import { notFound } from "../../../lib/errors.ts";
 import type { AppEnv } from "../../../plugins/context.ts";
 import { parseWith } from "../../../plugins/validate.ts";
@@ -55,25 +47,5 @@ assignments.post("/assignments", async (c) => {
   await raiseCapPressureOf(c.get("db"), experiment, result, c.get("now")());
   return sdkJson({ assignments: result });
 });
-
-/**
- * A send list of which a large share was capped raises `cap_pressure` (once a day per
- * experiment). The answer does not depend on it: the contacts are already recorded, so a
- * failure to store the alert is logged, never turned into an error.
- */
-async function raiseCapPressureOf(
-  db: Kysely<Database>,
-  experiment: SdkExperiment,
-  result: readonly UnitAssignment[],
-  now: Date,
-): Promise<void> {
-  const reasons = new Map(result.map((a) => [a.unit, a.reason]));
-  let capped = 0;
-  for (const reason of reasons.values()) if (reason === "frequency_capped") capped++;
-  const alert = capPressureAlert(reasons.size, capped, now);
-  if (!alert) return;
-  await raiseCapPressure(db, experiment, alert, now)
-    .catch((error) => console.error(`cap_pressure alert of ${experiment.key} failed:`, error));
-}
 
 export default assignments;
