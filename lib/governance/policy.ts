@@ -18,7 +18,7 @@
  * Buckets use the experiments' own v2 hash (FNV-1a, then MurmurHash3's finaliser) with prefixes
  * no experiment key can take (`/` is not allowed in keys), so SDKs can reproduce them.
  */
-import { bucketOf } from "../experiments/assignment.ts";
+import { bucketer } from "../experiments/bucket_prefix.ts";
 import { type Channel, CHANNELS } from "../experiments/settings.ts";
 
 /** Channels whose arms are contacts with the customer; an in-app banner is not one. */
@@ -67,9 +67,26 @@ export const NO_POLICY: GovernancePolicy = Object.freeze({
   holdout: null,
 });
 
+/**
+ * Bucketers with their prefix hashed once (lib/experiments/bucket_prefix.ts), by prefix: a
+ * bank has one holdout salt and a few layers, so this stays small (and is dropped past 10,000).
+ */
+const bucketers = new Map<string, (unit: string) => number>();
+
+/** `bucketOf(prefix, unit, 2)`, with the prefix's part of the hash computed once. */
+function prefixedBucket(prefix: string, unit: string): number {
+  let bucket = bucketers.get(prefix);
+  if (bucket === undefined) {
+    if (bucketers.size >= 10_000) bucketers.clear();
+    bucket = bucketer(prefix, 2);
+    bucketers.set(prefix, bucket);
+  }
+  return bucket(unit);
+}
+
 /** The customer's holdout bucket in [0, 1) for a holdout's salt. */
 export function holdoutBucket(salt: string, unit: string): number {
-  return bucketOf(`holdout/${salt}`, unit, 2);
+  return prefixedBucket(`holdout/${salt}`, unit);
 }
 
 /** Whether the customer is in the holdout. */
@@ -80,7 +97,7 @@ export function inHoldout(holdout: StoredHoldout | null, unit: string): boolean 
 
 /** The customer's bucket in [0, 1) within a layer. */
 export function layerBucket(layerKey: string, unit: string): number {
-  return bucketOf(`layer/${layerKey}`, unit, 2);
+  return prefixedBucket(`layer/${layerKey}`, unit);
 }
 
 /** Whether the customer falls in the range [from, to) of the layer. */

@@ -5,12 +5,14 @@ import {
   holdoutBucket,
   inHoldout,
   inLayerRange,
+  layerBucket,
   type LedgerContact,
   NO_POLICY,
   quietUntil,
   rangesOverlap,
 } from "./policy.ts";
 import { preDecision, settle } from "./decide.ts";
+import { bucketOf } from "../experiments/assignment.ts";
 
 const at = (iso: string) => new Date(iso);
 
@@ -156,4 +158,11 @@ Deno.test("the reasons come in their order: forced skips holdout, caps precede q
   });
   const layered = { ...open, layer: { key: "sms-main", range: [0, 0] as const } };
   assert.deepEqual(preDecision(layered, "C1", active, options), { reason: "layer_excluded" });
+});
+
+Deno.test("holdout and layer buckets equal the experiments' v2 hash of their prefixed unit", () => {
+  for (const unit of ["6222020000000001", "13800138000", "客户甲", "C-001", ""]) {
+    assert.equal(holdoutBucket("s1", unit), bucketOf("holdout/s1", unit, 2));
+    assert.equal(layerBucket("sms-main", unit), bucketOf("layer/sms-main", unit, 2));
+  }
 });
