@@ -107,7 +107,7 @@ export function HoldoutReport(
                   </td>
                   <td class="num">
                     {formatPValue(locale, c?.pValue)}
-                    {c && (
+                    {c && c.pValue !== null && c.pValue !== undefined && (
                       <>
                         <br />
                         <span class={c.significant ? "badge" : "muted small"}>
