@@ -19,6 +19,7 @@ import { scheduleRoutes } from "./openapi_schedules.ts";
 import { configRoutes } from "./openapi_config.ts";
 import { contactPolicyRoutes } from "./openapi_contact_policy.ts";
 import { layerRoutes } from "./openapi_layers.ts";
+import { holdoutRoutes } from "./openapi_holdout.ts";
 import { lensEvidenceRoutes } from "./openapi_lens_evidence.ts";
 import { lensFileRoutes } from "./openapi_lens_files.ts";
 import { meansBody, proportionsBody, sampleSizeBody } from "./stats.ts";
@@ -160,6 +161,7 @@ const ROUTES: RouteConfig[] = [
   ...configRoutes(fail),
   ...contactPolicyRoutes(fail),
   ...layerRoutes(fail),
+  ...holdoutRoutes(fail),
   ...lensEvidenceRoutes(fail),
   ...lensFileRoutes(fail),
   ...[
