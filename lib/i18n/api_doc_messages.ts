@@ -57,6 +57,9 @@ export const API_TAGS_ZH: Readonly<Record<string, string>> = {
   SDK: "SDK",
   "Metric library": "指标库",
   "Schedules and digests": "计划启停与定期报告",
+  Governance: "触达治理",
+  "Traffic governance": "触达治理",
+  "Lens assessments": "透镜评估",
   Calculators: "计算器",
   API: "API",
 };

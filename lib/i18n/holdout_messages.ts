@@ -12,7 +12,7 @@ export const holdoutZh = {
   "holdout.show": "查看",
   "holdout.none": "这家银行没有设置长期对照组，因此没有报告。",
   "holdout.noneHow":
-    "设置方法：在联络策略页面设置长期对照组的比例（例如 5%），或通过 PUT /api/contact-policy 提交 {example}。从设置之时起，该比例的客户（按客户编号哈希稳定选出）不进入任何实验，本页从那时起比较两组。",
+    "设置方法：在联络策略页面设置长期对照组的比例（例如 5%），或通过 PUT /api/contact-policy 提交长期对照组的比例。从设置之时起，该比例的客户（按客户编号哈希稳定选出）不进入任何实验，本页从那时起比较两组。",
   "holdout.policyLink": "联络策略",
   "holdout.since": "长期对照组自 {at} 起（{days} 天），比例 {percent}%。",
   "holdout.population":

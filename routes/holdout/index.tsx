@@ -3,7 +3,7 @@ import { HoldoutReport } from "../../components/governance/HoldoutReport.tsx";
 import { renderPage } from "../../components/render.tsx";
 import { listMetrics } from "../../db/metrics.ts";
 import { AppError, messageIn } from "../../lib/errors.ts";
-import { EXPERIMENT_READERS } from "../../lib/roles.ts";
+import { EXPERIMENT_MANAGERS, EXPERIMENT_READERS } from "../../lib/roles.ts";
 import type { AppEnv } from "../../plugins/context.ts";
 import { guardPages, requireRole } from "../../plugins/session.ts";
 import { choosableBanks, requestedBank } from "../alerts/_bank.ts";
@@ -65,11 +65,13 @@ app.get("/holdout", async (c) => {
       <section class="card" data-testid="holdout-none">
         <p>{t("holdout.none")}</p>
         <p class="muted">{t("holdout.noneHow", { example: EXAMPLE })}</p>
-        <p>
-          <a href={`/contact-policy?bank=${encodeURIComponent(bankId)}`}>
-            {t("holdout.policyLink")}
-          </a>
-        </p>
+        {EXPERIMENT_MANAGERS.includes(c.var.user!.role) && (
+          <p>
+            <a href={`/governance/policy?bank=${encodeURIComponent(bankId)}`}>
+              {t("holdout.policyLink")}
+            </a>
+          </p>
+        )}
       </section>,
     );
   }

@@ -38,6 +38,8 @@ const ALLOWED_LATIN = new Set([
   "SDK",
   "API",
   "CSV",
+  "Excel",
+  "xlsx",
   "JSON",
   "A",
   "B",
