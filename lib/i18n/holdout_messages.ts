@@ -67,7 +67,7 @@ export const holdoutEn: Record<keyof typeof holdoutZh, string> = {
   "holdout.show": "Show",
   "holdout.none": "This bank has no global holdout, so there is no report.",
   "holdout.noneHow":
-    "To set one: give the holdout a percent (e.g. 5%) on the contact policy page, or send {example} with PUT /api/contact-policy. From then on that share of customers (picked by a stable hash of the customer id) enters no experiment, and this page compares both groups from that moment.",
+    "To set one: give the holdout a percent (e.g. 5%) on the contact policy page, or set its percent with PUT /api/contact-policy. From then on that share of customers (picked by a stable hash of the customer id) enters no experiment, and this page compares both groups from that moment.",
   "holdout.policyLink": "Contact policy",
   "holdout.since": "The holdout started at {at} ({days} days ago), {percent}%.",
   "holdout.population":

@@ -16,8 +16,6 @@ import { bankHoldout, holdoutMetrics, holdoutReport } from "./_report.ts";
 const app = new Hono<AppEnv>();
 guardPages(app, "/holdout", requireRole(...EXPERIMENT_READERS));
 
-const EXAMPLE = '{"holdout": {"percent": 5}}';
-
 async function bankPicker(c: Context<AppEnv>) {
   const t = c.var.t;
   const banks = await choosableBanks(c);
@@ -64,7 +62,7 @@ app.get("/holdout", async (c) => {
     return page(
       <section class="card" data-testid="holdout-none">
         <p>{t("holdout.none")}</p>
-        <p class="muted">{t("holdout.noneHow", { example: EXAMPLE })}</p>
+        <p class="muted">{t("holdout.noneHow")}</p>
         {EXPERIMENT_MANAGERS.includes(c.var.user!.role) && (
           <p>
             <a href={`/governance/policy?bank=${encodeURIComponent(bankId)}`}>
