@@ -7,12 +7,12 @@
  * both win. Every change bumps `config_version` (SDKs cache the configuration by it).
  * Transactions are opened by the caller (a draft edit replaces the variants too).
  */
-import type { Kysely, Selectable, Transaction } from "kysely";
+import type { Selectable } from "kysely";
 import { CURRENT_HASH_VERSION, type HashVersion } from "../lib/experiments/assignment.ts";
 import type { ExperimentMetrics } from "../lib/metrics/definition.ts";
 import type { ForcedUnit } from "../lib/governance/policy.ts";
 import type { Scope } from "../lib/scope.ts";
-import type { Database, ExperimentsTable, ExperimentStatus } from "./schema.ts";
+import type { Db, ExperimentsTable, ExperimentStatus } from "./schema.ts";
 import { inBankScope } from "./scope.ts";
 import { jsonb } from "./alerts.ts";
 
@@ -108,7 +108,6 @@ export type ExperimentSettings =
   >
   & { variants: VariantInput[] };
 
-type Db = Kysely<Database> | Transaction<Database>;
 type Row = Selectable<ExperimentsTable>;
 
 /** Creates an experiment with its variants (the first variant is the control). */

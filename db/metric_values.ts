@@ -20,16 +20,14 @@
  *
  * Per arm (and allocation period for bandits): n, Σx, Σx², and for ratios Σy, Σy², Σx·y.
  */
-import { type Kysely, sql, type Transaction } from "kysely";
+import { sql } from "kysely";
 import type { ArmMetricStats, MetricStats } from "../lib/metrics/analysis.ts";
 import type { EventAggregate, MetricDefinition } from "../lib/metrics/definition.ts";
 import type { PeriodCounts } from "../lib/stats/stratified.ts";
 import { periodCounts } from "../lib/experiments/bandit.ts";
 import { exposedByPeriod } from "./bandits.ts";
 import { variantStats } from "./results.ts";
-import type { Database } from "./schema.ts";
-
-type Db = Kysely<Database> | Transaction<Database>;
+import type { Db } from "./schema.ts";
 
 /** What to compute: one metric of one experiment. */
 export interface MetricValuesQuery {

@@ -21,9 +21,8 @@ import {
   type StoredMetricDefinition,
 } from "../lib/metrics/definition.ts";
 import { appendAudit, type AuditEntry } from "./audit.ts";
-import type { Database, ExperimentStatus, MetricsTable } from "./schema.ts";
-
-type Db = Kysely<Database> | Transaction<Database>;
+import type { Database, Db, ExperimentStatus, MetricsTable } from "./schema.ts";
+import { isUniqueViolation } from "./errors.ts";
 
 /** A metric as the library shows it: its definition in force and who made that version. */
 export interface LibraryMetric extends MetricDefinition {
@@ -145,10 +144,6 @@ export async function metricsByKeys(
   }
   for (const m of await latestStored(db, bankId, stored)) found.set(m.key, m);
   return found;
-}
-
-function isUniqueViolation(error: unknown): boolean {
-  return (error as { code?: string } | null)?.code === "23505";
 }
 
 async function inTransaction<T>(db: Db, work: (trx: Transaction<Database>) => Promise<T>) {
