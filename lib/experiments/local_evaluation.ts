@@ -16,11 +16,17 @@
  * the key's part of the hash, the experiment as the decision reads it), so one evaluation is a
  * map look-up, the decision and one to three hashes (the holdout and a layer add one each).
  */
-import { type HashVersion, variantIndexFor } from "./assignment.ts";
+import { fmix32, fnv1a32, type HashVersion } from "./assignment.ts";
 import { bucketer } from "./bucket_prefix.ts";
-import type { AssignmentReason, CustomerAttributes, Targeting } from "./eligibility.ts";
+import {
+  type AssignmentReason,
+  type CustomerAttributes,
+  isUntargeted,
+  matchesTargeting,
+  type Targeting,
+} from "./eligibility.ts";
 import type { Channel, ExperimentStatus } from "./settings.ts";
-import { type GovernedExperiment, preDecision, settle } from "../governance/decide.ts";
+import { type GovernedExperiment, settle } from "../governance/decide.ts";
 import {
   type GovernancePolicy,
   isCapped,
@@ -133,17 +139,150 @@ export interface CallerFacts {
 /** An experiment of a payload, prepared once for many evaluations. */
 export interface CompiledExperiment {
   readonly config: ConfigExperiment;
+  /** The experiment as `preDecision` reads it (what the server decides with). */
   readonly governed: GovernedExperiment;
   readonly weights: readonly number[];
   /** `bucketOf(key, unit, hashVersion)` with the key's part of the hash done once. */
   readonly bucket: (unit: string) => number;
   readonly quietHours: QuietHours | null;
+  /** What `evaluate` reads, prepared once (see `prepare`). */
+  readonly fast: Prepared;
 }
 
 /** A payload prepared for evaluation: experiments by key. */
 export interface CompiledConfig {
   readonly version: string;
   readonly experiments: ReadonlyMap<string, CompiledExperiment>;
+}
+
+/**
+ * Everything `evaluate` needs of an experiment, worked out once per payload so that one answer
+ * builds no string and no object but the answer itself: `preDecision`'s checks with their
+ * constants (the holdout's threshold, the layer's range, the targeting as one function), the
+ * FNV-1a states after the three hash prefixes (`holdout/<salt>:`, `layer/<key>:`, `<key>:`),
+ * and `variantIndexFor`'s cumulative weights, summed as it sums them.
+ */
+interface Prepared {
+  running: boolean;
+  /** null without QA units. */
+  forced: ReadonlyMap<string, string> | null;
+  hasHoldout: boolean;
+  /** `percent / 100`, as `inHoldout` compares. */
+  holdoutBelow: number;
+  holdoutBucket: (unit: string) => number;
+  targeted: (attributes: CustomerAttributes | null) => boolean;
+  hasLayer: boolean;
+  layerFrom: number;
+  layerTo: number;
+  layerBucket: (unit: string) => number;
+  /** Bandits and capped channels: an eligible customer's arm is the server's. */
+  askServer: boolean;
+  /**
+   * The three hashes can run together over the unit's characters: every prefix is ASCII and
+   * the version is 1 or 2 (else, and for a unit that is not ASCII, the bucketers above).
+   */
+  fused: boolean;
+  holdoutState: number;
+  layerState: number;
+  variantState: number;
+  /** Hash version 2: the variant's hash goes through `fmix32`. */
+  mix: boolean;
+  /** Positive weights only: their variants' names and the cumulative shares. */
+  names: string[];
+  cumulative: number[];
+}
+
+const TWO_32 = 2 ** 32;
+
+function isAscii(text: string): boolean {
+  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) >= 0x80) return false;
+  return true;
+}
+
+/**
+ * `matchesTargeting(segment) && matchesTargeting(targeting)` as `eligibility` reads them (an
+ * absent segment matches), as one function with the untargeted sides left out.
+ */
+function targetingMatcher(
+  segment: Targeting | undefined,
+  targeting: Targeting,
+): (attributes: CustomerAttributes | null) => boolean {
+  const sides = [segment, targeting].filter((t): t is Targeting => !!t && !isUntargeted(t));
+  if (sides.length === 0) return () => true;
+  const stageLists = sides.filter((t) => t.stages?.length).map((t) => [...t.stages!]);
+  const tagLists = sides.filter((t) => t.tags?.length).map((t) => [...t.tags!]);
+  const general = (attributes: CustomerAttributes | null) =>
+    (!segment || matchesTargeting(segment, attributes)) &&
+    matchesTargeting(targeting, attributes);
+  return (attributes) => {
+    if (!attributes) return false;
+    if (stageLists.length > 0) {
+      const stage = attributes.stage;
+      if (!stage) return false;
+      for (let i = 0; i < stageLists.length; i++) {
+        if (!stageLists[i].includes(stage)) return false;
+      }
+    }
+    if (tagLists.length > 0) {
+      const tags = attributes.tags ?? [];
+      if (!Array.isArray(tags)) return general(attributes); // not what the types allow
+      for (let i = 0; i < tagLists.length; i++) {
+        const wanted = tagLists[i];
+        let found = false;
+        for (let j = 0; j < tags.length && !found; j++) found = wanted.includes(tags[j]);
+        if (!found) return false;
+      }
+    }
+    return true;
+  };
+}
+
+function prepare(
+  config: ConfigExperiment,
+  governed: GovernedExperiment,
+  weights: readonly number[],
+): Prepared {
+  const holdout = governed.policy.holdout;
+  const hasHoldout = holdout !== null && holdout.percent > 0;
+  const holdoutPrefix = hasHoldout ? `holdout/${holdout!.salt}:` : "";
+  const layerPrefix = config.layer ? `layer/${config.layer.key}:` : "";
+  const version = config.hashVersion;
+  const fused = (version === 1 || version === 2) &&
+    isAscii(holdoutPrefix) && isAscii(layerPrefix) && isAscii(`${config.key}:`);
+  // `variantIndexFor`'s sum and cumulative shares, in its order and with its arithmetic.
+  const total = weights.reduce((sum, w) => sum + (w > 0 ? w : 0), 0);
+  const names: string[] = [];
+  const cumulative: number[] = [];
+  if (total > 0) {
+    let sum = 0;
+    for (let i = 0; i < weights.length; i++) {
+      if (!(weights[i] > 0)) continue;
+      sum += weights[i] / total;
+      names.push(config.variants[i].name);
+      cumulative.push(sum);
+    }
+  }
+  return {
+    running: config.status === "running",
+    forced: governed.forced.size > 0 ? governed.forced : null,
+    hasHoldout,
+    holdoutBelow: hasHoldout ? holdout!.percent / 100 : 0,
+    holdoutBucket: hasHoldout ? bucketer(`holdout/${holdout!.salt}`, 2) : () => 0,
+    targeted: targetingMatcher(governed.segment, governed.targeting),
+    hasLayer: config.layer !== null,
+    layerFrom: config.layer ? config.layer.range[0] : 0,
+    layerTo: config.layer ? config.layer.range[1] : 0,
+    layerBucket: config.layer ? bucketer(`layer/${config.layer.key}`, 2) : () => 0,
+    askServer: config.capped || config.mode === "bandit",
+    fused,
+    // The FNV-1a state after a prefix is fnv1a32 of it before its final `>>> 0`.
+    holdoutState: fused ? fnv1a32(holdoutPrefix) | 0 : 0,
+    layerState: fused ? fnv1a32(layerPrefix) | 0 : 0,
+    variantState: fused ? fnv1a32(`${config.key}:`) | 0 : 0,
+    mix: version === 2,
+    names,
+    cumulative,
+  };
 }
 
 /** Prepares a payload (weights, forced units, the policy as the decision reads it). */
@@ -154,35 +293,42 @@ export function compileConfig(payload: ConfigPayload): CompiledConfig {
     const quietHours = config.quietHours && config.channel
       ? { ...config.quietHours, channels: [config.channel] }
       : null;
+    const governed: GovernedExperiment = {
+      status: config.status,
+      targeting: config.targeting,
+      segment: config.segment,
+      channel: config.channel,
+      layer: config.layer,
+      forced: new Map(config.forced.map((f) => [f.unit, f.variant])),
+      // Caps and quiet hours are checked by `evaluate`, not by `preDecision` (contact: false).
+      policy: { caps: [], quietHours: null, holdout },
+    };
+    const weights = config.variants.map((v) => v.weight);
     experiments.set(config.key, {
       config,
-      governed: {
-        status: config.status,
-        targeting: config.targeting,
-        segment: config.segment,
-        channel: config.channel,
-        layer: config.layer,
-        forced: new Map(config.forced.map((f) => [f.unit, f.variant])),
-        // Caps and quiet hours are checked below, not by `preDecision` (contact: false).
-        policy: { caps: [], quietHours: null, holdout },
-      },
-      weights: config.variants.map((v) => v.weight),
+      governed,
+      weights,
       bucket: bucketer(config.key, config.hashVersion),
       quietHours,
+      fast: prepare(config, governed, weights),
     });
   }
   return { version: payload.version, experiments };
 }
 
-const UNKNOWN_FACTS = Object.freeze({ attributes: null, marketingConsent: true, optedOut: false });
-const NO_CONSENT = Object.freeze({ attributes: null, marketingConsent: false, optedOut: false });
-
-/** `preDecision`'s options here: caps and quiet hours are checked by `evaluate` itself. */
-const NO_CONTACT = Object.freeze({ now: new Date(0), contact: false });
+const FNV_PRIME = 0x01000193;
 
 /**
  * The answer for `unit` in a compiled experiment, as the server gives it for a customer with
  * these facts at `now` (default: the runtime's clock, read only when quiet hours apply).
+ *
+ * The server's decision, `preDecision(governed, unit, customer, { contact: false })` then
+ * `settle` and `variantIndexFor(bucketOf(…))`, with what does not depend on the unit done once
+ * (`prepare`); its order of reasons, lib/governance/decide.ts's, is repeated here:
+ * not_running → opted_out → forced → holdout → not_targeted → layer_excluded → (the server's
+ * caps: ask_server) → quiet_hours → assigned. lib/experiments/local_evaluation_test.ts checks
+ * the answers against `preDecision`'s for every rule, tests/local_evaluation_test.ts against
+ * the server's for 100,000 customers.
  */
 export function evaluate(
   experiment: CompiledExperiment,
@@ -190,37 +336,78 @@ export function evaluate(
   facts: CallerFacts | undefined,
   now?: Date,
 ): LocalAssignment {
-  const customer = facts === undefined
-    ? UNKNOWN_FACTS
-    : facts.consent === false
-    ? NO_CONSENT
-    : { attributes: facts.attributes ?? null, marketingConsent: true, optedOut: false };
-  const pre = preDecision(experiment.governed, unit, customer, NO_CONTACT);
-  if (pre.reason === "forced") {
-    return { unit, variant: pre.variant, inExperiment: true, reason: "forced" };
+  const e = experiment.fast;
+  if (!e.running) return { unit, variant: null, inExperiment: false, reason: "not_running" };
+  let attributes: CustomerAttributes | null = null;
+  if (facts !== undefined) {
+    if (facts.consent === false) {
+      return { unit, variant: null, inExperiment: false, reason: "opted_out" };
+    }
+    attributes = facts.attributes ?? null;
   }
-  if (pre.reason !== "eligible") {
-    return { unit, variant: null, inExperiment: false, reason: pre.reason };
+  if (e.forced !== null) {
+    const forced = e.forced.get(unit);
+    if (forced !== undefined) {
+      return { unit, variant: forced, inExperiment: true, reason: "forced" };
+    }
   }
-  const config = experiment.config;
-  if (config.capped || config.mode === "bandit") return askServer(unit);
-  let quiet: Date | null = null;
+  // The three FNV-1a hashes over the unit's characters at once (ASCII is its own UTF-8).
+  let fused = e.fused;
+  let holdoutHash = e.holdoutState;
+  let layerHash = e.layerState;
+  let variantHash = e.variantState;
+  if (fused) {
+    for (let i = 0; i < unit.length; i++) {
+      const code = unit.charCodeAt(i);
+      if (code >= 0x80) {
+        fused = false; // its UTF-8 bytes: the bucketers
+        break;
+      }
+      holdoutHash = Math.imul(holdoutHash ^ code, FNV_PRIME);
+      layerHash = Math.imul(layerHash ^ code, FNV_PRIME);
+      variantHash = Math.imul(variantHash ^ code, FNV_PRIME);
+    }
+  }
+  if (e.hasHoldout) {
+    const bucket = fused ? fmix32(holdoutHash) / TWO_32 : e.holdoutBucket(unit);
+    if (bucket < e.holdoutBelow) {
+      return { unit, variant: null, inExperiment: false, reason: "holdout" };
+    }
+  }
+  if (!e.targeted(attributes)) {
+    return { unit, variant: null, inExperiment: false, reason: "not_targeted" };
+  }
+  if (e.hasLayer) {
+    const bucket = fused ? fmix32(layerHash) / TWO_32 : e.layerBucket(unit);
+    if (!(bucket >= e.layerFrom && bucket < e.layerTo)) {
+      return { unit, variant: null, inExperiment: false, reason: "layer_excluded" };
+    }
+  }
+  if (e.askServer) return askServer(unit);
   if (experiment.quietHours) {
     if (typeof Temporal === "undefined") return askServer(unit);
-    quiet = quietUntil(experiment.quietHours, config.channel, now ?? new Date());
+    const config = experiment.config;
+    const quiet = quietUntil(experiment.quietHours, config.channel, now ?? new Date());
+    if (settle({ quietUntil: quiet }, false) === "quiet_hours") {
+      return {
+        unit,
+        variant: null,
+        inExperiment: false,
+        reason: "quiet_hours",
+        quietUntil: quiet!.toISOString(),
+      };
+    }
   }
-  if (settle({ quietUntil: quiet }, false) === "quiet_hours") {
-    return {
-      unit,
-      variant: null,
-      inExperiment: false,
-      reason: "quiet_hours",
-      quietUntil: quiet!.toISOString(),
-    };
-  }
-  // `assignVariant`, with the weights and the key's part of the hash prepared once per payload.
-  const index = variantIndexFor(experiment.bucket(unit), experiment.weights);
-  const variant = index < 0 ? null : config.variants[index].name;
+  // `variantIndexFor(bucketOf(key, unit, hashVersion), weights)`.
+  const bucket = fused
+    ? (e.mix ? fmix32(variantHash) : variantHash >>> 0) / TWO_32
+    : experiment.bucket(unit);
+  const cumulative = e.cumulative;
+  const n = cumulative.length;
+  if (n === 0) return { unit, variant: null, inExperiment: false, reason: "assigned" };
+  let k = 0;
+  while (k < n - 1 && !(bucket < cumulative[k])) k++;
+  const variant = e.names[k];
   return { unit, variant, inExperiment: variant !== null, reason: "assigned" };
 }
 
