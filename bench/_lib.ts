@@ -194,6 +194,8 @@ export function median(values: number[]): number {
 export interface BenchContext {
   app: Server;
   bare: Server;
+  /** What any assignment answer costs in Deno before our logic (`floor_server.ts`). */
+  floor: Server;
   sql: postgres.Sql;
   databaseUrl: string;
   sdkKey: string;

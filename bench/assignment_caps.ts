@@ -1,58 +1,15 @@
 /**
  * Assignment with contact caps on (issue 17), against the references of the assignment section
  * and measured in the same run: single A/B assignment without a policy, then with caps,
- * each in rounds alternating with the bare `Deno.serve` answer; and send lists of 10,000 units
+ * each in rounds alternating with the bare `Deno.serve` answer and the floor; and send lists of 10,000 units
  * without and with caps. With caps every new (experiment, customer) on a capped channel is a
  * contact: one transaction taking the customer's advisory lock, reading their contacts and
  * inserting one ledger row (db/contacts.ts). `BENCH_ONLY=caps`.
  */
-import {
-  type BenchContext,
-  formatNumber,
-  median,
-  type Row,
-  runClient,
-  wrk,
-  type WrkResult,
-} from "./_lib.ts";
+import { type BenchContext, formatNumber, type Row, runClient } from "./_lib.ts";
+import { assignmentRounds, assignmentRows } from "./assignment.ts";
 
 type Batch = { unitsPerSecond: number; p50ms: number; failed: number };
-
-async function rounds(ctx: BenchContext, label: string, env: Record<string, string>) {
-  const auth = { authorization: `Bearer ${ctx.sdkKey}` };
-  const bare: WrkResult[] = [];
-  const app: WrkResult[] = [];
-  for (let round = 0; round < ctx.rounds; round++) {
-    bare.push(
-      await wrk(`${ctx.bare.url}/`, {
-        connections: ctx.connections,
-        duration: ctx.duration,
-        serverPid: ctx.bare.pid,
-      }),
-    );
-    app.push(
-      await wrk(ctx.app.url, {
-        connections: ctx.connections,
-        duration: ctx.duration,
-        script: "bench/assignment.lua",
-        headers: auth,
-        env,
-        serverPid: ctx.app.pid,
-      }),
-    );
-    const [b, a] = [bare[round], app[round]];
-    console.log(
-      `  ${label} round ${round + 1}: app ${formatNumber(a.rps)} req/s p99 ` +
-        `${a.p99ms.toFixed(2)} ms (${a.non2xx} non-2xx); bare ${formatNumber(b.rps)} req/s`,
-    );
-  }
-  return {
-    rps: median(app.map((r) => r.rps)),
-    p99: median(app.map((r) => r.p99ms)),
-    bareRps: median(bare.map((r) => r.rps)),
-    non2xx: app.reduce((n, r) => n + r.non2xx, 0),
-  };
-}
 
 export async function cappedAssignmentBenchmarks(ctx: BenchContext): Promise<Row[]> {
   const { sql } = ctx;
@@ -61,7 +18,7 @@ export async function cappedAssignmentBenchmarks(ctx: BenchContext): Promise<Row
     headers: { authorization: `Bearer ${ctx.sdkKey}` },
   })).body?.cancel();
 
-  const plain = await rounds(ctx, "no policy", { PREFIX: "P", UNITS: "100000000" });
+  const plain = await assignmentRounds(ctx, "no policy ", { PREFIX: "P", UNITS: "100000000" });
   const plainBatch = await runClient<Batch>(
     "bench/batch_client.ts",
     [ctx.app.url, ctx.sdkKey, "welcome-sms", "10000", "5", "2", "PB"],
@@ -88,7 +45,7 @@ export async function cappedAssignmentBenchmarks(ctx: BenchContext): Promise<Row
     throw new Error(`The caps are not in force: ${JSON.stringify(check)}, ${recorded} contacts`);
   }
 
-  const capped = await rounds(ctx, "caps on", { PREFIX: "K", UNITS: "100000000" });
+  const capped = await assignmentRounds(ctx, "caps on ", { PREFIX: "K", UNITS: "100000000" });
   const cappedBatch = await runClient<Batch>(
     "bench/batch_client.ts",
     [ctx.app.url, ctx.sdkKey, "welcome-sms", "10000", "5", "2", "KB"],
@@ -97,24 +54,16 @@ export async function cappedAssignmentBenchmarks(ctx: BenchContext): Promise<Row
   // Leave the bank as the other sections expect it.
   await sql`delete from contact_policies where bank_id = 'CC2'`;
 
-  const plainRatio = plain.rps / plain.bareRps;
-  const cappedRatio = capped.rps / capped.bareRps;
+  const cappedRatio = capped.app.rps / capped.bare.rps;
   return [
-    {
-      benchmark: `assignment, A/B, no policy, ${ctx.connections} connections`,
-      measured: `${formatNumber(plain.rps)} req/s, p99 ${plain.p99.toFixed(1)} ms`,
-      reference: `bare Deno.serve ${formatNumber(plain.bareRps)} req/s`,
-      ratio: plainRatio.toFixed(2),
-      goal: "ratio ≥ 0.6, p99 < 5 ms (today's speed)",
-      met: plainRatio >= 0.6 && plain.p99 < 5,
-    },
+    ...assignmentRows(ctx, plain, "A/B, no policy"),
     {
       benchmark: `assignment, A/B, caps on, new customer each call`,
-      measured: `${formatNumber(capped.rps)} req/s, p99 ${capped.p99.toFixed(1)} ms`,
-      reference: `bare Deno.serve ${formatNumber(capped.bareRps)} req/s`,
+      measured: `${formatNumber(capped.app.rps)} req/s, p99 ${capped.app.p99ms.toFixed(1)} ms`,
+      reference: `bare Deno.serve ${formatNumber(capped.bare.rps)} req/s`,
       ratio: cappedRatio.toFixed(2),
       goal: "measured (one ledger transaction per contact)",
-      met: capped.non2xx === 0 ? null : false,
+      met: capped.app.non2xx === 0 ? null : false,
     },
     {
       benchmark: "batch assignment, A/B, 10,000 units, no policy",

@@ -69,9 +69,12 @@ try {
   servers.push(app);
   const bare = await startServer("bench/bare_server.ts", { PORT: "18101" });
   servers.push(bare);
+  const floor = await startServer("bench/floor_server.ts", { PORT: "18103" });
+  servers.push(floor);
   const ctx: BenchContext = {
     app,
     bare,
+    floor,
     sql,
     databaseUrl: database.url,
     sdkKey,
