@@ -14,6 +14,7 @@ import type { MessageType, NotificationMessage, NotifyLocale } from "../lib/noti
 import { appendAudit } from "./audit.ts";
 import { transitionExperiment } from "./experiments.ts";
 import type { Database, Db } from "./schema.ts";
+import { jsonb } from "./json.ts";
 
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
 type NullableTimestamp = ColumnType<
@@ -99,12 +100,6 @@ export type AlertsDb = Kysely<Database & AlertTables> | Transaction<Database & A
 /** The connection (or transaction) with this feature's tables in its type. */
 export function withAlertTables(db: Db): AlertsDb {
   return db.withTables<AlertTables>() as AlertsDb;
-}
-
-/** A jsonb parameter that both drivers send as JSON (arrays included). */
-// deno-lint-ignore no-explicit-any
-export function jsonb(value: unknown): any {
-  return sql`cast(cast(${JSON.stringify(value)} as text) as jsonb)`;
 }
 
 export interface NewAlert {

@@ -20,6 +20,7 @@ import {
 } from "../lib/experiments/bandit.ts";
 import { type Actor, appendAudit } from "./audit.ts";
 import type { Database, Db } from "./schema.ts";
+import { jsonb } from "./json.ts";
 import { variantStats } from "./results.ts";
 
 /**
@@ -159,15 +160,6 @@ export async function reweightIn(
     .set((eb) => ({ config_version: eb("config_version", "+", 1) }))
     .where("id", "=", experimentId).execute();
   return { status: "stored", allocation: toAllocation(row) } as const;
-}
-
-/**
- * A jsonb parameter. postgres.js sends a JavaScript array of numbers or booleans as a
- * PostgreSQL array, not as JSON, so arrays are sent as JSON text and cast.
- */
-// deno-lint-ignore no-explicit-any
-function jsonb(value: unknown): any {
-  return sql`cast(cast(${JSON.stringify(value)} as text) as jsonb)`;
 }
 
 /** Every stored reweighting of an experiment, oldest first. */

@@ -11,7 +11,7 @@ import { sql } from "kysely";
 import type { ContactCap, QuietHours, StoredHoldout } from "../lib/governance/policy.ts";
 import { CONTACT_CHANNELS } from "../lib/governance/policy.ts";
 import type { ReplayContact } from "../lib/governance/replay.ts";
-import { jsonb } from "./alerts.ts";
+import { jsonb } from "./json.ts";
 import type { Db } from "./schema.ts";
 
 export interface StoredPolicy {

@@ -17,6 +17,7 @@ import {
 import type { SdkExperiment } from "../lib/experiments/sdk_assignment.ts";
 import { chunks } from "../lib/arrays.ts";
 import type { Database, Db } from "./schema.ts";
+import { jsonb } from "./json.ts";
 
 const DEADLOCK = "40P01";
 const ATTEMPTS = 4;
@@ -104,12 +105,12 @@ const LOCK_BUCKETS = 256;
  */
 async function lockUnits(trx: Db, bankId: string, units: readonly string[]): Promise<void> {
   // One statement, so the order is one order over every key (a send list has ≤ 10,000 units).
-  // Cast through text: postgres.js sends a string parameter as a JSON string otherwise (a
-  // jsonb scalar, "cannot extract elements from a scalar").
+  // jsonb() casts through text: postgres.js sends a string parameter as a JSON string otherwise
+  // (a jsonb scalar, "cannot extract elements from a scalar").
   const prefix = `contacts/${bankId}/`;
   await sql`select pg_advisory_xact_lock(k) from (
       select distinct hashtextextended(
         ${prefix} || (hashtextextended(u, 0) & ${sql.lit(LOCK_BUCKETS - 1)})::text, 0) as k
-      from jsonb_array_elements_text(cast(cast(${JSON.stringify(units)} as text) as jsonb)) as u
+      from jsonb_array_elements_text(${jsonb(units)}) as u
     ) as keys order by k`.execute(trx);
 }

@@ -10,7 +10,8 @@
 import { sql } from "kysely";
 import { nextAttemptAt, SEND_LEASE_MS } from "../lib/notify/retry.ts";
 import type { NotificationMessage } from "../lib/notify/types.ts";
-import { jsonb, withAlertTables } from "./alerts.ts";
+import { withAlertTables } from "./alerts.ts";
+import { jsonb } from "./json.ts";
 import type { Db } from "./schema.ts";
 
 export interface ClaimedDelivery {

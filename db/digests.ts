@@ -12,7 +12,8 @@ import { type ColumnType, type Generated, type Kysely, sql, type Transaction } f
 import type { DigestContent } from "../lib/digests/content.ts";
 import type { DigestKind } from "../lib/digests/period.ts";
 import type { NotificationMessage } from "../lib/notify/types.ts";
-import { jsonb, withAlertTables } from "./alerts.ts";
+import { withAlertTables } from "./alerts.ts";
+import { jsonb } from "./json.ts";
 import type { Database, Db } from "./schema.ts";
 
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;

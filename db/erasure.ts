@@ -23,7 +23,7 @@
  */
 import { sql } from "kysely";
 import { replaceUnitInJson, replaceUnitInText } from "../lib/governance/erasure.ts";
-import { jsonb } from "./alerts.ts";
+import { jsonb } from "./json.ts";
 import { suppress } from "./suppressions.ts";
 import type { Db } from "./schema.ts";
 

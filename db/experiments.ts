@@ -14,7 +14,7 @@ import type { ForcedUnit } from "../lib/governance/policy.ts";
 import type { Scope } from "../lib/scope.ts";
 import type { Db, ExperimentsTable, ExperimentStatus } from "./schema.ts";
 import { inBankScope } from "./scope.ts";
-import { jsonb } from "./alerts.ts";
+import { jsonb } from "./json.ts";
 
 export interface VariantInput {
   name: string;

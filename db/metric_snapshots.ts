@@ -19,6 +19,7 @@ import type { MetricStats } from "../lib/metrics/analysis.ts";
 import type { MetricDefinition } from "../lib/metrics/definition.ts";
 import { computeMetricValues } from "./metric_values.ts";
 import type { Database, Db } from "./schema.ts";
+import { jsonb } from "./json.ts";
 
 /** Results use a snapshot younger than this. */
 export const SNAPSHOT_FRESH_MS = 30_000;
@@ -86,7 +87,7 @@ async function writeSnapshot(
   await sql`insert into metric_snapshots
       (experiment_id, bank_id, metric_key, version, stats, computed_at)
     values (${e.id}, ${e.bankId}, ${d.key}, ${d.version},
-      cast(cast(${JSON.stringify(stats)} as text) as jsonb), ${stats.computedAt})
+      ${jsonb(stats)}, ${stats.computedAt})
     on conflict (experiment_id, metric_key, version) do update
       set stats = excluded.stats, computed_at = excluded.computed_at
       where metric_snapshots.computed_at < excluded.computed_at`.execute(db);

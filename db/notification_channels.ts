@@ -7,7 +7,8 @@
 import type { Kysely } from "kysely";
 import { decryptSecret, encryptSecret, randomSecret, secretsKey } from "../lib/notify/crypto.ts";
 import type { ChannelKind, MessageType, NotifyLocale } from "../lib/notify/types.ts";
-import { type AlertsDb, jsonb, withAlertTables } from "./alerts.ts";
+import { type AlertsDb, withAlertTables } from "./alerts.ts";
+import { jsonb } from "./json.ts";
 import type { Database, Db } from "./schema.ts";
 
 export interface ChannelView {

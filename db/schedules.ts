@@ -17,7 +17,7 @@
 import { type ColumnType, type Kysely, sql, type Transaction } from "kysely";
 import { DEFAULT_TIME_ZONE } from "../lib/digests/period.ts";
 import type { Schedule } from "../lib/experiments/schedule.ts";
-import { jsonb } from "./alerts.ts";
+import { jsonb } from "./json.ts";
 import type { Database, Db } from "./schema.ts";
 
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;

@@ -5,7 +5,7 @@
  * an assigned customer's arm is sticky and their contact is in the ledger.
  */
 import assert from "node:assert/strict";
-import { jsonb } from "../db/alerts.ts";
+import { jsonb } from "../db/json.ts";
 import { createCampaign } from "../db/campaigns.ts";
 import { inHoldout, inLayerRange } from "../lib/governance/policy.ts";
 import { createTestApp } from "./helpers/app.ts";

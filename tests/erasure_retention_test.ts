@@ -11,7 +11,7 @@ import { createHandler } from "../app.ts";
 import { ConfigCache } from "../db/config_cache.ts";
 import { openDatabase } from "../db/client.ts";
 import { appendAudit } from "../db/audit.ts";
-import { jsonb } from "../db/alerts.ts";
+import { jsonb } from "../db/json.ts";
 import { runRetention } from "../db/retention.ts";
 import { createMetric } from "../db/metrics.ts";
 import { DEMO_METRICS } from "../db/seed_metrics.ts";

@@ -16,7 +16,7 @@ import { testBothBackends, type TestDatabase } from "./helpers/db.ts";
 import { makeExperiment, SDK_AUTH } from "./helpers/sdk.ts";
 import { loadAssets } from "../plugins/assets.ts";
 import { readConfig } from "../fresh.config.ts";
-import { jsonb } from "../db/alerts.ts";
+import { jsonb } from "../db/json.ts";
 
 interface Fixture {
   holdout: StoredHoldout;

@@ -13,7 +13,7 @@ import { createApp, createHandler } from "../app.ts";
 import { createCampaign } from "../db/campaigns.ts";
 import { ConfigCache } from "../db/config_cache.ts";
 import { createExperiment } from "../db/experiments.ts";
-import { jsonb } from "../db/alerts.ts";
+import { jsonb } from "../db/json.ts";
 import { createWorker } from "../edge/worker.ts";
 import { readConfig } from "../fresh.config.ts";
 import { loadAssets } from "../plugins/assets.ts";

@@ -5,7 +5,7 @@
  * `GET /api/experiments/:key/reasons` and on the experiment's page, and survive a failed flush.
  */
 import assert from "node:assert/strict";
-import { jsonb } from "../db/alerts.ts";
+import { jsonb } from "../db/json.ts";
 import { createApp, createHandler } from "../app.ts";
 import { ConfigCache } from "../db/config_cache.ts";
 import {
