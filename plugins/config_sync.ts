@@ -8,15 +8,13 @@
  */
 import type { MiddlewareHandler } from "hono";
 import type { AppEnv } from "./context.ts";
-import { mayChangeConfig } from "./paths.ts";
-
-const SAFE = new Set(["GET", "HEAD", "OPTIONS"]);
+import { isSafeMethod, mayChangeConfig } from "./paths.ts";
 
 export function syncConfigAfterWrites(): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     await next();
     const cache = c.get("deps").configCache;
-    if (cache && !SAFE.has(c.req.method) && mayChangeConfig(c.req.path)) {
+    if (cache && !isSafeMethod(c.req.method) && mayChangeConfig(c.req.path)) {
       await cache.sync();
     }
   };

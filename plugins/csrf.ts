@@ -9,9 +9,7 @@
 import type { Context, MiddlewareHandler } from "hono";
 import { AppError } from "../lib/errors.ts";
 import type { AppEnv } from "./context.ts";
-import { isSdkPath } from "./paths.ts";
-
-const SAFE = new Set(["GET", "HEAD", "OPTIONS"]);
+import { isSafeMethod, isSdkPath } from "./paths.ts";
 
 /** The host the client used: `Host` (or the URL's host), `X-Forwarded-Host` behind a trusted proxy. */
 function requestHost(c: Context<AppEnv>): string {
@@ -36,7 +34,7 @@ function sameSite(c: Context<AppEnv>): boolean {
 export function csrfProtection(): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     if (
-      !SAFE.has(c.req.method) && !isSdkPath(c.req.path) &&
+      !isSafeMethod(c.req.method) && !isSdkPath(c.req.path) &&
       !sameSite(c)
     ) {
       throw new AppError(403, "CSRF_REJECTED", "Cross-site request refused");

@@ -10,6 +10,7 @@ import { isDatabaseUnavailable } from "../db/client.ts";
 import type { AppEnv } from "./context.ts";
 import { getCookie } from "hono/cookie";
 import { LOCALE_COOKIE } from "./locale.ts";
+import { wantsJson } from "./paths.ts";
 import { pickLocale, type Translate, translator } from "../lib/i18n/mod.ts";
 
 /**
@@ -21,10 +22,6 @@ function readerT(c: Context): Translate {
     translator(pickLocale(getCookie(c, LOCALE_COOKIE), c.req.header("accept-language")));
 }
 import { renderErrorPage } from "../components/render.tsx";
-
-function wantsJson(c: Context) {
-  return c.req.path.startsWith("/api/") || c.req.path === "/api" || c.req.path === "/healthz";
-}
 
 export function errorBody(code: string, message: string) {
   return { error: { code, message } };
@@ -38,14 +35,14 @@ export const onError: ErrorHandler<AppEnv> = (err, c) => {
     : fromUnstorableText(err) ?? fromDatabaseOutage(err);
   if (!appError) {
     console.error(`Unhandled error on ${c.req.method} ${c.req.path}:`, err);
-    if (wantsJson(c)) {
+    if (wantsJson(c.req.path)) {
       const internal = new AppError(503, "INTERNAL", "Internal server error");
       return c.json(errorBody("INTERNAL", messageIn(internal, readerT(c))), 500);
     }
     return renderErrorPage(c, 500);
   }
   for (const [name, value] of Object.entries(appError.headers)) c.header(name, value);
-  if (wantsJson(c)) {
+  if (wantsJson(c.req.path)) {
     return c.json(errorBody(appError.code, messageIn(appError, readerT(c))), appError.status);
   }
   return renderErrorPage(c, appError.status);
@@ -124,7 +121,7 @@ function pattern(path: string): RegExp {
  */
 export function notFoundHandler(routes: () => RouteEntry[]): NotFoundHandler<AppEnv> {
   return (c) => {
-    if (!wantsJson(c)) return renderErrorPage(c, 404);
+    if (!wantsJson(c.req.path)) return renderErrorPage(c, 404);
     const allowed = new Set(
       routes().filter((r) => r.method !== "ALL" && pattern(r.path).test(c.req.path))
         .map((r) => r.method),

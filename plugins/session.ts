@@ -15,7 +15,7 @@ import { bankScope, EVERY_BANK, type Scope } from "../lib/scope.ts";
 import { randomToken } from "../lib/security/password.ts";
 import { sha256Hex } from "../lib/security/hash.ts";
 import type { AppEnv, SessionUser } from "./context.ts";
-import { isApiPath, isPublicPath } from "./paths.ts";
+import { isPublicPath, wantsJson } from "./paths.ts";
 
 export const SESSION_COOKIE = "ll_session";
 export const SESSION_IDLE_MS = 12 * 3600_000;
@@ -73,7 +73,7 @@ export function session(): MiddlewareHandler<AppEnv> {
 }
 
 function denyAnonymous(c: Context<AppEnv>) {
-  if (isApiPath(c.req.path)) throw unauthorized();
+  if (wantsJson(c.req.path)) throw unauthorized();
   const url = new URL(c.req.url);
   return c.redirect(`/login?next=${encodeURIComponent(url.pathname + url.search)}`, 303);
 }
