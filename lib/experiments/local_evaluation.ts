@@ -2,19 +2,22 @@
  * Local evaluation (issue 20; docs/SDK.md "Local evaluation"): the configuration payload of
  * `GET /api/v1/config` and the evaluation an SDK or edge worker runs on it. The server builds
  * the payload from the same `SdkExperiment` objects it assigns with (`configPayload`), and the
- * client decides with the server's own pure code — `preDecision`/`settle`
- * (lib/governance/decide.ts), `quietUntil` (lib/governance/policy.ts), `bucketOf` (through
- * ./bucket_prefix.ts, which hashes the key's part once) and `variantIndexFor` (./assignment.ts)
- * — so every answer it gives is the server's.
+ * client decides by the server's rules: `preDecision`'s order of reasons
+ * (lib/governance/decide.ts), the holdout's and layers' buckets (lib/governance/policy.ts),
+ * `quietUntil`, `bucketOf` and `variantIndexFor` (./assignment.ts) — prepared once per payload
+ * rather than called (`evaluate` says how), so every answer it gives is the server's:
+ * ./local_evaluation_test.ts compares it with `preDecision` + `assignVariant` for every rule,
+ * tests/local_evaluation_test.ts with the server for 100,000 customers.
  *
  * What the payload cannot decide is answered `ask_server`: an eligible customer of a bandit (its
  * arm is sticky and stored), of an experiment on a capped channel (the contact ledger counts
  * across instances), or on a channel with quiet hours where the runtime has no `Temporal`.
  * Opt-outs and consent are not in the payload (no customer data is): they are the caller's input.
  *
- * `compileConfig` does the per-experiment work once per payload (weights, the forced-unit map,
- * the key's part of the hash, the experiment as the decision reads it), so one evaluation is a
- * map look-up, the decision and one to three hashes (the holdout and a layer add one each).
+ * `compileConfig` does the per-experiment work once per payload (weights and their cumulative
+ * shares, the forced-unit map, the targeting as one function, the FNV-1a states after the
+ * holdout's, the layer's and the key's hash prefixes), so one evaluation reads the unit's
+ * characters once for all three hashes and builds no object but its answer.
  */
 import { fmix32, fnv1a32, type HashVersion } from "./assignment.ts";
 import { bucketer } from "./bucket_prefix.ts";
@@ -166,6 +169,13 @@ interface Prepared {
   running: boolean;
   /** null without QA units. */
   forced: ReadonlyMap<string, string> | null;
+  /**
+   * Up to 16 QA units that are ASCII, with the state of the arm's hash after each (the fused
+   * path compares that number before the unit); null: more, or no fused hashing (the map).
+   */
+  forcedHashes: Int32Array | null;
+  forcedUnits: string[];
+  forcedVariants: string[];
   hasHoldout: boolean;
   /** `percent / 100`, as `inHoldout` compares. */
   holdoutBelow: number;
@@ -193,6 +203,7 @@ interface Prepared {
 }
 
 const TWO_32 = 2 ** 32;
+const FNV_PRIME = 0x01000193;
 
 function isAscii(text: string): boolean {
   for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) >= 0x80) return false;
@@ -262,9 +273,24 @@ function prepare(
       cumulative.push(sum);
     }
   }
+  const variantState = fused ? fnv1a32(`${config.key}:`) | 0 : 0;
+  const forcedUnits: string[] = [];
+  const forcedVariants: string[] = [];
+  const hashes: number[] = [];
+  for (const [unit, variant] of governed.forced) {
+    if (!isAscii(unit)) continue; // never equal to a unit hashed on the fused path
+    let hash = variantState;
+    for (let i = 0; i < unit.length; i++) hash = Math.imul(hash ^ unit.charCodeAt(i), FNV_PRIME);
+    forcedUnits.push(unit);
+    forcedVariants.push(variant);
+    hashes.push(hash);
+  }
   return {
     running: config.status === "running",
     forced: governed.forced.size > 0 ? governed.forced : null,
+    forcedHashes: fused && governed.forced.size <= 16 ? Int32Array.from(hashes) : null,
+    forcedUnits,
+    forcedVariants,
     hasHoldout,
     holdoutBelow: hasHoldout ? holdout!.percent / 100 : 0,
     holdoutBucket: hasHoldout ? bucketer(`holdout/${holdout!.salt}`, 2) : () => 0,
@@ -278,7 +304,7 @@ function prepare(
     // The FNV-1a state after a prefix is fnv1a32 of it before its final `>>> 0`.
     holdoutState: fused ? fnv1a32(holdoutPrefix) | 0 : 0,
     layerState: fused ? fnv1a32(layerPrefix) | 0 : 0,
-    variantState: fused ? fnv1a32(`${config.key}:`) | 0 : 0,
+    variantState,
     mix: version === 2,
     names,
     cumulative,
@@ -316,8 +342,6 @@ export function compileConfig(payload: ConfigPayload): CompiledConfig {
   return { version: payload.version, experiments };
 }
 
-const FNV_PRIME = 0x01000193;
-
 /**
  * The answer for `unit` in a compiled experiment, as the server gives it for a customer with
  * these facts at `now` (default: the runtime's clock, read only when quiet hours apply).
@@ -326,7 +350,8 @@ const FNV_PRIME = 0x01000193;
  * `settle` and `variantIndexFor(bucketOf(…))`, with what does not depend on the unit done once
  * (`prepare`); its order of reasons, lib/governance/decide.ts's, is repeated here:
  * not_running → opted_out → forced → holdout → not_targeted → layer_excluded → (the server's
- * caps: ask_server) → quiet_hours → assigned. lib/experiments/local_evaluation_test.ts checks
+ * caps: ask_server) → quiet_hours → assigned (the hashes, which decide nothing by themselves,
+ * are computed first). lib/experiments/local_evaluation_test.ts checks
  * the answers against `preDecision`'s for every rule, tests/local_evaluation_test.ts against
  * the server's for 100,000 customers.
  */
@@ -345,12 +370,6 @@ export function evaluate(
     }
     attributes = facts.attributes ?? null;
   }
-  if (e.forced !== null) {
-    const forced = e.forced.get(unit);
-    if (forced !== undefined) {
-      return { unit, variant: forced, inExperiment: true, reason: "forced" };
-    }
-  }
   // The three FNV-1a hashes over the unit's characters at once (ASCII is its own UTF-8).
   let fused = e.fused;
   let holdoutHash = e.holdoutState;
@@ -366,6 +385,24 @@ export function evaluate(
       holdoutHash = Math.imul(holdoutHash ^ code, FNV_PRIME);
       layerHash = Math.imul(layerHash ^ code, FNV_PRIME);
       variantHash = Math.imul(variantHash ^ code, FNV_PRIME);
+    }
+  }
+  if (e.forced !== null) {
+    let forced: string | undefined;
+    if (fused && e.forcedHashes !== null) {
+      // QA units by their hash first: no string hash for the map per call.
+      const hashes = e.forcedHashes;
+      for (let k = 0; k < hashes.length; k++) {
+        if (hashes[k] === variantHash && e.forcedUnits[k] === unit) {
+          forced = e.forcedVariants[k];
+          break;
+        }
+      }
+    } else {
+      forced = e.forced.get(unit);
+    }
+    if (forced !== undefined) {
+      return { unit, variant: forced, inExperiment: true, reason: "forced" };
     }
   }
   if (e.hasHoldout) {

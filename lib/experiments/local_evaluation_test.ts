@@ -201,6 +201,20 @@ Deno.test("evaluate() answers as preDecision + assignVariant for every rule, has
     [null, { quietHours: QUIET }],
     [null, { forced: [] }],
     [{ percent: 20, salt: "v1" }, { hashVersion: 1, layer: { key: "sms", range: [0.1, 0.9] } }],
+    [{ percent: 50, salt: "qa" }, {
+      forced: [
+        { unit: "100000007", variant: "control" },
+        { unit: "6222020000000055433", variant: "control" },
+        { unit: "QA-测试", variant: "control" },
+        { unit: "100000007", variant: "coupon" }, // the later one counts, as in the map
+      ],
+    }],
+    [{ percent: 50, salt: "qa" }, {
+      forced: Array.from({ length: 40 }, (_, i) => ({
+        unit: String(100_000_000 + 3 * i),
+        variant: i % 2 ? "control" : "coupon",
+      })),
+    }],
   ];
   let checked = 0;
   const reasons = new Set<string>();
