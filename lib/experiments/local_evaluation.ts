@@ -220,27 +220,31 @@ function targetingMatcher(
 ): (attributes: CustomerAttributes | null) => boolean {
   const sides = [segment, targeting].filter((t): t is Targeting => !!t && !isUntargeted(t));
   if (sides.length === 0) return () => true;
-  const stageLists = sides.filter((t) => t.stages?.length).map((t) => [...t.stages!]);
-  const tagLists = sides.filter((t) => t.tags?.length).map((t) => [...t.tags!]);
+  // A stage must be in every side's list that sets stages: the stages all of them share.
+  const stageLists = sides.filter((t) => t.stages?.length).map((t) => t.stages!);
+  const stages = stageLists.length === 0
+    ? null
+    : new Set(stageLists[0].filter((stage) => stageLists.every((list) => list.includes(stage))));
+  // Each side that sets tags needs one of its tags (`some` skips holes; so does `filter`).
+  const tagSets = sides.filter((t) => t.tags?.length).map((t) =>
+    new Set(t.tags!.filter(() => true))
+  );
   const general = (attributes: CustomerAttributes | null) =>
     (!segment || matchesTargeting(segment, attributes)) &&
     matchesTargeting(targeting, attributes);
   return (attributes) => {
     if (!attributes) return false;
-    if (stageLists.length > 0) {
+    if (stages !== null) {
       const stage = attributes.stage;
-      if (!stage) return false;
-      for (let i = 0; i < stageLists.length; i++) {
-        if (!stageLists[i].includes(stage)) return false;
-      }
+      if (!stage || !stages.has(stage)) return false;
     }
-    if (tagLists.length > 0) {
+    if (tagSets.length > 0) {
       const tags = attributes.tags ?? [];
       if (!Array.isArray(tags)) return general(attributes); // not what the types allow
-      for (let i = 0; i < tagLists.length; i++) {
-        const wanted = tagLists[i];
+      for (let i = 0; i < tagSets.length; i++) {
+        const wanted = tagSets[i];
         let found = false;
-        for (let j = 0; j < tags.length && !found; j++) found = wanted.includes(tags[j]);
+        for (let j = 0; j < tags.length && !found; j++) found = wanted.has(tags[j]);
         if (!found) return false;
       }
     }

@@ -200,6 +200,10 @@ Deno.test("evaluate() answers as preDecision + assignVariant for every rule, has
     [{ percent: 5, salt: "x" }, { mode: "bandit", targeting: { stages: ["active"] } }],
     [null, { quietHours: QUIET }],
     [null, { forced: [] }],
+    [null, {
+      segment: { stages: ["active", "high_value", "new"], tags: ["信用卡", "代发"] },
+      targeting: { stages: ["high_value", "churned"], tags: ["payroll", "代发"] },
+    }],
     [{ percent: 20, salt: "v1" }, { hashVersion: 1, layer: { key: "sms", range: [0.1, 0.9] } }],
     [{ percent: 50, salt: "qa" }, {
       forced: [
