@@ -167,6 +167,7 @@ Deno.test("evaluate() answers as preDecision + assignVariant for every rule, has
     { attributes: { stage: "active", tags: ["信用卡"] } },
     { attributes: { stage: "high_value", tags: ["代发", "payroll"] } },
     { attributes: { stage: "churned", tags: ["信用卡"] } },
+    { attributes: { stage: "active", tags: ["代发"] } },
     { attributes: { tags: ["payroll"] } },
     { attributes: { stage: "active", tags: [] }, consent: true },
   ];
