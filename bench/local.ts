@@ -6,7 +6,8 @@
  */
 import { type BenchContext, formatNumber, median, type Row, runClient } from "./_lib.ts";
 
-type Rate = { perCpuSecond: number; perWallSecond: number };
+/** Per second of the process's CPU time, of the evaluating thread's (null: not known), of wall time. */
+type Rate = { perCpuSecond: number; perThreadCpuSecond: number | null; perWallSecond: number };
 interface LocalResult {
   formula: Rate[];
   local: Rate[];
@@ -27,12 +28,21 @@ export async function localEvaluationBenchmarks(ctx: BenchContext): Promise<Row[
   ]);
   const cpu = (rates: Rate[]) => median(rates.map((r) => r.perCpuSecond));
   const wall = (rates: Rate[]) => median(rates.map((r) => r.perWallSecond));
+  const thread = (rates: Rate[]) =>
+    rates.every((r) => r.perThreadCpuSecond !== null)
+      ? median(rates.map((r) => r.perThreadCpuSecond!))
+      : null;
   const formula = cpu(result.formula);
   const m = (n: number) => `${formatNumber(n / 1e6, 2)} M/s`;
   for (const [name, rates] of Object.entries(result)) {
     if (name === "propagation") continue;
+    const t = thread(rates as Rate[]);
     console.log(
-      `  ${name}: ${m(cpu(rates as Rate[]))} per CPU second, ${m(wall(rates as Rate[]))} wall`,
+      `  ${name}: ${m(cpu(rates as Rate[]))} per CPU second${
+        t === null ? "" : ` (${m(t)} of the thread's)`
+      }, ${m(wall(rates as Rate[]))} wall; rounds ${
+        (rates as Rate[]).map((r) => formatNumber(r.perCpuSecond / 1e6, 2)).join(" ")
+      }`,
     );
   }
   const { weights, stops } = result.propagation;
@@ -40,7 +50,9 @@ export async function localEvaluationBenchmarks(ctx: BenchContext): Promise<Row[
   console.log(`  propagation of stop/start (ms): ${stops.map((w) => w.toFixed(1)).join(" ")}`);
   const row = (benchmark: string, rates: Rate[]): Row => ({
     benchmark,
-    measured: `${m(cpu(rates))} (wall ${m(wall(rates))})`,
+    measured: `${m(cpu(rates))} (thread ${thread(rates) === null ? "?" : m(thread(rates)!)}, wall ${
+      m(wall(rates))
+    })`,
     reference: `assignVariant ${m(formula)}`,
     ratio: formatNumber(cpu(rates) / formula, 2),
     goal: `≥ ${m(GOAL)} a core`,
