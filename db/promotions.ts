@@ -50,13 +50,21 @@ export async function promoteExperiment(
       const promoted = await trx.selectFrom("experiments").select("key")
         .where("parent_experiment_id", "=", e.id).executeTakeFirst();
       if (promoted) {
-        throw conflict("ALREADY_PROMOTED", `"${e.key}" was promoted to "${promoted.key}" already`);
+        throw conflict(
+          "ALREADY_PROMOTED",
+          `"${e.key}" was promoted to "${promoted.key}" already`,
+          { key: "error.api.promoted", params: { key: e.key, promoted: promoted.key } },
+        );
       }
       const now = input.now;
       if (e.status === "running") await transitionExperiment(trx, e.id, "stop", { now });
       if (e.status !== "decided") {
         if (!await transitionExperiment(trx, e.id, "decide", { now, winner: input.winner })) {
-          throw conflict("INVALID_TRANSITION", `"${e.key}" changed meanwhile: reload and retry`);
+          throw conflict(
+            "INVALID_TRANSITION",
+            `"${e.key}" changed meanwhile: reload and retry`,
+            { key: "error.api.changedMeanwhile", params: { key: e.key } },
+          );
         }
       }
       const iteration = e.campaignId ? await nextIteration(trx, e.campaignId) : e.iteration + 1;
@@ -98,7 +106,10 @@ export async function promoteExperiment(
     });
   } catch (error) {
     if (violatedUnique(error) === KEY_CONSTRAINT) {
-      throw conflict("KEY_TAKEN", `The key "${key}" is taken: give another "key"`);
+      throw conflict("KEY_TAKEN", `The key "${key}" is taken: give another "key"`, {
+        key: "error.api.keyTaken",
+        params: { key: key ?? "" },
+      });
     }
     throw error;
   }
@@ -109,7 +120,10 @@ async function firstFreeKey(db: Db, bankId: string, candidates: string[]): Promi
   const taken = await takenKeys(db, bankId, candidates);
   const free = candidates.find((k) => !taken.has(k));
   if (!free) {
-    throw conflict("KEY_TAKEN", `The keys "${candidates[0]}" and after are taken: give a "key"`);
+    throw conflict("KEY_TAKEN", `The keys "${candidates[0]}" and after are taken: give a "key"`, {
+      key: "error.api.keysTaken",
+      params: { key: candidates[0] },
+    });
   }
   return free;
 }

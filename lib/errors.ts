@@ -22,30 +22,54 @@ export class AppError extends Error {
     readonly code: string,
     message: string,
     readonly headers: Record<string, string> = {},
+    translation?: Translation,
   ) {
     super(message);
     this.name = "AppError";
+    this.translation = translation;
   }
 }
 
-export function badRequest(code: string, message: string): AppError {
-  return new AppError(400, code, message);
+/*
+ * The helpers take the message in English (logs, tests) and, for what a person or a bank's
+ * integration reads, its catalogue entry: `notFound("No such bank", { key: "error.api.noBank" })`.
+ */
+
+export function badRequest(code: string, message: string, translation?: Translation): AppError {
+  return new AppError(400, code, message, {}, translation);
 }
 
-export function notFound(message = "Not found"): AppError {
-  return new AppError(404, "NOT_FOUND", message);
+export function notFound(message = "Not found", translation?: Translation): AppError {
+  return new AppError(404, "NOT_FOUND", message, {}, translation);
 }
 
 export function unauthorized(message = "Sign in required"): AppError {
   return new AppError(401, "UNAUTHORIZED", message);
 }
 
-export function forbidden(message = "Not allowed"): AppError {
-  return new AppError(403, "FORBIDDEN", message);
+export function forbidden(message = "Not allowed", translation?: Translation): AppError {
+  return new AppError(403, "FORBIDDEN", message, {}, translation);
 }
 
-export function conflict(code: string, message: string): AppError {
-  return new AppError(409, code, message);
+export function conflict(code: string, message: string, translation?: Translation): AppError {
+  return new AppError(409, code, message, {}, translation);
+}
+
+/** Catalogue entries several call sites share. */
+export const NO_BANK: Translation = { key: "error.api.noBank" };
+export const NO_ASSESSMENT: Translation = { key: "error.api.noAssessment" };
+export const BANK_REQUIRED: Translation = { key: "error.api.bankRequired" };
+export const ROLE_TARGETS: Translation = { key: "error.api.role.targets" };
+export const ROLE_EXPERIMENTS: Translation = { key: "error.api.role.experiments" };
+
+/** `No bank "<id>"`: the id as asked. */
+export function noBankNamed(bank: string): Translation {
+  return { key: "error.api.noBankNamed", params: { bank } };
+}
+
+/** `Bad period "<period>"` with examples of good ones. */
+export function badPeriod(period: string): Translation {
+  return { key: "error.api.badPeriod", params: { period } };
 }
 
 /**

@@ -8,7 +8,7 @@ import { formatNumber } from "../lib/i18n/mod.ts";
 import { levelLabel } from "../components/lens/names.ts";
 import { capabilityById, dimensionById } from "../lib/lens/model.ts";
 import { invalidIndicators, scoreStoredAssessment } from "../lib/lens/scoring.ts";
-import { notFound } from "../lib/errors.ts";
+import { NO_BANK, notFound } from "../lib/errors.ts";
 import { bankScope, EVERY_BANK, inScope } from "../lib/scope.ts";
 import DimensionExplorer from "../islands/DimensionExplorer.tsx";
 import { renderPage } from "../components/render.tsx";
@@ -24,7 +24,9 @@ app.get("/", async (c) => {
   const inReach = (await listBanks(db)).filter((b) => inScope(c.var.scope, b.id))
     .sort((a, b) => Number(b.id === user.bankId) - Number(a.id === user.bankId));
   const requested = c.req.query("bank");
-  if (requested && !inReach.some((b) => b.id === requested)) throw notFound("No such bank");
+  if (requested && !inReach.some((b) => b.id === requested)) {
+    throw notFound("No such bank", NO_BANK);
+  }
   const bankId = requested ?? inReach[0]?.id ?? "";
   const scope = bankScope(bankId);
   const [bank, own, experiments, all] = await Promise.all([

@@ -5,7 +5,7 @@
  * (UNKNOWN_VARIANT, NOT_DECIDED, NOT_FOUND, …) are said from the catalogue in Chinese.
  */
 import assert from "node:assert/strict";
-import { createSessionApp, expectJson, jsonRequest } from "./helpers/app.ts";
+import { createSessionApp, expectJson, jsonRequest, login, TEST_ADMIN } from "./helpers/app.ts";
 import { testBothBackends } from "./helpers/db.ts";
 import { SDK_AUTH } from "./helpers/sdk.ts";
 
@@ -130,7 +130,7 @@ testBothBackends("API errors in the reader's language", async (t, { db }) => {
       await app.request(path, { headers: { ...SDK_AUTH, "accept-language": "zh-CN" } }),
       404,
     );
-    assert.equal(zhRes.error.message, "要找的对象不存在");
+    assert.equal(zhRes.error.message, "实验“no-such-test”不存在");
     const enRes = await expectJson(
       await app.request(path, { headers: { ...SDK_AUTH, "accept-language": "en" } }),
       404,
@@ -152,3 +152,118 @@ testBothBackends("API errors in the reader's language", async (t, { db }) => {
     assert.equal(noKey.error.message, "SDK 密钥缺失、无效或已撤销");
   });
 });
+
+/**
+ * Coded errors whose call sites give a catalogue entry (issue 15): one a person or a bank's
+ * integration meets per feature, its code unchanged, its words in the reader's language.
+ */
+testBothBackends(
+  "coded errors say their call site's message in both languages",
+  async (t, { db }) => {
+    const { app, growth } = await createSessionApp(db);
+    const admin = await login(app, TEST_ADMIN.email, TEST_ADMIN.password);
+    const cases: {
+      name: string;
+      request: (lang: string) => Promise<Response>;
+      status: number;
+      code: string;
+      zh: RegExp;
+      en: RegExp;
+    }[] = [
+      {
+        name: "a bad assessment period",
+        request: (lang) =>
+          app.request("/api/assessments/CC2/2025H3", {
+            headers: { cookie: growth, ...lang && { "accept-language": lang } },
+          }),
+        status: 400,
+        code: "BAD_PERIOD",
+        zh: /^评估期“2025H3”无效/,
+        en: /^Bad period "2025H3" \(use e\.g\. 2025H1/,
+      },
+      {
+        name: "an unknown peer group",
+        request: (lang) =>
+          app.request("/api/peers?group=martians", {
+            headers: { cookie: growth, "accept-language": lang },
+          }),
+        status: 400,
+        code: "UNKNOWN_GROUP",
+        zh: /^没有同业组“martians”$/,
+        en: /^Unknown peer group "martians"$/,
+      },
+      {
+        name: "no bank said by an admin",
+        request: (lang) =>
+          app.request("/api/metrics", { headers: { cookie: admin, "accept-language": lang } }),
+        status: 400,
+        code: "BANK_REQUIRED",
+        zh: /^请用 “\?bank=” 指明是哪家银行$/,
+        en: /^Say which bank with "\?bank="$/,
+      },
+      {
+        name: "an alert filter that is neither 1 nor 0",
+        request: (lang) =>
+          app.request("/api/alerts?open=yes", {
+            headers: { cookie: growth, "accept-language": lang },
+          }),
+        status: 400,
+        code: "VALIDATION_ERROR",
+        zh: /^“open” 必须是 1 或 0$/,
+        en: /^"open" must be 1 or 0$/,
+      },
+      {
+        name: "a weak password for a new user",
+        request: (lang) =>
+          app.request(
+            "/api/users",
+            jsonRequest("POST", {
+              email: "wangfang@cc2.test",
+              password: "short",
+              role: "growth",
+              bankId: "CC2",
+              displayName: "王芳",
+            }, { cookie: admin, "accept-language": lang }),
+          ),
+        status: 400,
+        code: "WEAK_PASSWORD",
+        zh: /^密码太短：请至少使用 10 个字符$/,
+        en: /^Password is too weak \(too short\): use at least 10 characters$/,
+      },
+      {
+        name: "a user that does not exist",
+        request: (lang) =>
+          app.request("/api/users/00000000-0000-4000-8000-000000000001", {
+            headers: { cookie: admin, "accept-language": lang },
+          }),
+        status: 404,
+        code: "NOT_FOUND",
+        zh: /^用户不存在$/,
+        en: /^No such user$/,
+      },
+      {
+        name: "a lens score out of range (public calculator)",
+        request: (lang) =>
+          app.request(
+            "/api/lens/score",
+            jsonRequest("POST", { values: { churn_rate: -5 } }, { "accept-language": lang }),
+          ),
+        status: 400,
+        code: "",
+        zh: /\p{Script=Han}/u,
+        en: /^[^\p{Script=Han}]+$/u,
+      },
+    ];
+    for (const c of cases) {
+      for (const lang of ["zh-CN,zh;q=0.9", "en-US,en;q=0.8"]) {
+        await t.step(`${c.name} (${lang.slice(0, 5)})`, async () => {
+          const res = await c.request(lang);
+          const body = await expectJson(res, c.status);
+          if (c.code) assert.equal(body.error.code, c.code);
+          assert.match(body.error.message, lang.startsWith("zh") ? c.zh : c.en, body.error.message);
+          if (!lang.startsWith("zh")) assert.doesNotMatch(body.error.message, HAN);
+        });
+      }
+    }
+  },
+);

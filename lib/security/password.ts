@@ -9,7 +9,9 @@ const encoder = new TextEncoder();
 export const PASSWORD_MIN_LENGTH = 10;
 
 /** Returns a reason code when a password is too weak, or `null` when it is acceptable. */
-export function passwordProblem(password: string): string | null {
+export function passwordProblem(
+  password: string,
+): "TOO_SHORT" | "TOO_LONG" | "TOO_SIMPLE" | null {
   if (password.length < PASSWORD_MIN_LENGTH) return "TOO_SHORT";
   if (password.length > 256) return "TOO_LONG";
   if (new Set(password).size < 5) return "TOO_SIMPLE";

@@ -1,6 +1,6 @@
 import type { Context } from "hono";
 import { type Bank, getBank, listBanks } from "../../db/banks.ts";
-import { badRequest, notFound } from "../../lib/errors.ts";
+import { badRequest, BANK_REQUIRED, noBankNamed, notFound } from "../../lib/errors.ts";
 import { BANK_ID_PATTERN } from "../../lib/patterns.ts";
 import { inScope } from "../../lib/scope.ts";
 import type { AppEnv } from "../../plugins/context.ts";
@@ -20,7 +20,7 @@ export async function requestedBank(c: Ctx): Promise<string | null> {
       !BANK_ID_PATTERN.test(asked) || !inScope(scope, asked) ||
       !await getBank(c.var.db, scope, asked)
     ) {
-      throw notFound(`No bank "${asked.slice(0, 32)}"`);
+      throw notFound(`No bank "${asked.slice(0, 32)}"`, noBankNamed(asked.slice(0, 32)));
     }
     return asked;
   }
@@ -33,7 +33,7 @@ export async function requestedBank(c: Ctx): Promise<string | null> {
 /** `requestedBank`, or 400 `BANK_REQUIRED` (the API). */
 export async function bankOf(c: Ctx): Promise<string> {
   const bank = await requestedBank(c);
-  if (!bank) throw badRequest("BANK_REQUIRED", 'Say which bank with "?bank="');
+  if (!bank) throw badRequest("BANK_REQUIRED", 'Say which bank with "?bank="', BANK_REQUIRED);
   return bank;
 }
 

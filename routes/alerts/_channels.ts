@@ -102,7 +102,11 @@ export async function testChannel(c: Ctx, channel: ChannelView): Promise<TestRes
   const now = c.var.now();
   const key = await channelKey(db, config.secretKey);
   const target = await channelTarget(db, key, channel.id);
-  if (!target) throw new AppError(404, "CHANNEL_NOT_FOUND", "No such notification channel");
+  if (!target) {
+    throw new AppError(404, "CHANNEL_NOT_FOUND", "No such notification channel", {}, {
+      key: "error.api.noChannel",
+    });
+  }
   const message: NotificationMessage = {
     id: crypto.randomUUID(),
     type: "test",

@@ -11,12 +11,12 @@ import { renderPage } from "../../components/render.tsx";
 import { ackAlert, alertBank, listAlerts } from "../../db/alerts.ts";
 import { listDeliveries } from "../../db/deliveries.ts";
 import { deleteChannel, getChannel, listChannels } from "../../db/notification_channels.ts";
-import { AppError } from "../../lib/errors.ts";
+import { AppError, badRequest, BANK_REQUIRED } from "../../lib/errors.ts";
 import { keyFor } from "../../lib/i18n/mod.ts";
 import { inScope } from "../../lib/scope.ts";
 import { audit } from "../../plugins/audit.ts";
 import type { AppEnv } from "../../plugins/context.ts";
-import { currentUser, requireRole } from "../../plugins/session.ts";
+import { currentUser, guardPage } from "../../plugins/session.ts";
 import { parseWith } from "../../plugins/validate.ts";
 import { canManage, choosableBanks, requestedBank, UUID } from "./_bank.ts";
 import { addChannel, newChannelSchema, testChannel } from "./_channels.ts";
@@ -24,10 +24,7 @@ import { OFFERED_TYPES } from "../../components/alerts/ChannelSettings.tsx";
 
 type Ctx = Context<AppEnv>;
 const app = new Hono<AppEnv>();
-app.use("/alerts", requireRole("admin", "growth", "executive"));
-app.use("/alerts/*", requireRole("admin", "growth", "executive"));
-app.use("/alerts/channels", requireRole("admin", "growth"));
-app.use("/alerts/channels/*", requireRole("admin", "growth"));
+guardPage(app, "/alerts"); // and /alerts/channels, for managers only (lib/roles.ts)
 
 async function bankPicker(c: Ctx, action: string) {
   const { t, locale } = c.var;
@@ -132,7 +129,7 @@ app.post("/alerts/:id/ack", async (c) => {
   const id = c.req.param("id");
   const bankId = UUID.test(id) ? await alertBank(c.var.db, id) : null;
   if (!bankId || !inScope(c.var.scope, bankId)) {
-    throw new AppError(404, "ALERT_NOT_FOUND", "No such alert");
+    throw new AppError(404, "ALERT_NOT_FOUND", "No such alert", {}, { key: "error.api.noAlert" });
   }
   await ackAlert(c.var.db, id, currentUser(c).id, c.var.now());
   await audit(c, { action: "alert.ack", bankId, target: id });
@@ -182,7 +179,7 @@ app.get("/alerts/channels", async (c) => {
 
 async function formBank(c: Ctx): Promise<string> {
   const bankId = await requestedBank(c);
-  if (!bankId) throw new AppError(400, "BANK_REQUIRED", 'Say which bank with "?bank="');
+  if (!bankId) throw badRequest("BANK_REQUIRED", 'Say which bank with "?bank="', BANK_REQUIRED);
   return bankId;
 }
 
@@ -228,7 +225,11 @@ app.post("/alerts/channels", (c) =>
 async function channelIn(c: Ctx, bankId: string) {
   const id = c.req.param("id") ?? "";
   const channel = UUID.test(id) ? await getChannel(c.var.db, bankId, id) : null;
-  if (!channel) throw new AppError(404, "CHANNEL_NOT_FOUND", "No such notification channel");
+  if (!channel) {
+    throw new AppError(404, "CHANNEL_NOT_FOUND", "No such notification channel", {}, {
+      key: "error.api.noChannel",
+    });
+  }
   return channel;
 }
 

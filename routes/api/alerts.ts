@@ -10,7 +10,7 @@ import {
   setAutoStop,
   setNoExposureHours,
 } from "../../db/alerts.ts";
-import { AppError, forbidden } from "../../lib/errors.ts";
+import { AppError, badRequest, forbidden, notFound, ROLE_EXPERIMENTS } from "../../lib/errors.ts";
 import { inScope } from "../../lib/scope.ts";
 import { audit } from "../../plugins/audit.ts";
 import type { AppEnv } from "../../plugins/context.ts";
@@ -40,7 +40,7 @@ export const alertView = (a: AlertView) => ({
 });
 
 function noAlert(): AppError {
-  return new AppError(404, "ALERT_NOT_FOUND", "No such alert");
+  return new AppError(404, "ALERT_NOT_FOUND", "No such alert", {}, { key: "error.api.noAlert" });
 }
 
 app.get("/", async (c) => {
@@ -48,13 +48,13 @@ app.get("/", async (c) => {
   const key = c.req.query("experiment");
   const open = c.req.query("open");
   if (open !== undefined && open !== "1" && open !== "0") {
-    throw new AppError(400, "VALIDATION_ERROR", '"open" must be 1 or 0');
+    throw badRequest("VALIDATION_ERROR", '"open" must be 1 or 0', { key: "error.api.openFlag" });
   }
   let experimentId: string | undefined;
   if (key !== undefined) {
     const experiment = await experimentOf(c, key);
     if (experiment.bankId !== bankId) {
-      throw new AppError(404, "NOT_FOUND", `No experiment "${key}"`);
+      throw notFound(`No experiment "${key}"`, { key: "error.api.noExperiment", params: { key } });
     }
     experimentId = experiment.id;
   }
@@ -104,7 +104,7 @@ experimentAlertSettings.get("/:key/auto-stop", async (c) => {
 });
 
 experimentAlertSettings.put("/:key/auto-stop", async (c) => {
-  if (!canManage(c)) throw forbidden("Your role may not change experiments");
+  if (!canManage(c)) throw forbidden("Your role may not change experiments", ROLE_EXPERIMENTS);
   const body = await readJson(c, autoStopSchema);
   const e = await experimentOf(c);
   await c.var.db.transaction().execute(async (trx) => {
@@ -129,7 +129,7 @@ experimentAlertSettings.get("/:key/alert-settings", async (c) => {
 });
 
 experimentAlertSettings.put("/:key/alert-settings", async (c) => {
-  if (!canManage(c)) throw forbidden("Your role may not change experiments");
+  if (!canManage(c)) throw forbidden("Your role may not change experiments", ROLE_EXPERIMENTS);
   const body = await readJson(c, alertSettingsSchema);
   const e = await experimentOf(c);
   await c.var.db.transaction().execute(async (trx) => {

@@ -3,7 +3,15 @@ import type { Context } from "hono";
 import { z } from "zod";
 import { getAssessment, listAssessments, listRevisions } from "../../db/assessments.ts";
 import { getBank } from "../../db/banks.ts";
-import { AppError, badRequest, forbidden, notFound } from "../../lib/errors.ts";
+import {
+  AppError,
+  badPeriod,
+  badRequest,
+  forbidden,
+  NO_ASSESSMENT,
+  NO_BANK,
+  notFound,
+} from "../../lib/errors.ts";
 import { assessmentsToCsv } from "../../lib/lens/csv.ts";
 import { assessmentsToXlsx } from "../../lib/lens/xlsx.ts";
 import { XLSX_TYPE } from "../../lib/xlsx.ts";
@@ -29,13 +37,13 @@ const app = new Hono<AppEnv>();
 
 function periodParam(value: string | undefined): string | undefined {
   if (value === undefined || value === "") return undefined;
-  if (!isPeriod(value)) throw badRequest("BAD_PERIOD", `Bad period "${value}"`);
+  if (!isPeriod(value)) throw badRequest("BAD_PERIOD", `Bad period "${value}"`, badPeriod(value));
   return value;
 }
 
 async function target(c: Context<AppEnv>) {
   const bank = await getBank(c.var.db, c.var.scope, c.req.param("bankId") ?? "");
-  if (!bank) throw notFound("No such bank");
+  if (!bank) throw notFound("No such bank", NO_BANK);
   return { bank, period: periodParam(c.req.param("period"))! };
 }
 
@@ -71,7 +79,11 @@ app.get("/export.xlsx", async (c) => {
 });
 
 app.post("/import", async (c) => {
-  if (!canEditAssessments(c.var.user)) throw forbidden("Your role may not import assessments");
+  if (!canEditAssessments(c.var.user)) {
+    throw forbidden("Your role may not import assessments", {
+      key: "error.api.role.importAssessments",
+    });
+  }
   const type = c.req.header("content-type") ?? "";
   const status = c.req.query("status") === "draft" ? "draft" : "submitted";
   if (type.split(";")[0].trim().toLowerCase() === XLSX_TYPE) {
@@ -84,7 +96,10 @@ app.post("/import", async (c) => {
   }
   if (!/^text\/csv/i.test(type)) {
     const message = `Expected "Content-Type: text/csv" or "${XLSX_TYPE}"`;
-    throw new AppError(415, "UNSUPPORTED_MEDIA_TYPE", message);
+    throw new AppError(415, "UNSUPPORTED_MEDIA_TYPE", message, {}, {
+      key: "error.api.expectCsvOrXlsx",
+      params: { xlsx: XLSX_TYPE },
+    });
   }
   const result = await importCsv(c, await c.req.text(), status);
   if ("errors" in result) {
@@ -97,7 +112,7 @@ app.post("/import", async (c) => {
 app.get("/:bankId/:period", async (c) => {
   const { bank, period } = await target(c);
   const assessment = await getAssessment(c.var.db, c.var.scope, bank.id, period);
-  if (!assessment) throw notFound("No such assessment");
+  if (!assessment) throw notFound("No such assessment", NO_ASSESSMENT);
   const score = scoreStoredAssessment(assessment);
   return c.json({ assessment, ...provenanceOf(assessment, score), score });
 });
@@ -105,13 +120,17 @@ app.get("/:bankId/:period", async (c) => {
 app.get("/:bankId/:period/revisions", async (c) => {
   const { bank, period } = await target(c);
   const revisions = await listRevisions(c.var.db, c.var.scope, bank.id, period);
-  if (revisions.length === 0) throw notFound("No such assessment");
+  if (revisions.length === 0) throw notFound("No such assessment", NO_ASSESSMENT);
   return c.json({ revisions });
 });
 
 app.put("/:bankId/:period", async (c) => {
   const { bank, period } = await target(c);
-  if (!canEditAssessments(c.var.user)) throw forbidden("Your role may not edit assessments");
+  if (!canEditAssessments(c.var.user)) {
+    throw forbidden("Your role may not edit assessments", {
+      key: "error.api.role.editAssessments",
+    });
+  }
   const body = await readJson(c, saveBody);
   const { values, notes, valueEvidence } = splitValues(body.values, body.evidence);
   const draft = {

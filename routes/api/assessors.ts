@@ -38,7 +38,7 @@ app.get("/:bankId/:period/drafts/mine", async (c) => {
   const { bank, period } = await assessorTarget(c, "assessor");
   const mine = (await assessorDrafts(c.var.db, c.var.scope, bank.id, period))
     .find((d) => d.assessorId === c.var.user!.id);
-  if (!mine) throw notFound("You have no draft of this period");
+  if (!mine) throw notFound("You have no draft of this period", { key: "error.api.noOwnDraft" });
   return c.json({ draft: mine });
 });
 

@@ -93,7 +93,15 @@ function englishProblem(code: string, p: Record<string, string | number>): strin
 async function readBody(c: Ctx): Promise<unknown> {
   const type = c.req.header("content-type") ?? "";
   if (!type.toLowerCase().includes("application/json")) {
-    throw new AppError(415, "UNSUPPORTED_MEDIA_TYPE", 'Expected "Content-Type: application/json"');
+    throw new AppError(
+      415,
+      "UNSUPPORTED_MEDIA_TYPE",
+      'Expected "Content-Type: application/json"',
+      {},
+      {
+        key: "error.api.expectJson",
+      },
+    );
   }
   try {
     return await c.req.json();

@@ -2,7 +2,7 @@ import { Hono } from "hono";
 import { z } from "zod";
 import { type Digest, getDigest, listDigests } from "../../db/digests.ts";
 import { bankTimeZone } from "../../db/schedules.ts";
-import { AppError } from "../../lib/errors.ts";
+import { AppError, badRequest } from "../../lib/errors.ts";
 import { DIGEST_KINDS, SEND_HOUR } from "../../lib/digests/period.ts";
 import { inScope } from "../../lib/scope.ts";
 import type { AppEnv } from "../../plugins/context.ts";
@@ -36,7 +36,9 @@ app.get("/", async (c) => {
   const bankId = await bankOf(c);
   const kind = c.req.query("kind");
   if (kind !== undefined && !(DIGEST_KINDS as readonly string[]).includes(kind)) {
-    throw new AppError(400, "VALIDATION_ERROR", '"kind" must be "weekly" or "daily"');
+    throw badRequest("VALIDATION_ERROR", '"kind" must be "weekly" or "daily"', {
+      key: "error.api.digestKind",
+    });
   }
   const digests = await listDigests(c.var.db, {
     bankId,
@@ -49,7 +51,9 @@ app.get("/:id", async (c) => {
   const id = c.req.param("id");
   const d = UUID.test(id) ? await getDigest(c.var.db, id) : null;
   if (!d || !inScope(c.var.scope, d.bankId)) {
-    throw new AppError(404, "DIGEST_NOT_FOUND", "No such digest");
+    throw new AppError(404, "DIGEST_NOT_FOUND", "No such digest", {}, {
+      key: "error.api.noDigest",
+    });
   }
   return c.json({ digest: view(d) });
 });

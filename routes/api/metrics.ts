@@ -13,7 +13,7 @@ import {
   reviseMetric,
   unknownMetric,
 } from "../../db/metrics.ts";
-import { badRequest, notFound } from "../../lib/errors.ts";
+import { badRequest, BANK_REQUIRED, noBankNamed, notFound } from "../../lib/errors.ts";
 import {
   builtinMetric,
   mergeDefinition,
@@ -45,7 +45,9 @@ app.on(["POST", "PATCH"], "*", requireRole("admin", "growth"));
  */
 async function bankOf(c: Ctx): Promise<string> {
   const bank = await requestedBank(c);
-  if (bank === null) throw badRequest("BANK_REQUIRED", 'Say which bank with "?bank="');
+  if (bank === null) {
+    throw badRequest("BANK_REQUIRED", 'Say which bank with "?bank="', BANK_REQUIRED);
+  }
   return bank;
 }
 
@@ -71,7 +73,9 @@ app.get("/", async (c) => {
 app.post("/", async (c) => {
   const body = await readJson(c, newMetricSchema);
   const bankId = targetBank(c, body.bankId);
-  if (!await getBank(c.var.db, c.var.scope, bankId)) throw notFound(`No bank "${bankId}"`);
+  if (!await getBank(c.var.db, c.var.scope, bankId)) {
+    throw notFound(`No bank "${bankId}"`, noBankNamed(bankId));
+  }
   const metric = await createMetric(
     c.var.db,
     actorOf(c),

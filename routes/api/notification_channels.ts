@@ -7,7 +7,7 @@ import {
   getChannel,
   listChannels,
 } from "../../db/notification_channels.ts";
-import { AppError, notFound } from "../../lib/errors.ts";
+import { AppError, noBankNamed, notFound } from "../../lib/errors.ts";
 import { audit } from "../../plugins/audit.ts";
 import type { AppEnv } from "../../plugins/context.ts";
 import { requireRole } from "../../plugins/session.ts";
@@ -38,7 +38,9 @@ const view = (ch: ChannelView) => ({
 });
 
 function noChannel(): AppError {
-  return new AppError(404, "CHANNEL_NOT_FOUND", "No such notification channel");
+  return new AppError(404, "CHANNEL_NOT_FOUND", "No such notification channel", {}, {
+    key: "error.api.noChannel",
+  });
 }
 
 async function channelOf(c: Ctx): Promise<ChannelView> {
@@ -58,7 +60,9 @@ app.get("/", async (c) => {
 app.post("/", async (c) => {
   const body = await readJson(c, newChannelSchema);
   const bankId = targetBank(c, body.bankId);
-  if (!await getBank(c.var.db, c.var.scope, bankId)) throw notFound(`No bank "${bankId}"`);
+  if (!await getBank(c.var.db, c.var.scope, bankId)) {
+    throw notFound(`No bank "${bankId}"`, noBankNamed(bankId));
+  }
   const channel = await addChannel(c, bankId, body);
   return c.json({ channel: view(channel) }, 201);
 });

@@ -81,7 +81,10 @@ export async function createGroup(c: Context<AppEnv>, input: unknown): Promise<P
     );
   }
   if (problem?.code === "GROUP_TOO_LARGE") {
-    throw badRequest("GROUP_TOO_LARGE", `At most ${problem.max} banks`);
+    throw badRequest("GROUP_TOO_LARGE", `At most ${problem.max} banks`, {
+      key: "error.api.groupTooLarge",
+      params: { max: problem.max },
+    });
   }
   if (problem?.code === "GROUP_TOO_CLOSE") {
     const own = problem.other.startsWith("custom:")
@@ -135,7 +138,7 @@ export async function removeGroup(c: Context<AppEnv>, id: string): Promise<void>
     if (done) await audit(c, { action: "peer_group.delete", bankId: null, target: id }, trx);
     return done;
   });
-  if (!removed) throw notFound("No such peer group");
+  if (!removed) throw notFound("No such peer group", { key: "error.api.noPeerGroup" });
 }
 
 function json(g: PeerGroup) {

@@ -2,7 +2,7 @@ import { type Context, Hono } from "hono";
 import { z } from "zod";
 import { getBank } from "../../db/banks.ts";
 import { createSdkKey, listSdkKeys, revokeSdkKey } from "../../db/sdk_keys.ts";
-import { badRequest, forbidden, notFound } from "../../lib/errors.ts";
+import { badRequest, forbidden, noBankNamed, notFound } from "../../lib/errors.ts";
 import { BANK_ID_PATTERN } from "../../lib/patterns.ts";
 import { storableText } from "../../lib/text_schema.ts";
 import { bankScope, EVERY_BANK, type Scope } from "../../lib/scope.ts";
@@ -24,16 +24,22 @@ export function keyScope(c: Ctx): Scope {
   const user = currentUser(c);
   if (user.role === "admin") return EVERY_BANK;
   if (user.role === "growth" && user.growthLead && user.bankId) return bankScope(user.bankId);
-  throw forbidden("Only admins and growth leads manage SDK keys");
+  throw forbidden("Only admins and growth leads manage SDK keys", {
+    key: "error.api.role.sdkKeys",
+  });
 }
 
 /** Creates a key for a bank in the caller's key scope; another bank → 404. */
 export async function createKeyAction(c: Ctx, input: z.output<typeof newKeySchema>) {
   const scope = keyScope(c);
   const bankId = input.bankId ?? currentUser(c).bankId;
-  if (!bankId) throw badRequest("BANK_REQUIRED", "Say which bank the key is for");
+  if (!bankId) {
+    throw badRequest("BANK_REQUIRED", "Say which bank the key is for", {
+      key: "error.api.bankRequiredForKey",
+    });
+  }
   const bank = await getBank(c.var.db, scope, bankId);
-  if (!bank) throw notFound(`No bank "${bankId}"`);
+  if (!bank) throw notFound(`No bank "${bankId}"`, noBankNamed(bankId));
   return await c.var.db.transaction().execute(async (trx) => {
     const key = await createSdkKey(trx, {
       bankId,
@@ -55,7 +61,7 @@ export async function revokeKeyAction(c: Ctx, id: string) {
   const scope = keyScope(c);
   return await c.var.db.transaction().execute(async (trx) => {
     const key = UUID.test(id) ? await revokeSdkKey(trx, scope, id, c.var.now()) : null;
-    if (!key) throw notFound("No such SDK key");
+    if (!key) throw notFound("No such SDK key", { key: "error.api.noSdkKey" });
     await audit(c, {
       bankId: key.bankId,
       action: "sdk_key.revoke",

@@ -3,7 +3,7 @@ import type { Context } from "hono";
 import { z } from "zod";
 import { type Bank, getBank } from "../../db/banks.ts";
 import { deleteTarget, getTarget, saveTarget } from "../../db/targets.ts";
-import { badRequest, forbidden, notFound } from "../../lib/errors.ts";
+import { badRequest, forbidden, NO_BANK, notFound, ROLE_TARGETS } from "../../lib/errors.ts";
 import { targetPlan, targetProblems } from "../../lib/lens/targets.ts";
 import { keyFor } from "../../lib/i18n/mod.ts";
 import { storableText } from "../../lib/text_schema.ts";
@@ -31,7 +31,7 @@ export function canSetTarget(user: SessionUser | null, bankId: string): boolean 
 
 async function bankOf(c: Context<AppEnv>) {
   const bank = await getBank(c.var.db, c.var.scope, c.req.param("id") ?? "");
-  if (!bank) throw notFound("No such bank");
+  if (!bank) throw notFound("No such bank", NO_BANK);
   return bank;
 }
 
@@ -57,7 +57,9 @@ app.get("/:id/targets", async (c) => {
  * that may not set it and 400 for a target the rules refuse. Shared with the target page.
  */
 export async function setTarget(c: Context<AppEnv>, bank: Bank, input: unknown): Promise<void> {
-  if (!canSetTarget(c.var.user, bank.id)) throw forbidden("Your role may not set targets");
+  if (!canSetTarget(c.var.user, bank.id)) {
+    throw forbidden("Your role may not set targets", ROLE_TARGETS);
+  }
   const body = parseWith(targetBody, input);
   const problems = targetProblems(body);
   if (problems.length) {
@@ -86,7 +88,9 @@ export async function setTarget(c: Context<AppEnv>, bank: Bank, input: unknown):
 
 /** Removes a bank's target with its audit entry; false when there was none. */
 export async function clearTarget(c: Context<AppEnv>, bank: Bank): Promise<boolean> {
-  if (!canSetTarget(c.var.user, bank.id)) throw forbidden("Your role may not set targets");
+  if (!canSetTarget(c.var.user, bank.id)) {
+    throw forbidden("Your role may not set targets", ROLE_TARGETS);
+  }
   return await c.var.db.transaction().execute(async (trx) => {
     const found = await deleteTarget(trx, bank.id);
     if (found) {
@@ -98,14 +102,16 @@ export async function clearTarget(c: Context<AppEnv>, bank: Bank): Promise<boole
 
 app.put("/:id/targets", async (c) => {
   const bank = await bankOf(c);
-  if (!canSetTarget(c.var.user, bank.id)) throw forbidden("Your role may not set targets");
+  if (!canSetTarget(c.var.user, bank.id)) {
+    throw forbidden("Your role may not set targets", ROLE_TARGETS);
+  }
   await setTarget(c, bank, await readJson(c, z.unknown()));
   return c.json({ target: await getTarget(c.var.db, c.var.scope, bank.id) });
 });
 
 app.delete("/:id/targets", async (c) => {
   const bank = await bankOf(c);
-  if (!(await clearTarget(c, bank))) throw notFound("No target set");
+  if (!(await clearTarget(c, bank))) throw notFound("No target set", { key: "error.api.noTarget" });
   return c.json({ removed: true });
 });
 

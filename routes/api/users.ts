@@ -4,12 +4,12 @@ import { getBank } from "../../db/banks.ts";
 import { isUniqueViolation } from "../../db/errors.ts";
 import { revokeUserSessions } from "../../db/sessions.ts";
 import { createUser, getUser, listUsers, setConsultantBanks, updateUser } from "../../db/users.ts";
-import { AppError, badRequest, conflict, notFound } from "../../lib/errors.ts";
+import { badRequest, conflict, noBankNamed, notFound } from "../../lib/errors.ts";
 import { BANK_ID_PATTERN } from "../../lib/patterns.ts";
 import { ROLES } from "../../lib/roles.ts";
 import { EVERY_BANK } from "../../lib/scope.ts";
 import { storableText } from "../../lib/text_schema.ts";
-import { hashPassword, passwordProblem } from "../../lib/security/password.ts";
+import { hashPassword, PASSWORD_MIN_LENGTH, passwordProblem } from "../../lib/security/password.ts";
 import { audit } from "../../plugins/audit.ts";
 import type { AppEnv } from "../../plugins/context.ts";
 import { currentUser, requireRole } from "../../plugins/session.ts";
@@ -47,6 +47,10 @@ function checkPassword(password: string) {
     throw badRequest(
       "WEAK_PASSWORD",
       `Password is too weak (${problem}): use at least 10 varied characters`,
+      {
+        key: `error.api.password.${problem}`,
+        params: { min: PASSWORD_MIN_LENGTH, max: 256, distinct: 5 },
+      },
     );
   }
 }
@@ -54,7 +58,7 @@ function checkPassword(password: string) {
 async function checkBanks(c: Ctx, ids: string[]) {
   for (const id of ids) {
     if (!await getBank(c.var.db, EVERY_BANK, id)) {
-      throw badRequest("UNKNOWN_BANK", `No bank "${id}"`);
+      throw badRequest("UNKNOWN_BANK", `No bank "${id}"`, noBankNamed(id));
     }
   }
 }
@@ -62,7 +66,7 @@ async function checkBanks(c: Ctx, ids: string[]) {
 /** Loads a user by id or throws 404 (a malformed id is just an unknown one). */
 export async function userOr404(c: Ctx, id: string) {
   const user = UUID.test(id) ? await getUser(c.var.db, id) : null;
-  if (!user) throw notFound("No such user");
+  if (!user) throw notFound("No such user", { key: "error.api.noUser" });
   return user;
 }
 
@@ -71,7 +75,9 @@ export async function createUserAction(c: Ctx, input: z.output<typeof newUserSch
   checkPassword(input.password);
   const bank = input.bankId ?? null;
   if (input.role !== "admin" && !bank) {
-    throw badRequest("BANK_REQUIRED", "Every non-admin user needs a bank");
+    throw badRequest("BANK_REQUIRED", "Every non-admin user needs a bank", {
+      key: "error.api.bankForNonAdmin",
+    });
   }
   if (bank) await checkBanks(c, [bank]);
   const passwordHash = await hashPassword(input.password);
@@ -95,7 +101,10 @@ export async function createUserAction(c: Ctx, input: z.output<typeof newUserSch
     });
   } catch (error) {
     if (isUniqueViolation(error)) {
-      throw conflict("EMAIL_TAKEN", `A user with email "${input.email}" exists`);
+      throw conflict("EMAIL_TAKEN", `A user with email "${input.email}" exists`, {
+        key: "error.api.emailTaken",
+        params: { email: input.email },
+      });
     }
     throw error;
   }
@@ -110,13 +119,17 @@ export async function changeUserAction(
   const before = await userOr404(c, id);
   const me = currentUser(c);
   if (me.id === before.id && (patch.disabled || (patch.role && patch.role !== before.role))) {
-    throw conflict("CANNOT_CHANGE_SELF", "You cannot disable yourself or change your own role");
+    throw conflict("CANNOT_CHANGE_SELF", "You cannot disable yourself or change your own role", {
+      key: "error.code.CANNOT_CHANGE_SELF",
+    });
   }
   if (patch.password !== undefined) checkPassword(patch.password);
   const nextRole = patch.role ?? before.role;
   const nextBank = patch.bankId !== undefined ? patch.bankId : before.bankId;
   if (nextRole !== "admin" && !nextBank) {
-    throw badRequest("BANK_REQUIRED", "Every non-admin user needs a bank");
+    throw badRequest("BANK_REQUIRED", "Every non-admin user needs a bank", {
+      key: "error.api.bankForNonAdmin",
+    });
   }
   if (nextBank && nextBank !== before.bankId) await checkBanks(c, [nextBank]);
   const now = c.var.now();
@@ -132,7 +145,7 @@ export async function changeUserAction(
       disabledAt: patch.disabled === undefined ? undefined : patch.disabled ? now : null,
       passwordHash,
     }, now);
-    if (!user) throw notFound("No such user");
+    if (!user) throw notFound("No such user", { key: "error.api.noUser" });
     const revoked = patch.disabled || passwordHash ? await revokeUserSessions(trx, id, now) : 0;
     const action = patch.disabled === true
       ? "user.disable"
@@ -158,7 +171,9 @@ export async function changeUserAction(
 export async function assignBanksAction(c: Ctx, id: string, bankIds: string[]) {
   const user = await userOr404(c, id);
   if (user.role !== "consultant") {
-    throw badRequest("NOT_A_CONSULTANT", "Only consultants are assigned to banks");
+    throw badRequest("NOT_A_CONSULTANT", "Only consultants are assigned to banks", {
+      key: "error.code.NOT_A_CONSULTANT",
+    });
   }
   await checkBanks(c, bankIds);
   await c.var.db.transaction().execute(async (trx) => {
@@ -189,7 +204,7 @@ users.get("/:id", async (c) => c.json({ user: await userOr404(c, c.req.param("id
 users.patch("/:id", async (c) => {
   const patch = await readJson(c, userPatchSchema);
   if (Object.keys(patch).length === 0) {
-    throw new AppError(400, "VALIDATION_ERROR", "Nothing to change");
+    throw badRequest("VALIDATION_ERROR", "Nothing to change", { key: "error.api.nothingToChange" });
   }
   const user = await changeUserAction(c, c.req.param("id"), patch);
   return c.json({ user: await userOr404(c, user.id) });

@@ -11,7 +11,15 @@ import {
   type StoredAssessorDraft,
 } from "../../db/assessor_drafts.ts";
 import { type Bank, getBank } from "../../db/banks.ts";
-import { AppError, badRequest, conflict, forbidden, notFound } from "../../lib/errors.ts";
+import {
+  AppError,
+  badPeriod,
+  badRequest,
+  conflict,
+  forbidden,
+  NO_BANK,
+  notFound,
+} from "../../lib/errors.ts";
 import {
   type AssessorDraft,
   type Choices,
@@ -49,14 +57,20 @@ export async function assessorTarget(
     c.req.param("id") ?? c.req.param("bankId") ?? "",
   );
   const period = c.req.param("period") ?? "";
-  if (!bank) throw notFound("No such bank");
-  if (!isPeriod(period)) throw badRequest("BAD_PERIOD", `Bad period "${period}"`);
+  if (!bank) throw notFound("No such bank", NO_BANK);
+  if (!isPeriod(period)) {
+    throw badRequest("BAD_PERIOD", `Bad period "${period}"`, badPeriod(period));
+  }
   const allowed = who === "assessor"
     ? isAssessor(c)
     : who === "reconciler"
     ? isReconciler(c)
     : isAssessor(c) || isReconciler(c);
-  if (!allowed) throw forbidden("Your role may not do this with assessors' drafts");
+  if (!allowed) {
+    throw forbidden("Your role may not do this with assessors' drafts", {
+      key: "error.api.role.drafts",
+    });
+  }
   return { bank, period };
 }
 
@@ -129,9 +143,25 @@ export async function reconcileAndSubmit(
   choices: Choices,
 ): Promise<Assessment> {
   const { drafts, indicators } = await loadConsensus(c, bankId, period);
-  if (drafts.length === 0) throw conflict("NO_DRAFTS", "No assessor has entered a draft yet");
+  if (drafts.length === 0) {
+    throw conflict("NO_DRAFTS", "No assessor has entered a draft yet", {
+      key: "error.api.noDrafts",
+    });
+  }
   const { result, issues } = reconcile(drafts.map(toDraft), choices);
-  if (issues.length) throw badRequest(issues[0].code, issues.map((i) => i.message).join("; "));
+  if (issues.length) {
+    throw badRequest(issues[0].code, issues.map((i) => i.message).join("; "), {
+      say: (t) =>
+        issues.map((i) =>
+          i.code === "UNKNOWN_INDICATOR"
+            ? t("error.api.unknownIndicator", { id: i.indicatorId })
+            : t("error.api.unknownAssessor", {
+              id: i.indicatorId,
+              assessor: choices[i.indicatorId],
+            })
+        ).join("; "),
+    });
+  }
   const draft: AssessmentDraft = {
     values: result.values,
     notApplicable: result.notApplicable,

@@ -7,7 +7,7 @@ import type { Db } from "../../db/schema.ts";
 import { benchmarkAll, type FigureBenchmark, type ScoredBank } from "../../lib/lens/benchmark.ts";
 import { type LensScore, scoreStoredAssessment } from "../../lib/lens/scoring.ts";
 import type { Scope } from "../../lib/scope.ts";
-import { notFound } from "../../lib/errors.ts";
+import { NO_BANK, notFound } from "../../lib/errors.ts";
 import { isPeriod } from "../../lib/lens/period.ts";
 import type { AppEnv } from "../../plugins/context.ts";
 
@@ -69,7 +69,7 @@ export async function loadScorecard(
 export async function requestedScorecard(c: Context<AppEnv>): Promise<Scorecard> {
   const { db, scope } = c.var;
   const bank = await getBank(db, scope, c.req.param("id") ?? "");
-  if (!bank) throw notFound("No such bank");
+  if (!bank) throw notFound("No such bank", NO_BANK);
   const period = c.req.query("period");
   return await loadScorecard(db, scope, bank, period && isPeriod(period) ? period : undefined);
 }

@@ -6,7 +6,7 @@ import { RevisionList } from "../../components/lens/RevisionList.tsx";
 import { renderPage } from "../../components/render.tsx";
 import { getAssessment, listRevisions } from "../../db/assessments.ts";
 import { type Bank, getBank } from "../../db/banks.ts";
-import { forbidden, notFound } from "../../lib/errors.ts";
+import { forbidden, NO_ASSESSMENT, notFound } from "../../lib/errors.ts";
 import { isPeriod } from "../../lib/lens/period.ts";
 import { invalidIndicators, scoreStoredAssessment } from "../../lib/lens/scoring.ts";
 import type { AppEnv } from "../../plugins/context.ts";
@@ -20,7 +20,7 @@ const app = new Hono<AppEnv>();
 async function target(c: Context<AppEnv>): Promise<{ bank: Bank; period: string }> {
   const bank = await getBank(c.var.db, c.var.scope, c.req.param("id") ?? "");
   const period = c.req.param("period") ?? "";
-  if (!bank || !isPeriod(period)) throw notFound("No such assessment");
+  if (!bank || !isPeriod(period)) throw notFound("No such assessment", NO_ASSESSMENT);
   return { bank, period };
 }
 
@@ -134,18 +134,24 @@ app.get("/banks/:id/assessments/:period", async (c) => {
   if (c.req.query("revision") !== undefined) {
     const revision = (await listRevisions(db, scope, found.bank.id, found.period))
       .find((r) => r.revision === rev);
-    if (!revision) throw notFound("No such revision");
+    if (!revision) throw notFound("No such revision", { key: "error.api.noRevision" });
     return page(c, found, { state: stateOf(revision), revision: rev });
   }
   const current = await getAssessment(db, scope, found.bank.id, found.period);
-  if (!current && !canEditAssessments(c.var.user)) throw notFound("No such assessment");
+  if (!current && !canEditAssessments(c.var.user)) {
+    throw notFound("No such assessment", NO_ASSESSMENT);
+  }
   const empty = { values: {}, notApplicable: {}, evidence: {} };
   return page(c, found, { state: stateOf(current ?? empty), saved: c.req.query("saved") === "1" });
 });
 
 app.post("/banks/:id/assessments/:period", async (c) => {
   const found = await target(c);
-  if (!canEditAssessments(c.var.user)) throw forbidden("Your role may not edit assessments");
+  if (!canEditAssessments(c.var.user)) {
+    throw forbidden("Your role may not edit assessments", {
+      key: "error.api.role.editAssessments",
+    });
+  }
   const { t, locale } = c.var;
   const { draft, state, issues } = readForm(await c.req.parseBody({ all: true }), { t, locale });
   const checked = await checkEvidence(c, found.bank.id, {

@@ -4,7 +4,7 @@ import { InvalidValues } from "../../components/lens/InvalidValues.tsx";
 import { renderPage } from "../../components/render.tsx";
 import { assessmentsOfBank } from "../../db/assessments.ts";
 import { type Bank, getBank } from "../../db/banks.ts";
-import { AppError, forbidden, messageIn, notFound } from "../../lib/errors.ts";
+import { AppError, forbidden, messageIn, NO_BANK, notFound } from "../../lib/errors.ts";
 import { formatDate, formatNumber, keyFor, type Translate } from "../../lib/i18n/mod.ts";
 import type { CsvError } from "../../lib/lens/csv.ts";
 import { isPeriod } from "../../lib/lens/period.ts";
@@ -123,7 +123,7 @@ async function listPage(c: Context<AppEnv>, bank: Bank, csvErrors: CsvError[] = 
 
 async function bankOf(c: Context<AppEnv>): Promise<Bank> {
   const bank = await getBank(c.var.db, c.var.scope, c.req.param("id") ?? "");
-  if (!bank) throw notFound("No such bank");
+  if (!bank) throw notFound("No such bank", NO_BANK);
   return bank;
 }
 
@@ -136,7 +136,11 @@ app.get("/banks/:id/assessments", async (c) => {
 
 app.post("/banks/:id/assessments/import", async (c) => {
   const bank = await bankOf(c);
-  if (!canEditAssessments(c.var.user)) throw forbidden("Your role may not import assessments");
+  if (!canEditAssessments(c.var.user)) {
+    throw forbidden("Your role may not import assessments", {
+      key: "error.api.role.importAssessments",
+    });
+  }
   const file = (await c.req.parseBody())["file"];
   const bytes = typeof file === "string"
     ? new TextEncoder().encode(file)

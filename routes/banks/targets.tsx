@@ -4,7 +4,14 @@ import { type Bank, getBank } from "../../db/banks.ts";
 import { getTarget } from "../../db/targets.ts";
 import { nameOf } from "../../components/lens/names.ts";
 import { renderPage } from "../../components/render.tsx";
-import { AppError, forbidden, messageIn, notFound } from "../../lib/errors.ts";
+import {
+  AppError,
+  forbidden,
+  messageIn,
+  NO_BANK,
+  notFound,
+  ROLE_TARGETS,
+} from "../../lib/errors.ts";
 import { MODEL } from "../../lib/lens/model.ts";
 import type { LensTarget } from "../../lib/lens/targets.ts";
 import type { AppEnv } from "../../plugins/context.ts";
@@ -16,8 +23,10 @@ type FormState = { targetDate: string; note: string; rows: Record<string, [strin
 
 async function bankFor(c: Context<AppEnv>): Promise<Bank> {
   const bank = await getBank(c.var.db, c.var.scope, c.req.param("id") ?? "");
-  if (!bank) throw notFound("No such bank");
-  if (!canSetTarget(c.var.user, bank.id)) throw forbidden("Your role may not set targets");
+  if (!bank) throw notFound("No such bank", NO_BANK);
+  if (!canSetTarget(c.var.user, bank.id)) {
+    throw forbidden("Your role may not set targets", ROLE_TARGETS);
+  }
   return bank;
 }
 

@@ -18,7 +18,7 @@ import type { AppEnv } from "../../plugins/context.ts";
 /** The campaign in scope and its lineage (404 for another bank's or a malformed id). */
 export async function lineageOf(c: Context<AppEnv>, id: string) {
   const chain = await campaignChain(c.var.db, c.var.scope, id);
-  if (!chain) throw notFound("No such campaign");
+  if (!chain) throw notFound("No such campaign", { key: "error.api.noCampaign" });
   return { campaign: chain.campaign, lineage: lineage(chain.iterations) };
 }
 

@@ -27,7 +27,7 @@ export const campaignPatchSchema = z.strictObject(fields).partial();
 
 export async function campaignOf(c: Ctx, id = c.req.param("id") ?? ""): Promise<Campaign> {
   const campaign = await getCampaign(c.var.db, c.var.scope, id);
-  if (!campaign) throw notFound("No such campaign");
+  if (!campaign) throw notFound("No such campaign", { key: "error.api.noCampaign" });
   return campaign;
 }
 
@@ -69,7 +69,7 @@ export async function editCampaign(
   };
   await c.var.db.transaction().execute(async (trx) => {
     if (!await updateCampaign(trx, c.var.scope, campaign.id, next, c.var.now())) {
-      throw notFound("No such campaign");
+      throw notFound("No such campaign", { key: "error.api.noCampaign" });
     }
     await audit(c, {
       action: "campaign.update",

@@ -17,7 +17,11 @@ export async function saveTimeZone(
   bankId: string,
   timeZone: string,
 ): Promise<string> {
-  if (!canManage(c)) throw forbidden("Your role may not change the bank's settings");
+  if (!canManage(c)) {
+    throw forbidden("Your role may not change the bank's settings", {
+      key: "error.api.role.settings",
+    });
+  }
   const canonical = canonicalTimeZone(timeZone);
   if (!canonical) {
     const error = badRequest(

@@ -15,15 +15,16 @@ import { formatInZone, SEND_HOUR } from "../../lib/digests/period.ts";
 import { formatNumber } from "../../lib/i18n/mod.ts";
 import { inScope } from "../../lib/scope.ts";
 import type { AppEnv } from "../../plugins/context.ts";
-import { guardPages, requireRole } from "../../plugins/session.ts";
+import { guardPage } from "../../plugins/session.ts";
 import { canManage, choosableBanks, requestedBank, UUID } from "../alerts/_bank.ts";
 import { saveTimeZone } from "./_settings.ts";
 
 type Ctx = Context<AppEnv>;
 const app = new Hono<AppEnv>();
-guardPages(app, "/digests", requireRole("admin", "growth", "executive"));
+guardPage(app, "/digests");
 
-const notFound = () => new AppError(404, "DIGEST_NOT_FOUND", "No such digest");
+const notFound = () =>
+  new AppError(404, "DIGEST_NOT_FOUND", "No such digest", {}, { key: "error.api.noDigest" });
 
 function periodText(c: Ctx, d: Digest) {
   const lastDay = new Date(d.periodEnd.getTime() - 1);

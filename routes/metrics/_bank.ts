@@ -1,6 +1,6 @@
 import type { Context } from "hono";
 import { type Bank, getBank, listBanks } from "../../db/banks.ts";
-import { notFound } from "../../lib/errors.ts";
+import { noBankNamed, notFound } from "../../lib/errors.ts";
 import { inScope } from "../../lib/scope.ts";
 import type { AppEnv } from "../../plugins/context.ts";
 
@@ -16,7 +16,9 @@ export async function libraryBank(c: Ctx): Promise<Bank | null> {
     (!scope.all && scope.bankIds.length === 1 ? scope.bankIds[0] : null);
   if (!asked) return null;
   const bank = inScope(scope, asked) ? await getBank(c.var.db, scope, asked) : null;
-  if (!bank) throw notFound(`No bank "${asked}"`);
+  if (!bank) {
+    throw notFound(`No bank "${asked}"`, noBankNamed(asked));
+  }
   return bank;
 }
 

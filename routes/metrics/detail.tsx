@@ -9,7 +9,7 @@ import {
   metricVersions,
   unknownMetric,
 } from "../../db/metrics.ts";
-import { badRequest } from "../../lib/errors.ts";
+import { badRequest, BANK_REQUIRED } from "../../lib/errors.ts";
 import { METRIC_KEY_PATTERN } from "../../lib/metrics/definition.ts";
 import { metricName } from "../../lib/metrics/describe.ts";
 import type { AppEnv } from "../../plugins/context.ts";
@@ -23,7 +23,7 @@ app.get("/metrics/:key", async (c) => {
   const key = c.req.param("key");
   if (!METRIC_KEY_PATTERN.test(key)) throw unknownMetric(key.slice(0, 64));
   const bank = await libraryBank(c);
-  if (!bank) throw badRequest("BANK_REQUIRED", 'Say which bank with "?bank="');
+  if (!bank) throw badRequest("BANK_REQUIRED", 'Say which bank with "?bank="', BANK_REQUIRED);
   const metric = await getMetric(db, bank.id, key);
   if (!metric) throw unknownMetric(key);
   const [versions, uses] = await Promise.all([

@@ -22,7 +22,7 @@ import {
   reviseMetric,
   unknownMetric,
 } from "../../db/metrics.ts";
-import { AppError, badRequest, forbidden, messageIn } from "../../lib/errors.ts";
+import { AppError, badRequest, BANK_REQUIRED, forbidden, messageIn } from "../../lib/errors.ts";
 import { METRIC_KEY_PATTERN, storedDefinition } from "../../lib/metrics/definition.ts";
 import type { AppEnv } from "../../plugins/context.ts";
 import { currentUser } from "../../plugins/session.ts";
@@ -33,9 +33,11 @@ const app = new Hono<AppEnv>();
 
 /** The bank of a create or edit: only growth users and admins, and a bank must be named. */
 async function definerBank(c: Ctx): Promise<Bank> {
-  if (!canDefine(c)) throw forbidden("Your role may not define metrics");
+  if (!canDefine(c)) {
+    throw forbidden("Your role may not define metrics", { key: "error.api.role.metrics" });
+  }
   const bank = await libraryBank(c);
-  if (!bank) throw badRequest("BANK_REQUIRED", 'Say which bank with "?bank="');
+  if (!bank) throw badRequest("BANK_REQUIRED", 'Say which bank with "?bank="', BANK_REQUIRED);
   return bank;
 }
 

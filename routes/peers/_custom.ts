@@ -9,7 +9,7 @@ import {
   customRanking,
   standardGroups,
 } from "../../lib/lens/custom_groups.ts";
-import { notFound } from "../../lib/errors.ts";
+import { NO_BANK, notFound } from "../../lib/errors.ts";
 import { inScope } from "../../lib/scope.ts";
 import type { AppEnv } from "../../plugins/context.ts";
 import { canUseCustomGroups } from "../api/peer_groups.ts";
@@ -34,10 +34,10 @@ export async function customGroupsOf(c: Context<AppEnv>): Promise<PeerGroup[]> {
 export async function loadCustomPeerView(c: Context<AppEnv>, id: string): Promise<CustomPeerView> {
   const { db, scope, user } = c.var;
   const group = canUseCustomGroups(user) ? await getPeerGroup(db, user!.id, id) : null;
-  if (!group) throw notFound("No such peer group");
+  if (!group) throw notFound("No such peer group", { key: "error.api.noPeerGroup" });
   const bankId = c.req.query("bankId") || c.req.query("bank") || "";
   const bank = bankId ? await getBank(db, scope, bankId) : null;
-  if (bankId && !bank) throw notFound("No such bank");
+  if (bankId && !bank) throw notFound("No such bank", NO_BANK);
   const [all, peers, own] = await Promise.all([
     listBanks(db),
     scoredPeers(db),

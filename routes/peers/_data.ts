@@ -9,7 +9,7 @@ import {
 } from "../../lib/lens/benchmark.ts";
 import { MODEL } from "../../lib/lens/model.ts";
 import type { PeerSummary } from "../../lib/lens/peers.ts";
-import { badRequest, notFound } from "../../lib/errors.ts";
+import { badRequest, NO_BANK, notFound } from "../../lib/errors.ts";
 import { inScope } from "../../lib/scope.ts";
 import type { AppEnv } from "../../plugins/context.ts";
 import { scoredPeers } from "../banks/_data.ts";
@@ -39,13 +39,16 @@ export async function loadPeerView(c: Context<AppEnv>): Promise<PeerView> {
   const { db, scope, user } = c.var;
   const bankId = c.req.query("bankId") || c.req.query("bank") || "";
   const bank = bankId ? await getBank(db, scope, bankId) : null;
-  if (bankId && !bank) throw notFound("No such bank");
+  if (bankId && !bank) throw notFound("No such bank", NO_BANK);
   const all = await listBanks(db);
   const choices = all.filter((b) => inScope(scope, b.id));
   const own = all.find((b) => b.id === user?.bankId);
   const group = c.req.query("group") || bank?.peerGroup || own?.peerGroup || "all";
   if (!GROUP_IDS.includes(group)) {
-    throw badRequest("UNKNOWN_GROUP", `Unknown peer group "${group}"`);
+    throw badRequest("UNKNOWN_GROUP", `Unknown peer group "${group}"`, {
+      key: "error.api.unknownPeerGroup",
+      params: { group },
+    });
   }
   const peers = await scoredPeers(db);
   const self = bank ? peers.find((p) => p.bankId === bank.id) : undefined;

@@ -79,7 +79,9 @@ async function page(
 }
 
 function guard(c: Context<AppEnv>) {
-  if (!canUseCustomGroups(c.var.user)) throw forbidden("Only consultants and admins");
+  if (!canUseCustomGroups(c.var.user)) {
+    throw forbidden("Only consultants and admins", { key: "groups.err.role" });
+  }
 }
 
 /** The caller's custom peer groups: list, create, delete (consultants and admins). */

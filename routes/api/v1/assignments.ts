@@ -19,7 +19,12 @@ const assignments = new Hono<AppEnv>();
 
 async function findExperiment(sdk: SdkSource, bankId: string, key: string) {
   const experiment = (await sdk.experiments(bankId, [key])).get(key);
-  if (!experiment) throw notFound(`Experiment "${key}" not found`);
+  if (!experiment) {
+    throw notFound(`Experiment "${key}" not found`, {
+      key: "error.api.experimentNotFound",
+      params: { key },
+    });
+  }
   return experiment;
 }
 

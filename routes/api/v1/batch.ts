@@ -22,6 +22,15 @@ export async function readBatch<S extends z.ZodType>(
       `At most ${limit.toLocaleString("en")} ${field} per request, got ${
         items.length.toLocaleString("en")
       }`,
+      {},
+      {
+        key: "error.api.batchTooLarge",
+        params: {
+          limit: limit.toLocaleString("en"),
+          field,
+          count: items.length.toLocaleString("en"),
+        },
+      },
     );
   }
   return parseWith(schema, body);

@@ -161,6 +161,7 @@ function trackError(error: z.ZodError) {
     return badRequest(
       "INVALID_EVENT_NAME",
       'Invalid "event": use 1–64 lowercase letters, digits or _ (e.g. "card_bound")',
+      { key: "error.api.eventName" },
     );
   }
   return validationError(error); // INVALID_TEXT or VALIDATION_ERROR
