@@ -1,6 +1,6 @@
 import { useRef } from "preact/hooks";
 import { formatDate, type Locale, translator } from "../lib/i18n/mod.ts";
-import { CHART_COLORS, useLineChart } from "./_chart.ts";
+import { percentTick, seriesColour, translucent, useLineChart } from "./_chart.ts";
 
 export interface AllocationChartProps {
   [key: string]: unknown;
@@ -25,8 +25,8 @@ export default function AllocationChart({ locale, arms, steps }: AllocationChart
         data: steps.map((s) => ({ x: s.at, y: s.weights[i] })),
         stepped: "before",
         fill: i === 0 ? "origin" : "-1",
-        borderColor: CHART_COLORS[i % CHART_COLORS.length],
-        backgroundColor: `${CHART_COLORS[i % CHART_COLORS.length]}99`,
+        borderColor: seriesColour(i),
+        backgroundColor: translucent(seriesColour(i), 0.6),
         pointRadius: 0,
       })),
     },
@@ -47,7 +47,7 @@ export default function AllocationChart({ locale, arms, steps }: AllocationChart
           stacked: true,
           min: 0,
           max: 1,
-          ticks: { callback: (v) => `${Math.round(Number(v) * 100)}%` },
+          ticks: { callback: percentTick },
           title: { display: true, text: t("bandit.chart.y") },
         },
       },

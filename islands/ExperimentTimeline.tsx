@@ -1,6 +1,6 @@
 import { useRef } from "preact/hooks";
 import { type Locale, translator } from "../lib/i18n/mod.ts";
-import { CHART_COLORS, useLineChart } from "./_chart.ts";
+import { seriesColour, useLineChart } from "./_chart.ts";
 
 export interface ExperimentTimelineProps {
   [key: string]: unknown;
@@ -21,7 +21,7 @@ export default function ExperimentTimeline({ locale, days, series }: ExperimentT
       datasets: series.map((s, i) => ({
         label: s.name,
         data: s.rates.flatMap((y, day) => (y === null ? [] : [{ x: day + 1, y }])),
-        borderColor: CHART_COLORS[i % CHART_COLORS.length],
+        borderColor: seriesColour(i),
         pointRadius: days.length > 30 ? 0 : 3,
       })),
     },

@@ -1,6 +1,7 @@
 import { useRef } from "preact/hooks";
-import { formatNumber, type Locale } from "../lib/i18n/mod.ts";
-import { PALETTE, translucent, useChart } from "./_chart.ts";
+import type { Locale } from "../lib/i18n/mod.ts";
+import { LEGEND_BELOW, PALETTE, translucent, useChart } from "./_chart.ts";
+import { ChartTable } from "./_chart_table.tsx";
 
 export interface RadarSeries {
   /** "bank" is drawn filled; "median" and "q3" as outlines. */
@@ -46,7 +47,7 @@ export default function LensRadar({ locale, title, testid, labels, series }: Len
     options: {
       locale,
       scales: { r: { min: 0, max: 100, ticks: { stepSize: 20, backdropColor: "transparent" } } },
-      plugins: { legend: { position: "bottom" } },
+      plugins: { legend: LEGEND_BELOW },
     },
   }), []);
   return (
@@ -55,27 +56,7 @@ export default function LensRadar({ locale, title, testid, labels, series }: Len
       <div class="chart-box">
         <canvas ref={canvas} role="img" aria-label={title}></canvas>
       </div>
-      <details class="chart-table">
-        <summary>{title}</summary>
-        <table class="data small">
-          <thead>
-            <tr>
-              <th scope="col"></th>
-              {series.map((s) => <th key={s.kind} scope="col" class="num">{s.label}</th>)}
-            </tr>
-          </thead>
-          <tbody>
-            {labels.map((label, k) => (
-              <tr>
-                <th scope="row">{label}</th>
-                {series.map((s) => (
-                  <td key={s.kind} class="num">{formatNumber(locale, s.data[k])}</td>
-                ))}
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </details>
+      <ChartTable locale={locale} title={title} labels={labels} series={series} />
     </figure>
   );
 }

@@ -1,6 +1,6 @@
 import { useRef } from "preact/hooks";
 import { type Locale, translator } from "../lib/i18n/mod.ts";
-import { CHART_COLORS, PALETTE, translucent, useLineChart } from "./_chart.ts";
+import { PALETTE, translucent, useLineChart } from "./_chart.ts";
 
 export interface LiftChainProps {
   [key: string]: unknown;
@@ -44,8 +44,8 @@ export default function LiftChain({ locale, confidence, points }: LiftChainProps
         {
           label: t("lineage.chartLift"),
           data: xy(points, "lift"),
-          borderColor: CHART_COLORS[0],
-          backgroundColor: CHART_COLORS[0],
+          borderColor: PALETTE.blue,
+          backgroundColor: PALETTE.blue,
           pointRadius: 4,
           clip: 8,
         },

@@ -1,6 +1,6 @@
 import { useRef } from "preact/hooks";
 import { formatNumber, formatPercent, type Locale, translator } from "../lib/i18n/mod.ts";
-import { CHART_COLORS, useLineChart } from "./_chart.ts";
+import { PALETTE, useLineChart } from "./_chart.ts";
 
 export interface MetricChartRow {
   variant: string;
@@ -23,7 +23,7 @@ export interface MetricChartProps {
   rows: MetricChartRow[];
 }
 
-const TONE_COLOR = { better: CHART_COLORS[2], worse: CHART_COLORS[4], neutral: CHART_COLORS[0] };
+const TONE_COLOR = { better: PALETTE.green, worse: PALETTE.red, neutral: PALETTE.blue };
 /** Shapes as well as colours, so the chart reads in black and white. */
 const TONE_POINT = { better: "triangle", worse: "crossRot", neutral: "circle" } as const;
 
@@ -52,7 +52,7 @@ export default function MetricChart(
           {
             label: "0",
             data: [{ x: 0, y: -0.6 }, { x: 0, y: rows.length - 0.4 }],
-            borderColor: "#5b6876",
+            borderColor: PALETTE.grey,
             borderDash: [5, 4],
             borderWidth: 1,
             pointRadius: 0,

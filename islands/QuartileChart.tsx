@@ -1,6 +1,6 @@
 import { useRef } from "preact/hooks";
 import type { Locale } from "../lib/i18n/mod.ts";
-import { PALETTE, translucent, useChart } from "./_chart.ts";
+import { LEGEND_BELOW, PALETTE, translucent, useChart } from "./_chart.ts";
 
 export interface QuartileChartProps {
   [key: string]: unknown;
@@ -59,7 +59,7 @@ export default function QuartileChart(props: QuartileChartProps) {
         indexAxis: "y",
         locale,
         scales: { x: { min: 0, max: 100 } },
-        plugins: { legend: { position: "bottom" } },
+        plugins: { legend: LEGEND_BELOW },
       },
     };
   }, []);

@@ -1,7 +1,8 @@
-import { useEffect, useRef } from "preact/hooks";
-import { Chart, type Plugin } from "chart.js";
-import { CHART_COLORS } from "./_chart.ts";
-import { formatNumber, type Locale } from "../lib/i18n/mod.ts";
+import { useRef } from "preact/hooks";
+import type { Plugin } from "chart.js";
+import { LEGEND_BELOW, PALETTE, seriesColour, useChart } from "./_chart.ts";
+import { ChartTable } from "./_chart_table.tsx";
+import type { Locale } from "../lib/i18n/mod.ts";
 
 export interface TrendChartProps {
   [key: string]: unknown;
@@ -19,7 +20,7 @@ export interface TrendChartProps {
   print?: boolean;
 }
 
-const SHADES = ["#f3f4f6", "#e5e7eb", "#f3f4f6", "#e5e7eb", "#f3f4f6"];
+const SHADES = [PALETTE.bandLight, PALETTE.bandDark];
 const DASHES = [[], [8, 4], [2, 3], [10, 3, 2, 3]];
 const POINTS = ["circle", "rect", "triangle", "rectRot"] as const;
 
@@ -34,9 +35,9 @@ function levelBands(levels: string[]): Plugin<"line"> {
       levels.forEach((name, k) => {
         const top = y.getPixelForValue((k + 1) * 20);
         const bottom = y.getPixelForValue(k * 20);
-        ctx.fillStyle = SHADES[k];
+        ctx.fillStyle = SHADES[k % SHADES.length];
         ctx.fillRect(area.left, top, area.right - area.left, bottom - top);
-        ctx.fillStyle = "#4b5563";
+        ctx.fillStyle = PALETTE.label;
         ctx.font = "11px system-ui, 'Noto Sans CJK SC', sans-serif";
         ctx.textBaseline = "top";
         ctx.fillText(name, area.left + 4, top + 3);
@@ -50,41 +51,34 @@ function levelBands(levels: string[]): Plugin<"line"> {
 export default function TrendChart(props: TrendChartProps) {
   const { locale, title, note, testid, periods, series, levels, print } = props;
   const canvas = useRef<HTMLCanvasElement>(null);
-  useEffect(() => {
-    if (!canvas.current) return;
-    const chart = new Chart(canvas.current, {
-      type: "line",
-      data: {
-        labels: periods,
-        datasets: series.map((s, i) => ({
-          label: s.label,
-          data: s.data,
-          borderColor: i === 0 ? "#111827" : CHART_COLORS[(i - 1) % CHART_COLORS.length],
-          backgroundColor: i === 0 ? "#111827" : CHART_COLORS[(i - 1) % CHART_COLORS.length],
-          borderWidth: i === 0 ? 3 : 2,
-          borderDash: DASHES[i % DASHES.length],
-          pointStyle: POINTS[i % POINTS.length],
-          pointRadius: i === 0 ? 5 : 4,
-          spanGaps: true,
-        })),
+  useChart(canvas, () => ({
+    type: "line",
+    data: {
+      labels: periods,
+      datasets: series.map((s, i) => ({
+        label: s.label,
+        data: s.data,
+        borderColor: i === 0 ? PALETTE.ink : seriesColour(i - 1),
+        backgroundColor: i === 0 ? PALETTE.ink : seriesColour(i - 1),
+        borderWidth: i === 0 ? 3 : 2,
+        borderDash: DASHES[i % DASHES.length],
+        pointStyle: POINTS[i % POINTS.length],
+        pointRadius: i === 0 ? 5 : 4,
+        spanGaps: true,
+      })),
+    },
+    plugins: [levelBands(levels)],
+    options: {
+      responsive: !print,
+      devicePixelRatio: print ? 3 : undefined,
+      locale,
+      scales: {
+        x: { type: "category", offset: true, grid: { display: false } },
+        y: { min: 0, max: 100, ticks: { stepSize: 20 } },
       },
-      plugins: [levelBands(levels)],
-      options: {
-        animation: false,
-        maintainAspectRatio: false,
-        responsive: !print,
-        devicePixelRatio: print ? 3 : undefined,
-        locale,
-        scales: {
-          x: { type: "category", offset: true, grid: { display: false } },
-          y: { min: 0, max: 100, ticks: { stepSize: 20 } },
-        },
-        plugins: { legend: { position: "bottom", labels: { usePointStyle: true } } },
-      },
-    });
-    canvas.current.dataset.drawn = "true";
-    return () => chart.destroy();
-  }, []);
+      plugins: { legend: { ...LEGEND_BELOW, labels: { usePointStyle: true } } },
+    },
+  }), []);
   return (
     <figure class={print ? "trend-chart print-chart" : "trend-chart"} data-testid={testid}>
       <figcaption>{title}</figcaption>
@@ -99,26 +93,7 @@ export default function TrendChart(props: TrendChartProps) {
         </canvas>
       </div>
       <p class="muted small">{note}</p>
-      <details class="chart-table">
-        <summary>{title}</summary>
-        <table class="data small">
-          <thead>
-            <tr>
-              <th scope="col"></th>
-              {series.map((s, i) => <th key={i} scope="col" class="num">{s.label}</th>)}
-            </tr>
-          </thead>
-          <tbody>
-            {periods.map((period, k) => (
-              <tr>
-                <th scope="row">{period}</th>
-                {series.map((s, i) => <td key={i} class="num">{formatNumber(locale, s.data[k])}
-                </td>)}
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </details>
+      <ChartTable locale={locale} title={title} labels={periods} series={series} />
     </figure>
   );
 }

@@ -49,6 +49,11 @@ export const PALETTE = {
   red: "#b3261e",
   ink: "#1d2733",
   grey: "#6b7280",
+  /** Text drawn on the canvas itself (band names). */
+  label: "#4b5563",
+  /** Background bands, alternating. */
+  bandLight: "#f3f4f6",
+  bandDark: "#e5e7eb",
 } as const;
 
 /** Series colours in order. */
@@ -59,6 +64,17 @@ export const CHART_COLORS = [
   PALETTE.violet,
   PALETTE.red,
 ];
+
+/** The `i`-th series' colour, the list repeating. */
+export function seriesColour(i: number): string {
+  return CHART_COLORS[i % CHART_COLORS.length];
+}
+
+/** The legend under the chart (the radar, quartile and trend charts). */
+export const LEGEND_BELOW = { position: "bottom" } as const;
+
+/** An axis tick of a share (0–1) in whole percent. */
+export const percentTick = (v: string | number): string => `${Math.round(Number(v) * 100)}%`;
 
 /** A palette colour at `alpha` (0–1), for fills. */
 export function translucent(colour: string, alpha: number): string {
@@ -132,7 +148,7 @@ export function powerChart(
           max: ends[1].n,
           title: { display: true, text: t("tools.plan.chartX") },
         },
-        y: { min: 0, max: 1, ticks: { callback: (v) => `${Math.round(Number(v) * 100)}%` } },
+        y: { min: 0, max: 1, ticks: { callback: percentTick } },
       },
     },
   };
@@ -149,7 +165,7 @@ export function regretChart(
       datasets: lines.map((line, i) => ({
         label: line.label,
         data: line.curve.map((p) => ({ x: p.t, y: p.regret })),
-        borderColor: CHART_COLORS[i % CHART_COLORS.length],
+        borderColor: seriesColour(i),
         pointRadius: 0,
       })),
     },
