@@ -299,7 +299,7 @@ function prepare(
     holdoutBelow: hasHoldout ? holdout!.percent / 100 : 0,
     holdoutBucket: hasHoldout ? bucketer(`holdout/${holdout!.salt}`, 2) : () => 0,
     targeted: targetingMatcher(governed.segment, governed.targeting),
-    hasLayer: config.layer !== null,
+    hasLayer: !!config.layer,
     layerFrom: config.layer ? config.layer.range[0] : 0,
     layerTo: config.layer ? config.layer.range[1] : 0,
     layerBucket: config.layer ? bucketer(`layer/${config.layer.key}`, 2) : () => 0,
