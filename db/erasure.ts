@@ -24,6 +24,7 @@
 import { sql } from "kysely";
 import { replaceUnitInJson, replaceUnitInText } from "../lib/governance/erasure.ts";
 import { jsonb } from "./json.ts";
+import { lockRefreshesOfBank } from "./metric_unit_values.ts";
 import { suppress } from "./suppressions.ts";
 import type { Db } from "./schema.ts";
 
@@ -58,6 +59,9 @@ export async function eraseCustomer(
   const { token } = options;
   const rows: Record<string, number> = {};
   await sql`select set_config('lensloop.erasure', 'on', true)`.execute(trx);
+  // Metric refreshes in flight finish first and none starts until commit: a round must not write
+  // the customer's id back into `metric_unit_values` (db/metric_unit_values.ts).
+  await lockRefreshesOfBank(trx, bankId);
 
   const tables = await sql<{ table_name: string; columns: string[] | string }>`
     select table_name, array_agg(column_name::text order by column_name) as columns

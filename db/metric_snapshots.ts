@@ -10,14 +10,23 @@
  *   by ingestion) and need no snapshot.
  * - `startMetricRefresher` recomputes the snapshots of running experiments every
  *   `REFRESH_EVERY_MS`, so a new event shows in results within about REFRESH_EVERY_MS plus one
- *   computation. Several app instances may run it: each experiment is refreshed in a transaction
+ *   round. Several app instances may run it: each experiment is refreshed in a transaction
  *   under a try-advisory-lock (another instance busy with it skips it), and a refresh whose
  *   snapshots are younger than half the interval is skipped (another instance just did it).
+ * - Every recomputation of a snapshot (refresher or request) is an incremental round
+ *   (db/metric_unit_values.ts): the first builds every customer's value, later ones recompute
+ *   only the customers with new events, exposures or opt-outs, then sum the per-customer table.
  */
 import { type Kysely, sql } from "kysely";
 import type { MetricStats } from "../lib/metrics/analysis.ts";
 import type { MetricDefinition } from "../lib/metrics/definition.ts";
-import { computeMetricValues } from "./metric_values.ts";
+import { computeMetricValues, type MetricValuesQuery } from "./metric_values.ts";
+import {
+  lockRefresh,
+  REFRESH_LOCK_NAMESPACE,
+  refreshMetricValues,
+  type RoundReport,
+} from "./metric_unit_values.ts";
 import type { Database, Db } from "./schema.ts";
 import { jsonb } from "./json.ts";
 
@@ -26,7 +35,7 @@ export const SNAPSHOT_FRESH_MS = 30_000;
 /** The refresher's interval. */
 export const REFRESH_EVERY_MS = 15_000;
 /** Namespace of the advisory locks taken here (first key of `pg_try_advisory_xact_lock`). */
-const LOCK_NAMESPACE = 0x4d53;
+const LOCK_NAMESPACE = REFRESH_LOCK_NAMESPACE;
 
 /** What the computation needs to know about the experiment. */
 export interface SnapshotExperiment {
@@ -42,8 +51,8 @@ export interface SnapshotExperiment {
 
 const needsSnapshot = (d: MetricDefinition) => d.source !== "experiment_conversions";
 
-function compute(db: Db, e: SnapshotExperiment, d: MetricDefinition, now: Date) {
-  return computeMetricValues(db, {
+function queryOf(e: SnapshotExperiment, d: MetricDefinition, now: Date): MetricValuesQuery {
+  return {
     bankId: e.bankId,
     experimentId: e.id,
     variants: e.variants,
@@ -51,7 +60,34 @@ function compute(db: Db, e: SnapshotExperiment, d: MetricDefinition, now: Date) 
     end: e.stoppedAt ?? now,
     allocationIds: e.allocationIds,
     now,
-  });
+  };
+}
+
+/** A full read-out from the events, stored nowhere (built-ins, frozen experiments). */
+function compute(db: Db, e: SnapshotExperiment, d: MetricDefinition, now: Date) {
+  return computeMetricValues(db, queryOf(e, d, now));
+}
+
+/**
+ * A snapshot's statistics by an incremental round (db/metric_unit_values.ts) and the snapshot
+ * written, in one transaction under the experiment's refresh lock (waited for: a request that
+ * needs the numbers waits for a refresher's round in flight rather than doing it twice).
+ */
+function snapshotRound(
+  db: Db,
+  e: SnapshotExperiment,
+  d: MetricDefinition,
+  now: Date,
+  report?: (r: RoundReport) => void,
+): Promise<MetricStats> {
+  const run = async (trx: Db) => {
+    await lockRefresh(trx, e.id);
+    await sql`select set_config('work_mem', '64MB', true)`.execute(trx);
+    const stats = await refreshMetricValues(trx, queryOf(e, d, now), report);
+    await writeSnapshot(trx, e, d, stats);
+    return stats;
+  };
+  return db.isTransaction ? run(db) : (db as Kysely<Database>).transaction().execute(run);
 }
 
 interface SnapshotRow {
@@ -116,11 +152,7 @@ function recompute(
   const id = `${e.id}\u0000${d.key}\u0000${d.version}`;
   const running = inFlight.get(id);
   if (running) return running;
-  const run = async () => {
-    const stats = await compute(db, e, d, background ? new Date() : now);
-    await writeSnapshot(db, e, d, stats);
-    return stats;
-  };
+  const run = () => snapshotRound(db, e, d, background ? new Date() : now);
   const work = (background ? backgroundQueue.then(run) : run())
     .finally(() => inFlight.delete(id));
   if (background) backgroundQueue = work.catch(() => {});
@@ -203,7 +235,7 @@ export async function refreshSnapshots(
   db: Kysely<Database>,
   e: SnapshotExperiment,
   definitions: readonly MetricDefinition[],
-  options: { now: () => Date; skipYoungerMs?: number },
+  options: { now: () => Date; skipYoungerMs?: number; report?: (r: RoundReport) => void },
 ): Promise<boolean> {
   const library = definitions.filter(needsSnapshot);
   if (library.length === 0) return false;
@@ -224,7 +256,10 @@ export async function refreshSnapshots(
       );
       if (young) return false;
     }
-    for (const d of library) await writeSnapshot(trx, e, d, await compute(trx, e, d, now));
+    for (const d of library) {
+      const stats = await refreshMetricValues(trx, queryOf(e, d, now), options.report);
+      await writeSnapshot(trx, e, d, stats);
+    }
     return true;
   });
 }

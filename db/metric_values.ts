@@ -20,7 +20,7 @@
  *
  * Per arm (and allocation period for bandits): n, Σx, Σx², and for ratios Σy, Σy², Σx·y.
  */
-import { sql } from "kysely";
+import { type RawBuilder, sql } from "kysely";
 import type { ArmMetricStats, MetricStats } from "../lib/metrics/analysis.ts";
 import type { EventAggregate, MetricDefinition } from "../lib/metrics/definition.ts";
 import type { PeriodCounts } from "../lib/stats/stratified.ts";
@@ -43,7 +43,8 @@ export interface MetricValuesQuery {
   now: Date;
 }
 
-interface Row {
+/** One row of {@link perArmSums}. */
+export interface MetricSumsRow {
   variant: string;
   period: string | null;
   n: string | number;
@@ -89,10 +90,15 @@ export function trackValues(d: MetricDefinition) {
   };
 }
 
-/** The statistics of one metric read from the events (`track` and `opt_outs` sources). */
-export async function computeMetricValues(db: Db, q: MetricValuesQuery): Promise<MetricStats> {
+/**
+ * The common table expressions `exposed` and `unit_values` (unit, variant, period, x, y: one row
+ * per exposed customer) of a `track` or `opt_outs` metric; `only`, when given, is a query of
+ * `unit`s and restricts them to those customers (the incremental refresh,
+ * db/metric_unit_values.ts). The same text computes a full read-out and a customer's update, so
+ * both give the same x and y.
+ */
+export function perUnitValues(q: MetricValuesQuery, only?: RawBuilder<unknown>) {
   const d = q.definition;
-  if (d.source === "experiment_conversions") return await conversionValues(db, q);
   const byPeriod = !!q.allocationIds && d.kind === "proportion";
   const windowEnd = d.windowHours === null
     ? sql`cast(${q.end.toISOString()} as timestamptz)`
@@ -101,9 +107,10 @@ export async function computeMetricValues(db: Db, q: MetricValuesQuery): Promise
   const assignments = byPeriod
     ? sql`left join assignments a on a.experiment_id = u.experiment_id and a.unit = u.unit`
     : sql``;
+  const restrict = only ? sql`and u.unit in (${only})` : sql``;
   let perUnit;
   if (d.source === "opt_outs") {
-    perUnit = sql`select e.variant, e.period,
+    perUnit = sql`select e.unit, e.variant, e.period,
         case when count(o.unit) > 0 then 1.0 else 0.0 end as x, 0.0 as y
       from exposed e
       left join opt_outs o on o.bank_id = ${q.bankId} and o.unit = e.unit
@@ -114,39 +121,62 @@ export async function computeMetricValues(db: Db, q: MetricValuesQuery): Promise
       group by e.unit, e.variant, e.period`;
   } else {
     const v = trackValues(d);
-    perUnit = sql`select e.variant, e.period, ${v.x} as x, ${v.y} as y
+    perUnit = sql`select e.unit, e.variant, e.period, ${v.x} as x, ${v.y} as y
       from exposed e
       left join track_events t on t.bank_id = ${q.bankId}
         and t.event in (${sql.join(v.events.map((name) => sql`${name}`))})
         and t.unit = e.unit and t.occurred_at >= e.t0 and t.occurred_at < e.t1
       group by e.unit, e.variant, e.period`;
   }
+  return {
+    byPeriod,
+    ctes: sql`exposed as (
+      select u.unit, u.variant, ${period} as period, u.first_exposure_at as t0,
+        ${windowEnd} as t1
+      from unit_outcomes u ${assignments}
+      where u.experiment_id = ${q.experimentId} ${restrict}
+    ),
+    unit_values as (${perUnit})`,
+  };
+}
+
+/**
+ * The per-arm sums of `unit_values` (a CTE or table of variant, period, x, y) after the cap:
+ * absolute → least(x, cap); percentile → percentile_cont of every customer's x, all arms pooled.
+ */
+export function perArmSums(d: MetricDefinition, unitValues: RawBuilder<unknown>) {
   const cap = d.kind === "mean" && d.cap
     ? d.cap.type === "absolute"
       ? sql`select cast(${d.cap.value} as double precision) as c`
       : sql`select percentile_cont(cast(${d.cap.value} as double precision))
-          within group (order by x) as c from unit_values`
+          within group (order by x) as c from ${unitValues}`
     : sql`select cast(null as double precision) as c`;
-  const result = await sql<Row>`with exposed as (
-      select u.unit, u.variant, ${period} as period, u.first_exposure_at as t0,
-        ${windowEnd} as t1
-      from unit_outcomes u ${assignments}
-      where u.experiment_id = ${q.experimentId}
-    ),
-    unit_values as (${perUnit}),
-    cap as (${cap}),
+  return sql`cap as (${cap}),
     capped as (
       select v.variant, v.period,
         case when cap.c is null then v.x else least(v.x, cap.c) end as x, v.y
-      from unit_values v cross join cap
+      from ${unitValues} v cross join cap
     )
     select variant, period, count(*) as n, sum(x) as sx, sum(x * x) as sxx, sum(y) as sy,
       sum(y * y) as syy, sum(x * y) as sxy, (select c from cap) as cap
-    from capped group by variant, period`.execute(db);
+    from capped group by variant, period`;
+}
+
+/** The statistics of one metric read from the events (`track` and `opt_outs` sources). */
+export async function computeMetricValues(db: Db, q: MetricValuesQuery): Promise<MetricStats> {
+  const d = q.definition;
+  if (d.source === "experiment_conversions") return await conversionValues(db, q);
+  const { byPeriod, ctes } = perUnitValues(q);
+  const result = await sql<MetricSumsRow>`with ${ctes},
+    ${perArmSums(d, sql`unit_values`)}`.execute(db);
   return toStats(result.rows, q, byPeriod);
 }
 
-function toStats(rows: readonly Row[], q: MetricValuesQuery, byPeriod: boolean): MetricStats {
+export function toStats(
+  rows: readonly MetricSumsRow[],
+  q: MetricValuesQuery,
+  byPeriod: boolean,
+): MetricStats {
   const arms: ArmMetricStats[] = q.variants.map((variant) => ({
     variant,
     units: 0,

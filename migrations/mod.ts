@@ -19,6 +19,7 @@ import * as m0015 from "./0015_traffic_governance.ts";
 import * as m0016 from "./0016_schedules_digests.ts";
 import * as m0017 from "./0017_lens_evidence_assessors.ts";
 import * as m0018 from "./0018_erasure_retention.ts";
+import * as m0019 from "./0019_metric_unit_values.ts";
 
 export const migrations: Record<string, Migration> = {
   "0001_initial": m0001,
@@ -39,4 +40,5 @@ export const migrations: Record<string, Migration> = {
   "0016_schedules_digests": m0016,
   "0017_lens_evidence_assessors": m0017,
   "0018_erasure_retention": m0018,
+  "0019_metric_unit_values": m0019,
 };
