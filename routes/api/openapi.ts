@@ -24,15 +24,11 @@ import { lensEvidenceRoutes } from "./openapi_lens_evidence.ts";
 import { lensFileRoutes } from "./openapi_lens_files.ts";
 import { meansBody, proportionsBody, sampleSizeBody } from "./stats.ts";
 import * as v1 from "./v1/schemas.ts";
+import { anyObject, body, json, session, SIGNED_IN } from "./_openapi.ts";
 
-const json = <S extends z.ZodType>(schema: S) => ({ "application/json": { schema } });
 const errorContent = json(v1.errorResponse);
 const fail = (description: string) => ({ description, content: errorContent });
-const body = <S extends z.ZodType>(schema: S) => ({
-  body: { required: true, content: json(schema) },
-});
-/** Calculator results are documented in prose (PRODUCT.md "HTTP API contract"). */
-const anyObject = z.record(z.string(), z.unknown());
+// Calculator results are documented in prose (PRODUCT.md "HTTP API contract"): `anyObject`.
 
 const SDK_ERRORS = {
   400: fail("Malformed JSON (`MALFORMED_JSON`) or invalid input (`VALIDATION_ERROR`)"),
@@ -204,14 +200,12 @@ const ROUTES: RouteConfig[] = [
  * Documented so that integrators and the pages agree on one shape.
  */
 function metricRoutes(): RouteConfig[] {
-  const session = { security: [{ session: [] }] };
   const key = z.object({ key: metricKeySchema.meta({ example: "card_bound_7d" }) });
   const bank = z.object({
     bank: z.string().optional().meta({
       description: "The bank (default: the user's own; admins and consultants name one)",
     }),
   });
-  const signedIn = "Signed-in users (session cookie), not the SDK key. ";
   const errors = {
     401: fail("Not signed in (`UNAUTHORIZED`)"),
     404: fail("The bank or the metric is not in your scope, or does not exist (`NOT_FOUND`)"),
@@ -230,7 +224,7 @@ function metricRoutes(): RouteConfig[] {
       path: "/api/metrics",
       tags: ["Metric library"],
       summary: "A bank's metric library",
-      description: signedIn + "The built-in metrics (`opt_out`, `conversion`, " +
+      description: SIGNED_IN + "The built-in metrics (`opt_out`, `conversion`, " +
         "`conversion_value`), then the bank's own, each at its version in force.",
       ...session,
       request: { query: bank },
@@ -245,7 +239,7 @@ function metricRoutes(): RouteConfig[] {
       path: "/api/metrics",
       tags: ["Metric library"],
       summary: "Define a metric (version 1)",
-      description: signedIn + "Growth users (their bank) and admins (`bankId`). `proportion` " +
+      description: SIGNED_IN + "Growth users (their bank) and admins (`bankId`). `proportion` " +
         "needs `event`; `mean` `event` and `aggregate` (`sum` | `count`), optionally `cap`; " +
         "`ratio` `numerator` and `denominator` (`{event, aggregate}`). `windowHours`: 1–8784 " +
         "after the customer's first exposure, or null (until the experiment stops).",
@@ -262,7 +256,7 @@ function metricRoutes(): RouteConfig[] {
       path: "/api/metrics/{key}",
       tags: ["Metric library"],
       summary: "A metric, its versions and the experiments that use it",
-      description: signedIn + "`{metric, versions (newest first), usedBy: [{key, name, " +
+      description: SIGNED_IN + "`{metric, versions (newest first), usedBy: [{key, name, " +
         "status, role}]}`.",
       ...session,
       request: { params: key, query: bank },
@@ -276,7 +270,7 @@ function metricRoutes(): RouteConfig[] {
       path: "/api/metrics/{key}",
       tags: ["Metric library"],
       summary: "Edit a metric (a new version)",
-      description: signedIn + "The fields given replace the version in force (a new `kind` " +
+      description: SIGNED_IN + "The fields given replace the version in force (a new `kind` " +
         "drops the old kind's fields; `cap: null` removes the cap); the result is checked as " +
         "a new definition and stored as the next version. Results name the version they used. " +
         "An edit that changes nothing stores nothing (`changed: false`).",

@@ -5,6 +5,7 @@
  */
 import { createRoute, type RouteConfig } from "@hono/zod-openapi";
 import type { z } from "zod";
+import { json } from "./_openapi.ts";
 import { configQuery, configResponse, MAX_WAIT_SECONDS } from "./v1/config_schemas.ts";
 
 type Fail = (description: string) => {
@@ -13,7 +14,6 @@ type Fail = (description: string) => {
 };
 
 export function configRoutes(fail: Fail): RouteConfig[] {
-  const json = <S extends z.ZodType>(schema: S) => ({ "application/json": { schema } });
   return [
     createRoute({
       method: "get",

@@ -5,15 +5,8 @@
  */
 import { createRoute, type RouteConfig } from "@hono/zod-openapi";
 import { z } from "zod";
+import { bankQuery, body, json, session } from "./_openapi.ts";
 import { policyInputSchema } from "../../lib/governance/contact_policy.ts";
-
-const json = <S extends z.ZodType>(schema: S) => ({ "application/json": { schema } });
-const session = { security: [{ session: [] }] };
-const bank = z.object({
-  bank: z.string().optional().meta({
-    description: "The bank (default: the user's own; admins name one)",
-  }),
-});
 
 const cap = z.object({
   channel: z.string().meta({
@@ -89,7 +82,7 @@ export function contactPolicyRoutes(
       summary: "The bank's contact policy",
       description: "Caps, quiet hours, the global holdout (percent and start) and retention.",
       ...session,
-      request: { query: bank },
+      request: { query: bankQuery },
       responses: {
         200: { description: "The policy", content: json(policyAnswer) },
         400: fail("`BANK_REQUIRED`"),
@@ -105,7 +98,7 @@ export function contactPolicyRoutes(
         "next answers. A new holdout draws a new salt; lowering the percent keeps it; raising " +
         "it is refused (end the holdout with `null`, then set a new one).",
       ...session,
-      request: { query: bank, body: { required: true, content: json(policyInputSchema) } },
+      request: { query: bankQuery, ...body(policyInputSchema) },
       responses: {
         200: { description: "The stored policy", content: json(policyAnswer) },
         400: fail(REFUSALS),
@@ -123,7 +116,7 @@ export function contactPolicyRoutes(
         "first exposures of experiments on contact channels without ledger rows) under the " +
         "body's caps and quiet hours. Nothing is saved.",
       ...session,
-      request: { query: bank, body: { required: true, content: json(policyInputSchema) } },
+      request: { query: bankQuery, ...body(policyInputSchema) },
       responses: {
         200: {
           description: "Contacts capped, in quiet hours and kept",

@@ -5,13 +5,10 @@
  */
 import { createRoute, type RouteConfig } from "@hono/zod-openapi";
 import { z } from "zod";
+import { anyObject, json, session, SIGNED_IN } from "./_openapi.ts";
 import { EXPERIMENT_KEY_PATTERN } from "../../lib/patterns.ts";
 
-const json = <S extends z.ZodType>(schema: S) => ({ "application/json": { schema } });
-const anyObject = z.record(z.string(), z.unknown());
-const session = { security: [{ session: [] }] };
-const signedIn = "Signed-in users (session cookie), not the SDK key. Executives, growth users " +
-  "and admins. ";
+const signedIn = SIGNED_IN + "Executives, growth users and admins. ";
 
 type Fail = (description: string) => RouteConfig["responses"][string];
 

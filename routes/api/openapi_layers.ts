@@ -6,23 +6,8 @@
 import { createRoute, type RouteConfig } from "@hono/zod-openapi";
 import { z } from "zod";
 import { EXPERIMENT_KEY_PATTERN } from "../../lib/patterns.ts";
+import { anyObject, bankQuery, body, experimentKey, json, session, SIGNED_IN } from "./_openapi.ts";
 import { MAX_FORCED_UNITS } from "../experiments/_service.ts";
-
-const json = <S extends z.ZodType>(schema: S) => ({ "application/json": { schema } });
-const anyObject = z.record(z.string(), z.unknown());
-const session = { security: [{ session: [] }] };
-const signedIn = "Signed-in users (session cookie), not the SDK key. ";
-const bank = z.object({
-  bank: z.string().optional().meta({
-    description: "The bank (default: the user's own; admins name one)",
-  }),
-});
-const key = z.object({
-  key: z.string().regex(EXPERIMENT_KEY_PATTERN).meta({ example: "card-bind-sms" }),
-});
-const body = <S extends z.ZodType>(schema: S) => ({
-  body: { required: true, content: json(schema) },
-});
 
 const LAYER_AND_FORCED = "`layer`: `{key, range: [from, to]}`, a range [from, to) of one of the " +
   "bank's layers with 0 ≤ from < to ≤ 1 (400 `UNKNOWN_LAYER`, `VALIDATION_ERROR`), `null` for " +
@@ -70,11 +55,11 @@ export function layerRoutes(fail: Fail): RouteConfig[] {
       path: "/api/layers",
       tags: ["Traffic governance"],
       summary: "A bank's mutual-exclusion layers",
-      description: signedIn + "`{layers: [{bankId, key, name, createdAt, experiments: [{key, " +
+      description: SIGNED_IN + "`{layers: [{bankId, key, name, createdAt, experiments: [{key, " +
         "name, status, range}]}]}`: every experiment that takes a range of the layer, any " +
         "status, by range start.",
       ...session,
-      request: { query: bank },
+      request: { query: bankQuery },
       responses: {
         200: { description: "`{layers}`", content: json(anyObject) },
         400: fail("Several banks in scope and none named (`BANK_REQUIRED`)"),
@@ -86,10 +71,10 @@ export function layerRoutes(fail: Fail): RouteConfig[] {
       path: "/api/layers",
       tags: ["Traffic governance"],
       summary: "Create a layer",
-      description: signedIn + "Growth users and admins. `key`: the pattern of experiment keys; " +
+      description: SIGNED_IN + "Growth users and admins. `key`: the pattern of experiment keys; " +
         "`name`: 1–100 characters. Audited (`layer.create`).",
       ...session,
-      request: { query: bank, ...body(layerBody) },
+      request: { query: bankQuery, ...body(layerBody) },
       responses: {
         201: { description: "`{layer}`", content: json(anyObject) },
         400: fail("Invalid key or name (`VALIDATION_ERROR`, `INVALID_TEXT`)"),
@@ -102,7 +87,7 @@ export function layerRoutes(fail: Fail): RouteConfig[] {
       path: "/api/experiments",
       tags: ["Traffic governance"],
       summary: "Create a draft experiment (with a layer range and QA units)",
-      description: signedIn + "Growth users and admins. " + LAYER_AND_FORCED,
+      description: SIGNED_IN + "Growth users and admins. " + LAYER_AND_FORCED,
       ...session,
       request: body(experimentSettings),
       responses: {
@@ -117,12 +102,12 @@ export function layerRoutes(fail: Fail): RouteConfig[] {
       path: "/api/experiments/{key}",
       tags: ["Traffic governance"],
       summary: "Edit an experiment's settings (QA units also while running)",
-      description: signedIn + "A draft takes every field. A running experiment takes a body " +
+      description: SIGNED_IN + "A draft takes every field. A running experiment takes a body " +
         "with only `forced` (testers join during a test; audited `experiment.forced`) or only " +
         "`metrics`; anything else is 409 `NOT_DRAFT`, as is `forced` once stopped. " +
         LAYER_AND_FORCED,
       ...session,
-      request: { params: key, query: bank, ...body(experimentSettings) },
+      request: { params: experimentKey, query: bankQuery, ...body(experimentSettings) },
       responses: {
         200: { description: "`{experiment}`", content: json(anyObject) },
         400: fail("Invalid settings (`VALIDATION_ERROR`, `UNKNOWN_LAYER`, `UNKNOWN_VARIANT`, …)"),
@@ -135,11 +120,11 @@ export function layerRoutes(fail: Fail): RouteConfig[] {
       path: "/api/experiments/{key}/start",
       tags: ["Traffic governance"],
       summary: "Start a draft",
-      description: signedIn + "Growth users and admins. Running experiments of one layer never " +
+      description: SIGNED_IN + "Growth users and admins. Running experiments of one layer never " +
         "overlap: the start locks the layer and is refused when a running experiment of the " +
         "same layer overlaps the range (scheduled starts go through the same check).",
       ...session,
-      request: { params: key, query: bank },
+      request: { params: experimentKey, query: bankQuery },
       responses: {
         200: { description: "`{experiment}`", content: json(anyObject) },
         ...errors,

@@ -5,11 +5,9 @@
  */
 import { createRoute, type RouteConfig } from "@hono/zod-openapi";
 import { z } from "zod";
+import { anyObject, json, session } from "./_openapi.ts";
 import { draftBody, reconcileBody } from "./assessors.ts";
 
-const json = <S extends z.ZodType>(schema: S) => ({ "application/json": { schema } });
-const anyObject = z.record(z.string(), z.unknown());
-const session = { security: [{ session: [] }] };
 const tags = ["Lens assessments"];
 const params = z.object({
   bankId: z.string().meta({ example: "CC2" }),

@@ -4,10 +4,10 @@
  */
 import { createRoute, type RouteConfig } from "@hono/zod-openapi";
 import { z } from "zod";
+import { session } from "./_openapi.ts";
 import { XLSX_TYPE } from "../../lib/xlsx.ts";
 
 const tags = ["Lens assessments"];
-const session = { security: [{ session: [] }] };
 const binary = z.string().meta({ format: "binary" });
 const exportQuery = z.object({
   period: z.string().optional().meta({ example: "2025H1" }),

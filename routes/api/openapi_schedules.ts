@@ -5,21 +5,8 @@
  */
 import { createRoute, type RouteConfig } from "@hono/zod-openapi";
 import { z } from "zod";
-import { EXPERIMENT_KEY_PATTERN } from "../../lib/patterns.ts";
+import { anyObject, bankQuery, experimentKey, json, session, SIGNED_IN } from "./_openapi.ts";
 import { scheduleSchema } from "../../lib/experiments/schedule.ts";
-
-const json = <S extends z.ZodType>(schema: S) => ({ "application/json": { schema } });
-const anyObject = z.record(z.string(), z.unknown());
-const session = { security: [{ session: [] }] };
-const signedIn = "Signed-in users (session cookie), not the SDK key. ";
-const bank = z.object({
-  bank: z.string().optional().meta({
-    description: "The bank (default: the user's own; admins name one)",
-  }),
-});
-const key = z.object({
-  key: z.string().regex(EXPERIMENT_KEY_PATTERN).meta({ example: "card-bind-sms" }),
-});
 
 /** The `schedule` of an experiment as answered (`GET /api/experiments/{key}` has it too). */
 export const scheduleView = z.object({
@@ -65,9 +52,9 @@ export function scheduleRoutes(
       path: "/api/experiments/{key}/schedule",
       tags: ["Schedules and digests"],
       summary: "An experiment's scheduled start and stop",
-      description: signedIn + "Admins, growth users and executives of the bank.",
+      description: SIGNED_IN + "Admins, growth users and executives of the bank.",
       ...session,
-      request: { params: key, query: bank },
+      request: { params: experimentKey, query: bankQuery },
       responses: {
         200: { description: "The schedule (null when none)", content: json(scheduleAnswer) },
         ...errors,
@@ -78,7 +65,7 @@ export function scheduleRoutes(
       path: "/api/experiments/{key}/schedule",
       tags: ["Schedules and digests"],
       summary: "Schedule an experiment's start and stop",
-      description: signedIn + "Growth users and admins. Start a draft at `startAt`; stop it " +
+      description: SIGNED_IN + "Growth users and admins. Start a draft at `startAt`; stop it " +
         "at `stopAt` or once its exposed customers reach the planned sample " +
         "(`stopWhenSampleReached`). Times are ISO 8601 with an offset " +
         "(`2026-12-07T09:00:00+08:00`). The per-minute scheduler of any instance claims a due " +
@@ -87,8 +74,8 @@ export function scheduleRoutes(
         "by `POST /api/experiments` and `PATCH /api/experiments/{key}` (`null` clears it there).",
       ...session,
       request: {
-        params: key,
-        query: bank,
+        params: experimentKey,
+        query: bankQuery,
         body: { required: true, content: json(scheduleSchema) },
       },
       responses: {
@@ -107,9 +94,9 @@ export function scheduleRoutes(
       path: "/api/experiments/{key}/schedule",
       tags: ["Schedules and digests"],
       summary: "Clear an experiment's schedule",
-      description: signedIn + "Growth users and admins.",
+      description: SIGNED_IN + "Growth users and admins.",
       ...session,
-      request: { params: key, query: bank },
+      request: { params: experimentKey, query: bankQuery },
       responses: {
         200: { description: "`schedule: null`", content: json(scheduleAnswer) },
         403: fail("Executives and consultants cannot schedule (`FORBIDDEN`)"),
@@ -121,7 +108,7 @@ export function scheduleRoutes(
       path: "/api/digests",
       tags: ["Schedules and digests"],
       summary: "A bank's weekly and daily digests",
-      description: signedIn + "Admins, growth users and executives. A weekly digest (ISO week, " +
+      description: SIGNED_IN + "Admins, growth users and executives. A weekly digest (ISO week, " +
         "Monday to Monday) and a daily one (a calendar day) in the bank's time zone, made at " +
         "09:00 there once per period and sent to the bank's channels as `digest` messages. " +
         "Each has `content`: weekly `{scorecard, started, decided (lift, ci), program " +
@@ -129,7 +116,7 @@ export function scheduleRoutes(
         "`{running (users, planned, progress, recommendation, openAlerts), upcoming, alerts}`.",
       ...session,
       request: {
-        query: bank.extend({ kind: z.enum(["weekly", "daily"]).optional() }),
+        query: bankQuery.extend({ kind: z.enum(["weekly", "daily"]).optional() }),
       },
       responses: {
         200: { description: "`{bankId, digests}`, newest first", content: json(anyObject) },
@@ -144,7 +131,7 @@ export function scheduleRoutes(
       path: "/api/digests/{id}",
       tags: ["Schedules and digests"],
       summary: "One digest",
-      description: signedIn + "Admins, growth users and executives of its bank.",
+      description: SIGNED_IN + "Admins, growth users and executives of its bank.",
       ...session,
       request: { params: z.object({ id: z.uuid() }) },
       responses: {
@@ -158,9 +145,9 @@ export function scheduleRoutes(
       path: "/api/bank-settings",
       tags: ["Schedules and digests"],
       summary: "The bank's time zone",
-      description: signedIn + "`{bankId, timeZone, sendHour}`; default `Asia/Shanghai`.",
+      description: SIGNED_IN + "`{bankId, timeZone, sendHour}`; default `Asia/Shanghai`.",
       ...session,
-      request: { query: bank },
+      request: { query: bankQuery },
       responses: {
         200: { description: "The settings", content: json(anyObject) },
         401: fail("Not signed in (`UNAUTHORIZED`)"),
@@ -172,11 +159,11 @@ export function scheduleRoutes(
       path: "/api/bank-settings",
       tags: ["Schedules and digests"],
       summary: "Set the bank's time zone",
-      description: signedIn + "Growth users and admins; an IANA name such as `Asia/Shanghai` " +
+      description: SIGNED_IN + "Growth users and admins; an IANA name such as `Asia/Shanghai` " +
         "(stored in its canonical spelling; audited `bank.time_zone`).",
       ...session,
       request: {
-        query: bank,
+        query: bankQuery,
         body: {
           required: true,
           content: json(z.strictObject({ timeZone: z.string().min(1).max(64) })),
