@@ -1,5 +1,5 @@
 import type { ComponentChildren } from "preact";
-import type { Role } from "../lib/roles.ts";
+import { mayOpenPage, type PageUser } from "../lib/roles.ts";
 import type { Locale, Translate } from "../lib/i18n/mod.ts";
 import type { MessageKey } from "../lib/i18n/mod.ts";
 
@@ -15,28 +15,30 @@ export interface LayoutProps {
   faviconUrl: string;
   clientEntry: string | null;
   userLabel?: string | null;
-  /** The signed-in user's role: the menu leaves out the pages it may not open. */
-  role?: Role | null;
-  /** Extra navigation for the signed-in user's role (admin pages). */
-  extraNav?: Array<{ href: string; key: MessageKey }>;
+  /** The signed-in user: the menu leaves out the pages they may not open (lib/roles.ts). */
+  user?: PageUser | null;
   children: ComponentChildren;
 }
 
-/** The roles that may open the experiment pages (their routes' `requireRole`). */
-const LOOP_ROLES: readonly Role[] = ["admin", "growth", "executive"];
-
-const NAV: Array<{ href: string; key: MessageKey; roles?: readonly Role[] }> = [
+/**
+ * The menu. Who sees an item is who may open its page (`mayOpenPage`, the page guards' rule);
+ * the administration items show only to a signed-in user who may open them.
+ */
+const NAV: Array<{ href: string; key: MessageKey; signedIn?: true }> = [
   { href: "/", key: "nav.dashboard" },
   { href: "/banks", key: "nav.banks" },
   { href: "/peers", key: "nav.peers" },
-  { href: "/experiments", key: "nav.experiments", roles: LOOP_ROLES },
-  { href: "/campaigns", key: "nav.campaigns", roles: LOOP_ROLES },
-  { href: "/metrics", key: "nav.metrics", roles: LOOP_ROLES },
-  { href: "/alerts", key: "nav.alerts", roles: LOOP_ROLES },
-  { href: "/digests", key: "nav.digests", roles: LOOP_ROLES },
-  { href: "/holdout", key: "nav.holdout", roles: LOOP_ROLES },
-  { href: "/governance/policy", key: "nav.governance", roles: ["admin", "growth"] },
+  { href: "/experiments", key: "nav.experiments" },
+  { href: "/campaigns", key: "nav.campaigns" },
+  { href: "/metrics", key: "nav.metrics" },
+  { href: "/alerts", key: "nav.alerts" },
+  { href: "/digests", key: "nav.digests" },
+  { href: "/holdout", key: "nav.holdout" },
+  { href: "/governance/policy", key: "nav.governance" },
   { href: "/tools/calculator", key: "nav.tools" },
+  { href: "/admin/users", key: "nav.adminUsers", signedIn: true },
+  { href: "/admin/keys", key: "nav.adminKeys", signedIn: true },
+  { href: "/admin/audit", key: "nav.adminAudit", signedIn: true },
 ];
 
 /**
@@ -57,10 +59,8 @@ export function currentItem(hrefs: readonly string[], path: string): string | un
 export function Layout(props: LayoutProps) {
   const { t, locale, path } = props;
   const other: Locale = locale === "zh-CN" ? "en" : "zh-CN";
-  const role = props.role;
-  type Item = { href: string; key: MessageKey; roles?: readonly Role[] };
-  const all: Item[] = [...NAV, ...(props.extraNav ?? [])];
-  const items = all.filter((item) => !(item.roles && role && !item.roles.includes(role)));
+  const user = props.user;
+  const items = NAV.filter((item) => user ? mayOpenPage(user, item.href) : !item.signedIn);
   const current = currentItem(items.map((item) => item.href), path);
   return (
     <html lang={locale}>

@@ -2,24 +2,8 @@ import type { Context } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { ComponentChildren } from "preact";
 import { renderToString } from "preact-render-to-string";
-import type { MessageKey } from "../lib/i18n/mod.ts";
-import type { AppEnv, SessionUser } from "../plugins/context.ts";
+import type { AppEnv } from "../plugins/context.ts";
 import { Layout } from "./Layout.tsx";
-
-/** The admin pages a user's role reaches, for the navigation. */
-function extraNav(user: SessionUser | null | undefined): Array<{ href: string; key: MessageKey }> {
-  if (user?.role === "admin") {
-    return [
-      { href: "/admin/users", key: "nav.adminUsers" },
-      { href: "/admin/keys", key: "nav.adminKeys" },
-      { href: "/admin/audit", key: "nav.adminAudit" },
-    ];
-  }
-  if (user?.role === "growth" && user.growthLead) {
-    return [{ href: "/admin/keys", key: "nav.adminKeys" }];
-  }
-  return [];
-}
 
 /** Renders a page inside the layout, in the request's language. */
 export function renderPage(
@@ -40,8 +24,7 @@ export function renderPage(
       faviconUrl={assets.url("favicon.svg")}
       clientEntry={assets.clientEntry}
       userLabel={user ? user.displayName || user.email : null}
-      role={user?.role ?? null}
-      extraNav={extraNav(user)}
+      user={user ?? null}
     >
       {page.body}
     </Layout>,

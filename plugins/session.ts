@@ -11,6 +11,7 @@ import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import type { Role } from "../db/schema.ts";
 import { findSession, insertSession, revokeSession, touchSession } from "../db/sessions.ts";
 import { forbidden, unauthorized } from "../lib/errors.ts";
+import { type GuardedPage, mayOpenPage } from "../lib/roles.ts";
 import { bankScope, EVERY_BANK, type Scope } from "../lib/scope.ts";
 import { randomToken } from "../lib/security/password.ts";
 import { sha256Hex } from "../lib/security/hash.ts";
@@ -104,6 +105,19 @@ export function guardPages(
 ): void {
   app.use(prefix, guard);
   app.use(`${prefix}/*`, guard);
+}
+
+/**
+ * Guards a page and every page below it by lib/roles.ts's `PAGE_RULES` (the menu's rule too):
+ * anonymous callers are sent to sign in, a role the rule leaves out gets 403.
+ */
+export function guardPage(app: Hono<AppEnv>, page: GuardedPage): void {
+  guardPages(app, page, async (c, next) => {
+    const user = c.var.user;
+    if (!user) return denyAnonymous(c);
+    if (!mayOpenPage(user, c.req.path)) throw forbidden("Your role may not do this");
+    return await next();
+  });
 }
 
 /** The signed-in user; throws 401 when there is none (for handlers behind the guards). */

@@ -6,7 +6,7 @@ import { invalidText } from "../../lib/errors.ts";
 import { formatDate, keyFor, type Translate } from "../../lib/i18n/mod.ts";
 import { textProblem } from "../../lib/text.ts";
 import type { AppEnv } from "../../plugins/context.ts";
-import { requireRole } from "../../plugins/session.ts";
+import { guardPage } from "../../plugins/session.ts";
 
 const PAGE_SIZE = 50;
 
@@ -63,7 +63,7 @@ function Details(props: { t: Translate; value: unknown; depth?: number }) {
   );
 }
 const app = new Hono<AppEnv>();
-app.use("/admin/audit", requireRole("admin"));
+guardPage(app, "/admin/audit");
 
 /** The audit log, newest first, 50 a page, filtered by bank and action. */
 app.get("/admin/audit", async (c) => {

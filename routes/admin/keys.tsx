@@ -7,13 +7,13 @@ import { AppError } from "../../lib/errors.ts";
 import { formatDate } from "../../lib/i18n/mod.ts";
 import { inScope } from "../../lib/scope.ts";
 import type { AppEnv } from "../../plugins/context.ts";
-import { guardPages, requireUser } from "../../plugins/session.ts";
+import { guardPage } from "../../plugins/session.ts";
 import { parseWith } from "../../plugins/validate.ts";
 import { createKeyAction, keyScope, newKeySchema, revokeKeyAction } from "../api/sdk_keys.ts";
 import { field, Flash, formAction } from "./flash.tsx";
 
 const app = new Hono<AppEnv>();
-guardPages(app, "/admin/keys", requireUser());
+guardPage(app, "/admin/keys");
 
 /** The keys page; `created` shows a new key once, right after it was made. */
 async function keysPage(

@@ -7,7 +7,7 @@ import type { Translate } from "../../lib/i18n/mod.ts";
 import { type Role, ROLES } from "../../lib/roles.ts";
 import { parseWith } from "../../plugins/validate.ts";
 import type { AppEnv } from "../../plugins/context.ts";
-import { guardPages, requireRole } from "../../plugins/session.ts";
+import { guardPage } from "../../plugins/session.ts";
 import {
   assignBanksAction,
   changeUserAction,
@@ -19,7 +19,7 @@ import {
 import { field, Flash, formAction } from "./flash.tsx";
 
 const app = new Hono<AppEnv>();
-guardPages(app, "/admin/users", requireRole("admin"));
+guardPage(app, "/admin/users");
 
 function RoleSelect(props: { t: Translate; value?: Role }) {
   return (

@@ -8,16 +8,15 @@ import { LayerBar } from "../../components/governance/LayerBar.tsx";
 import { renderPage } from "../../components/render.tsx";
 import { listLayers } from "../../db/layers.ts";
 import { AppError, messageIn } from "../../lib/errors.ts";
-import { EXPERIMENT_READERS } from "../../lib/roles.ts";
 import type { AppEnv } from "../../plugins/context.ts";
-import { requireRole } from "../../plugins/session.ts";
+import { guardPage } from "../../plugins/session.ts";
 import { parseWith } from "../../plugins/validate.ts";
 import { canManage, choosableBanks, requestedBank } from "../alerts/_bank.ts";
 import { createLayerAudited, newLayerSchema } from "../api/layers.ts";
 
 type Ctx = Context<AppEnv>;
 const app = new Hono<AppEnv>();
-app.use("/governance/layers", requireRole(...EXPERIMENT_READERS));
+guardPage(app, "/governance/layers");
 
 async function bankPicker(c: Ctx) {
   const { t, locale } = c.var;

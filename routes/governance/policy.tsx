@@ -23,16 +23,15 @@ import { capReach, pressure, type Spread, type WhatIf } from "../../lib/governan
 import { CHANNELS } from "../../lib/experiments/settings.ts";
 import { CONTACT_CHANNELS } from "../../lib/governance/policy.ts";
 import { formatDate, formatNumber, formatPercent, type Translate } from "../../lib/i18n/mod.ts";
-import { EXPERIMENT_MANAGERS } from "../../lib/roles.ts";
 import type { AppEnv } from "../../plugins/context.ts";
-import { guardPages, requireRole } from "../../plugins/session.ts";
+import { guardPage } from "../../plugins/session.ts";
 import { choosableBanks, requestedBank } from "../alerts/_bank.ts";
 import { changePolicy, parsePolicy, WHAT_IF_DAYS, whatIf } from "../api/contact_policy.ts";
 
 type Ctx = Context<AppEnv>;
 const app = new Hono<AppEnv>();
-guardPages(app, "/governance/policy", requireRole(...EXPERIMENT_MANAGERS));
-guardPages(app, "/governance/pressure", requireRole(...EXPERIMENT_MANAGERS));
+guardPage(app, "/governance/policy");
+guardPage(app, "/governance/pressure");
 
 /** Cap rows the form offers (empty rows are not saved). */
 const CAP_ROWS = 5;

@@ -5,14 +5,13 @@ import { renderPage } from "../../components/render.tsx";
 import type { Bank } from "../../db/banks.ts";
 import { experimentsUsingMetric, listMetrics } from "../../db/metrics.ts";
 import type { AppEnv } from "../../plugins/context.ts";
-import { EXPERIMENT_READERS } from "../../lib/roles.ts";
-import { guardPages, requireRole } from "../../plugins/session.ts";
+import { guardPage } from "../../plugins/session.ts";
 import { canDefine, choosableBanks, libraryBank } from "./_bank.ts";
 import detail from "./detail.tsx";
 import edit from "./edit.tsx";
 
 const app = new Hono<AppEnv>();
-guardPages(app, "/metrics", requireRole(...EXPERIMENT_READERS));
+guardPage(app, "/metrics");
 
 /** An admin without `?bank=` first chooses whose library to read. */
 async function bankPicker(c: Context<AppEnv>) {
