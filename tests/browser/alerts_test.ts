@@ -7,88 +7,20 @@
  */
 import assert from "node:assert/strict";
 import { createHmac } from "node:crypto";
-import type { Page } from "playwright-core";
-import { createApp } from "../../app.ts";
 import { raiseAlert } from "../../db/alerts.ts";
-import { seedIfEmpty } from "../../db/seed.ts";
-import { readConfig } from "../../fresh.config.ts";
 import { bothLanguages } from "../../lib/alerts/rules.ts";
-import { loadAssets } from "../../plugins/assets.ts";
-import { ensureIslandsBuilt } from "../../tools/build_islands.ts";
-import { openTestDatabase } from "../helpers/db.ts";
 import { startReceiver } from "../helpers/receiver.ts";
 import { makeExperiment } from "../helpers/sdk.ts";
-import { BROWSER_ADMIN, BROWSER_SDK_KEY, launchChromium, signIn } from "./helpers.ts";
+import { browserTest, noOverflow, screenshots, setLanguage, signedInPage } from "./helpers.ts";
 
-const SHOTS = "/tmp/shots";
+const shot = screenshots("alerts");
 
-async function shot(page: Page, name: string) {
-  await Deno.mkdir(SHOTS, { recursive: true });
-  await page.screenshot({ path: `${SHOTS}/alerts-${name}.png`, fullPage: true });
-}
-
-async function noOverflow(page: Page) {
-  const wide = await page.evaluate(() => document.documentElement.scrollWidth);
-  assert.ok(wide <= 392, `page is ${wide}px wide at 390px`);
-}
-
-async function setLanguage(page: Page, origin: string, lang: "zh-CN" | "en") {
-  await page.context().addCookies([{ name: "lang", value: lang, url: origin }]);
-}
-
-Deno.test({
-  name: "alert inbox, experiment alerts and channel settings in Chromium, both languages",
-  sanitizeOps: false,
-  sanitizeResources: false,
-  async fn() {
-    const database = await openTestDatabase("pglite");
+browserTest(
+  "alert inbox, experiment alerts and channel settings in Chromium, both languages",
+  async ({ origin, browser }) => {
     const receiver = await startReceiver();
-    const db = database.db;
-    await seedIfEmpty(db, {
-      adminEmail: BROWSER_ADMIN.email,
-      adminPassword: BROWSER_ADMIN.password,
-      demo: true,
-      sdkKey: BROWSER_SDK_KEY,
-    });
-    const id = await makeExperiment(db, {
-      key: "card-bind-sms",
-      variants: [{ name: "control", weight: 1 }, { name: "coupon", weight: 1 }],
-    });
-    await db.updateTable("experiments").set({ name: "绑卡券短信" }).where("id", "=", id).execute();
-    await db.transaction().execute((trx) =>
-      raiseAlert(trx, {
-        bankId: "CC2",
-        experimentId: id,
-        experiment: { key: "card-bind-sms", name: "绑卡券短信" },
-        type: "guardrail_breached",
-        cause: "guardrail:opt_out:coupon",
-        summary: bothLanguages("alert.summary.guardrail_breached", {
-          metric: { "zh-CN": "退订率", en: "Opt-out rate" },
-          variant: "coupon",
-          lift: "+1400.0%",
-          p: "< 0.001",
-        }),
-        details: {},
-      }, new Date())
-    );
-    const { manifest } = await ensureIslandsBuilt();
-    const config = {
-      ...readConfig({ get: () => undefined }),
-      logRequests: false,
-      secretKey: "browser-secret-key-0123456789",
-      notifyAllowHosts: ["127.0.0.1"],
-    };
-    const app = createApp({ db, config, assets: await loadAssets(manifest.entry) });
-    const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen: () => {} }, app.fetch);
-    const origin = `http://127.0.0.1:${server.addr.port}`;
-    const browser = await launchChromium();
     try {
-      const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-      await setLanguage(page, origin, "zh-CN");
-      await signIn(page, origin, "/alerts");
-      // An admin chooses the bank first.
-      await page.selectOption("[data-testid=bank-picker] select", "CC2");
-      await page.click("[data-testid=bank-picker] button");
+      const page = await signedInPage(browser, origin, "/alerts", { bank: "CC2" });
       await page.waitForSelector("[data-testid=alert]");
       assert.match(await page.textContent("[data-testid=alert]") ?? "", /护栏指标被突破/);
       await shot(page, "inbox-zh");
@@ -147,10 +79,34 @@ Deno.test({
       }
       await shot(page, "channels-zh-390");
     } finally {
-      await browser.close();
-      await server.shutdown();
       await receiver.close();
-      await database.close();
     }
   },
-});
+  {
+    config: { secretKey: "browser-secret-key-0123456789", notifyAllowHosts: ["127.0.0.1"] },
+    async prepare(db) {
+      const id = await makeExperiment(db, {
+        key: "card-bind-sms",
+        variants: [{ name: "control", weight: 1 }, { name: "coupon", weight: 1 }],
+      });
+      await db.updateTable("experiments").set({ name: "绑卡券短信" }).where("id", "=", id)
+        .execute();
+      await db.transaction().execute((trx) =>
+        raiseAlert(trx, {
+          bankId: "CC2",
+          experimentId: id,
+          experiment: { key: "card-bind-sms", name: "绑卡券短信" },
+          type: "guardrail_breached",
+          cause: "guardrail:opt_out:coupon",
+          summary: bothLanguages("alert.summary.guardrail_breached", {
+            metric: { "zh-CN": "退订率", en: "Opt-out rate" },
+            variant: "coupon",
+            lift: "+1400.0%",
+            p: "< 0.001",
+          }),
+          details: {},
+        }, new Date())
+      );
+    },
+  },
+);
