@@ -16,18 +16,16 @@
  * answer's `X-Request-Id`. Made ids are a random per-process prefix and a counter: unique across
  * instances without a random draw per request.
  *
- * Output is buffered and asynchronous: the request path only hands a record to LogTape's
- * non-blocking stream sink; formatting (LogTape's JSON Lines format, `jsonLine`) and writing
- * happen later, off the request, and the lines of one flush reach stdout in a single write. When the
- * buffer is full (the app answering faster than stdout takes lines) the oldest records are
- * dropped rather than slowing answers, and LogTape reports how many on its meta logger.
+ * Output is buffered and asynchronous: the request path formats its line (`jsonLine`, LogTape's
+ * JSON Lines format) into a byte buffer (`bufferedLineSink`); the lines of one flush reach stdout
+ * in a single write, off the request. When stdout cannot keep up, new lines are dropped rather
+ * than slowing answers, and LogTape's meta logger says how many.
  * `LOG_REQUESTS=0` turns all of it off (no log, no header).
  */
 import {
   configure,
   getJsonLinesFormatter,
   getLogger,
-  getStreamSink,
   type LogRecord,
   reset,
 } from "@logtape/logtape";
@@ -152,50 +150,110 @@ export function requestLogger(): MiddlewareHandler {
   };
 }
 
+/** A write of log bytes: all of them, or it throws. */
+export type WriteBytes = (bytes: Uint8Array) => Promise<unknown>;
+
+const FIRST_BUFFER = 1 << 16;
+/** Past this many bytes waiting, the next write starts at once rather than on the timer. */
+const EARLY_FLUSH = 1 << 18;
+/** Past this many bytes waiting (stdout not keeping up), new lines are dropped. */
+const MOST_WAITING = 1 << 22;
+
 /**
- * A stream onto `write` that joins the chunks written in one turn of the event loop and hands
- * them over in one call: LogTape's stream sink writes each line on its own, which would cost a
- * system call per request. A failed write (stdout closed: the log collector gone) loses those
- * lines and is reported once through `onError`; it never fails a request or the process.
+ * A LogTape sink that formats each record at once (`jsonLine`) into a byte buffer and hands the
+ * buffer to `write` in one call every `flushIntervalMs` (sooner past 256 KiB), while a second
+ * buffer takes the next lines. The request path only formats a short string and copies its
+ * bytes; nothing of a request outlives it on the heap, so garbage collection stays in the young
+ * generation, and a flush is one system call with no formatting behind it. (LogTape's
+ * non-blocking stream sink kept up to 1,000 records for 100 ms and formatted, encoded and wrote
+ * them one by one at the flush: ~2–3 µs more CPU a request and a pause at every flush,
+ * `bench/README.md`.)
+ *
+ * When `write` cannot keep up and 4 MiB are waiting, new lines are dropped rather than slowing
+ * answers, and the next flush says how many on LogTape's meta logger. A failed write (stdout
+ * closed: the log collector gone) loses those lines and goes to `onError`; it never fails a
+ * request or the process. `close()` writes what waits.
  */
-export function joiningStream(
-  write: (bytes: Uint8Array) => Promise<unknown>,
-  onError: (error: unknown) => void = reportOnce,
-): WritableStream<Uint8Array> {
-  let chunks: Uint8Array[] = [];
-  let size = 0;
-  let pending: Promise<void> | null = null;
-  const flush = async () => {
-    try {
-      while (chunks.length) {
-        const joined = new Uint8Array(size);
-        let at = 0;
-        for (const chunk of chunks) {
-          joined.set(chunk, at);
-          at += chunk.length;
-        }
-        chunks = [];
-        size = 0;
-        try {
-          await write(joined);
-        } catch (error) {
-          onError(error);
-        }
+export function bufferedLineSink(
+  write: WriteBytes,
+  options: { flushIntervalMs: number; onError?: (error: unknown) => void },
+): ((record: LogRecord) => void) & { close(): Promise<void> } {
+  const onError = options.onError ?? reportOnce;
+  const encoder = new TextEncoder();
+  let buffer = new Uint8Array(FIRST_BUFFER);
+  let spare = new Uint8Array(FIRST_BUFFER);
+  let used = 0;
+  let dropped = 0;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let writing: Promise<void> | null = null;
+
+  let closing = false;
+
+  const flush = async (): Promise<void> => {
+    timer = undefined;
+    // A write under way: its end schedules what came in meanwhile.
+    if (writing) return await writing;
+    if (dropped > 0) {
+      const lost = dropped;
+      dropped = 0;
+      getLogger(["logtape", "meta"]).warn(
+        "Request log: stdout did not keep up; {lost} lines were dropped.",
+        { lost },
+      );
+    }
+    if (used === 0) return;
+    const bytes = buffer.subarray(0, used);
+    [buffer, spare] = [spare, buffer];
+    used = 0;
+    writing = (async () => {
+      try {
+        await write(bytes);
+      } catch (error) {
+        onError(error);
+      } finally {
+        writing = null;
       }
-    } finally {
-      pending = null;
+    })();
+    await writing;
+    if (!closing && (used > 0 || dropped > 0)) {
+      schedule(used > EARLY_FLUSH ? 0 : options.flushIntervalMs);
     }
   };
-  return new WritableStream<Uint8Array>({
-    write(chunk) {
-      chunks.push(chunk);
-      size += chunk.length;
-      pending ??= new Promise((resolve) => setTimeout(resolve, 0)).then(flush);
-      // Past 1 MiB waiting, the sink waits for the write (and buffers, then drops, behind it).
-      return size > 1 << 20 ? pending : undefined;
-    },
+
+  const schedule = (ms: number) => {
+    if (timer !== undefined) return;
+    timer = setTimeout(flush, ms);
+    Deno.unrefTimer(timer);
+  };
+
+  const sink = (record: LogRecord) => {
+    const line = jsonLine(record);
+    // UTF-16 code units to UTF-8: at most 3 bytes each.
+    const most = line.length * 3;
+    if (used + most > buffer.length) {
+      if (used + most > MOST_WAITING) {
+        dropped++;
+        return;
+      }
+      let size = buffer.length * 2;
+      while (size < used + most) size *= 2;
+      const grown = new Uint8Array(size);
+      grown.set(buffer.subarray(0, used));
+      buffer = grown;
+    }
+    used += encoder.encodeInto(line, buffer.subarray(used)).written;
+    if (!closing) schedule(used > EARLY_FLUSH && !writing ? 0 : options.flushIntervalMs);
+  };
+
+  return Object.assign(sink, {
+    // Every record logged here is made for the log and never changed afterwards: LogTape need
+    // not copy its properties before handing it over (its registered symbol for that policy).
+    [IMMEDIATE_SINK]: true,
     async close() {
-      await (pending ?? flush());
+      closing = true;
+      if (timer !== undefined) clearTimeout(timer);
+      timer = undefined;
+      while (writing || used > 0 || dropped > 0) await (writing ?? flush());
     },
   });
 }
@@ -217,24 +275,25 @@ async function writeStdout(bytes: Uint8Array) {
 }
 
 /**
- * Configures LogTape: request lines (and LogTape's own warnings) as JSON Lines on `stream`
- * (default stdout), through the non-blocking sink. Returns a function that flushes what is
- * buffered and resets LogTape (call it before the process ends).
+ * Configures LogTape: request lines (and LogTape's own warnings) as JSON Lines through
+ * `bufferedLineSink` onto stdout (or `write`, or a test's `stream`). Returns a function that
+ * writes what is buffered and resets LogTape (call it before the process ends).
  */
 export async function setUpLogging(
-  options: { stream?: WritableStream<Uint8Array>; flushIntervalMs?: number } = {},
+  options: {
+    write?: WriteBytes;
+    stream?: WritableStream<Uint8Array>;
+    flushIntervalMs?: number;
+    onWriteError?: (error: unknown) => void;
+  } = {},
 ): Promise<() => Promise<void>> {
-  const stream = options.stream ?? joiningStream(writeStdout);
-  const json = getStreamSink(stream, {
-    formatter: jsonLine,
-    nonBlocking: { bufferSize: 1_000, flushInterval: options.flushIntervalMs ?? 100 },
+  const writer = options.stream?.getWriter();
+  const write = options.write ??
+    (writer ? (bytes: Uint8Array) => writer.write(bytes) : writeStdout);
+  const json = bufferedLineSink(write, {
+    flushIntervalMs: options.flushIntervalMs ?? 100,
+    onError: options.onWriteError,
   });
-  // LogTape copies each record's properties before handing it to a sink that keeps records
-  // for later (a caller might change them meanwhile); that copy was 60 % of the cost of a
-  // request line. Every record logged here is made for the log and never changed afterwards,
-  // so the sink is marked as one that needs no copy (LogTape's registered symbol for that
-  // policy; were it renamed, only the copy would come back).
-  (json as unknown as Record<symbol, boolean>)[IMMEDIATE_SINK] = true;
   await configure({
     reset: true,
     sinks: { json },
@@ -243,5 +302,9 @@ export async function setUpLogging(
       { category: ["logtape", "meta"], sinks: ["json"], lowestLevel: "warning" },
     ],
   });
-  return () => reset();
+  return async () => {
+    await json.close();
+    await reset();
+    await writer?.close();
+  };
 }

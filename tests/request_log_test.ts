@@ -11,7 +11,7 @@ import { createApp, createHandler } from "../app.ts";
 import { ConfigCache } from "../db/config_cache.ts";
 import { readConfig } from "../fresh.config.ts";
 import { loadAssets } from "../plugins/assets.ts";
-import { joiningStream, jsonLine, logRequest, requestId, setUpLogging } from "../plugins/logger.ts";
+import { jsonLine, logRequest, requestId, setUpLogging } from "../plugins/logger.ts";
 import { SESSION_COOKIE } from "../plugins/session.ts";
 import { createTestApp, jsonRequest, TEST_ADMIN, TEST_SDK_KEY } from "./helpers/app.ts";
 import { openTestDatabase, testBothBackends, type TestDatabase } from "./helpers/db.ts";
@@ -266,12 +266,15 @@ Deno.test("a closed stdout loses lines but never fails a request or the process"
   const errors: unknown[] = [];
   const written: string[] = [];
   let broken = true;
-  const stream = joiningStream(async (bytes) => {
-    await Promise.resolve();
-    if (broken) throw new Deno.errors.BrokenPipe("Broken pipe (os error 32)");
-    written.push(new TextDecoder().decode(bytes));
-  }, (error) => errors.push(error));
-  const close = await setUpLogging({ stream, flushIntervalMs: 5 });
+  const close = await setUpLogging({
+    write: async (bytes) => {
+      await Promise.resolve();
+      if (broken) throw new Deno.errors.BrokenPipe("Broken pipe (os error 32)");
+      written.push(new TextDecoder().decode(bytes));
+    },
+    onWriteError: (error) => errors.push(error),
+    flushIntervalMs: 5,
+  });
   try {
     logRequest(requestId(null), "GET", "/lost", 200, 1);
     await new Promise((resolve) => setTimeout(resolve, 50));
@@ -284,4 +287,67 @@ Deno.test("a closed stdout loses lines but never fails a request or the process"
   }
   const lines = written.join("").trim().split("\n").map((line) => JSON.parse(line));
   assert.deepEqual(lines.map((line) => [line.requestId, line.path]), [["after-1", "/kept"]]);
+});
+
+Deno.test("the lines of a flush go out in one write, in order, UTF-8 intact", async () => {
+  const writes: string[] = [];
+  const close = await setUpLogging({
+    write: async (bytes) => void writes.push(new TextDecoder().decode(bytes)),
+    flushIntervalMs: 20,
+  });
+  try {
+    for (let i = 0; i < 1_000; i++) {
+      logRequest(`id-${i}`, "GET", i % 2 ? `/活动/${i}` : `/api/${i}`, 200, 0.1);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  } finally {
+    await close();
+  }
+  assert.ok(writes.length <= 2, `${writes.length} writes for 1,000 lines`);
+  const lines = writes.join("").trim().split("\n").map((line) => JSON.parse(line));
+  assert.deepEqual(
+    lines.map((line) => [line.requestId, line.path]),
+    Array.from({ length: 1_000 }, (_, i) => [`id-${i}`, i % 2 ? `/活动/${i}` : `/api/${i}`]),
+  );
+});
+
+Deno.test("a stdout that does not keep up: new lines are dropped and counted, none waits", async () => {
+  let release = () => {};
+  const stuck = new Promise<void>((resolve) => (release = resolve));
+  const written: string[] = [];
+  const close = await setUpLogging({
+    write: async (bytes) => {
+      await stuck;
+      written.push(new TextDecoder().decode(bytes));
+    },
+    flushIntervalMs: 1,
+  });
+  const total = 40_000; // ~9 MB of lines: more than the 4 MiB that may wait
+  try {
+    logRequest("first", "GET", "/first", 200, 0.1);
+    await new Promise((resolve) => setTimeout(resolve, 20)); // its write is now stuck
+    const started = performance.now();
+    for (let i = 1; i < total; i++) {
+      logRequest(`id-${i}`, "GET", `/api/v1/experiments/welcome-sms/assignment/${i}`, 200, 0.1);
+    }
+    // Logging never waited for the stuck write (the calls are synchronous).
+    assert.ok(performance.now() - started < 10_000);
+    release();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  } finally {
+    await close();
+  }
+  const lines = written.join("").trim().split("\n").map((line) => JSON.parse(line));
+  const requests = lines.filter((line) => line.message === "request");
+  const warning = lines.find((line) => line.logger === "logtape.meta");
+  assert.ok(requests.length < total, "some lines were dropped");
+  assert.ok(requests.length > total / 4, `${requests.length} lines kept`);
+  assert.ok(warning, "the drop is reported");
+  assert.equal(warning.lost + requests.length, total);
+  // What was kept is in order and whole.
+  const ids = requests.map((line) => line.requestId);
+  assert.equal(ids[0], "first");
+  for (let i = 2; i < ids.length; i++) {
+    assert.ok(Number(ids[i].slice(3)) > Number(ids[i - 1].slice(3) || 0));
+  }
 });
