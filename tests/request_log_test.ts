@@ -292,7 +292,7 @@ Deno.test("a closed stdout loses lines but never fails a request or the process"
 Deno.test("the lines of a flush go out in one write, in order, UTF-8 intact", async () => {
   const writes: string[] = [];
   const close = await setUpLogging({
-    write: async (bytes) => void writes.push(new TextDecoder().decode(bytes)),
+    write: (bytes) => Promise.resolve(void writes.push(new TextDecoder().decode(bytes))),
     flushIntervalMs: 20,
   });
   try {
