@@ -4,7 +4,7 @@
  *
  * A layer's key is unique per bank (the primary key: a second create fails with 23505, which the
  * caller turns into 409 `LAYER_EXISTS`). That running experiments of one layer never overlap is
- * checked when one starts (routes/experiments/_service.ts `moveExperiment`), inside the start's
+ * checked when one starts (db/experiment_commands.ts `moveExperiment`), inside the start's
  * transaction and after `lockLayer`, so two starts in one layer are serialised: the second sees
  * the first as running (READ COMMITTED takes a new snapshot per statement, after the lock).
  */

@@ -1,14 +1,11 @@
 /**
  * The sample-size planner's arithmetic on its form fields: validation into message keys, users
- * per arm and in total (lib/stats/power.ts), days at the given traffic and the power curve.
+ * per arm and in total (lib/stats/power.ts; messages of lib/experiments/planning.ts `planError`),
+ * days at the given traffic and the power curve.
  */
 import type { MessageKey } from "../../lib/i18n/mod.ts";
-import {
-  MAX_PLANNED_USERS,
-  planProportions,
-  type PlanReason,
-  powerForSampleSize,
-} from "../../lib/stats/power.ts";
+import { planError } from "../../lib/experiments/planning.ts";
+import { planProportions, powerForSampleSize } from "../../lib/stats/power.ts";
 import { parseInteger, parseNumber } from "./inputs.ts";
 
 export interface PlannerInputs {
@@ -53,28 +50,6 @@ export type PlanOutcome = Plan | {
   error: MessageKey;
   params?: Record<string, string | number>;
 };
-
-/** The message of a plan without a sample size (`planProportions`' reason), for every caller. */
-export function planError(
-  plan: { reason: PlanReason; variantRate: number | null },
-): { error: MessageKey; params?: Record<string, string | number> } {
-  switch (plan.reason) {
-    case "BASELINE_OUT_OF_RANGE":
-      return { error: "tools.err.baseline" };
-    case "EFFECT_INVALID":
-      return { error: "tools.err.mde" };
-    case "TOO_MANY_USERS":
-      return {
-        error: "tools.err.tooSmall",
-        params: { max: MAX_PLANNED_USERS.toLocaleString("en") },
-      };
-    default: {
-      const v = plan.variantRate;
-      const rate = v !== null && Number.isFinite(v) ? `${+(v * 100).toPrecision(6)}%` : "—";
-      return { error: "tools.err.target", params: { rate } };
-    }
-  }
-}
 
 export function plan(inputs: PlannerInputs): PlanOutcome {
   const baselineRate = parseNumber(inputs.baseline) / 100;

@@ -1,7 +1,7 @@
 /**
  * The rules of layer ranges and QA units an experiment's settings must keep (issue 17;
  * docs/GOVERNANCE.md "Layers" and "QA units"). Pure: db/layers.ts reads the running experiments,
- * routes/experiments/_service.ts refuses with the codes.
+ * db/experiment_commands.ts refuses with the codes (errors of lib/experiments/rules.ts).
  */
 import type { ExperimentStatus } from "../experiments/settings.ts";
 import { type ForcedUnit, rangesOverlap } from "./policy.ts";

@@ -16,15 +16,13 @@ import {
   saveSchedule,
   scheduleOf,
 } from "../experiments/_schedule.ts";
+import { createDraft, editDraft, moveExperiment } from "../../db/experiment_commands.ts";
 import {
-  createDraft,
   decideSchema,
-  editDraft,
-  experimentOf,
   experimentPatchSchema,
-  moveExperiment,
   newExperimentSchema,
-} from "../experiments/_service.ts";
+} from "../../lib/experiments/schemas.ts";
+import { asManager, experimentOf, targetBank } from "../experiments/_service.ts";
 
 /**
  * Experiments of the caller's bank, mounted at `/api/experiments`. Growth users and admins
@@ -55,7 +53,10 @@ app.post("/", async (c) => {
   const { schedule, ...body } = await readJson(c, newExperimentSchema.extend(withSchedule));
   const draft = { id: "", status: "draft" as const, plannedSampleSize: null };
   if (schedule) await checkedSchedule(c, draft, schedule, { plannedSampleSize: plannedBy(body) });
-  const experiment = await createDraft(c, body);
+  const experiment = await createDraft(c.var.db, asManager(c), {
+    ...body,
+    bankId: targetBank(c, body.bankId),
+  });
   if (schedule) await saveSchedule(c, experiment, schedule);
   return c.json({ experiment: await fullView(c, experiment) }, 201);
 });
@@ -69,26 +70,42 @@ app.patch("/:key", async (c) => {
   if (schedule) await checkedSchedule(c, experiment, schedule, { plannedSampleSize: planned });
   const edited = schedule !== undefined && Object.keys(patch).length === 0
     ? experiment
-    : await editDraft(c, experiment, patch);
+    : await editDraft(c.var.db, asManager(c), { experiment, patch, now: c.var.now() });
   if (schedule === null) await clearSchedule(c, edited);
   else if (schedule) await saveSchedule(c, edited, schedule);
   return c.json({ experiment: await fullView(c, edited) });
 });
 
 app.post("/:key/start", async (c) => {
-  const experiment = await moveExperiment(c, await experimentOf(c), "start");
-  return c.json({ experiment: view(experiment) });
+  const experiment = await experimentOf(c);
+  const moved = await moveExperiment(c.var.db, asManager(c), {
+    experiment,
+    move: "start",
+    now: c.var.now(),
+  });
+  return c.json({ experiment: view(moved) });
 });
 
 app.post("/:key/stop", async (c) => {
-  const experiment = await moveExperiment(c, await experimentOf(c), "stop");
-  return c.json({ experiment: view(experiment) });
+  const experiment = await experimentOf(c);
+  const moved = await moveExperiment(c.var.db, asManager(c), {
+    experiment,
+    move: "stop",
+    now: c.var.now(),
+  });
+  return c.json({ experiment: view(moved) });
 });
 
 app.post("/:key/decide", async (c) => {
   const experiment = await experimentOf(c);
   const { winner } = await readJson(c, decideSchema);
-  return c.json({ experiment: view(await moveExperiment(c, experiment, "decide", winner)) });
+  const decided = await moveExperiment(c.var.db, asManager(c), {
+    experiment,
+    move: "decide",
+    winner,
+    now: c.var.now(),
+  });
+  return c.json({ experiment: view(decided) });
 });
 
 /** Ends a decided iteration and drafts the next one with the winner as control. */

@@ -9,7 +9,7 @@ import type { AppEnv } from "../../plugins/context.ts";
 import { currentUser, requireRole } from "../../plugins/session.ts";
 import { readJson } from "../../plugins/validate.ts";
 import { bankOf } from "../alerts/_bank.ts";
-import { layerKey } from "../experiments/_service.ts";
+import { layerKey } from "../../lib/experiments/schemas.ts";
 
 /**
  * Mutual-exclusion layers of a bank (issue 17; docs/GOVERNANCE.md "Layers"), mounted at

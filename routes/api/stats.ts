@@ -4,7 +4,7 @@ import { badRequest } from "../../lib/errors.ts";
 import { analyzeMeans, analyzeProportions } from "../../lib/stats/analysis.ts";
 import { translator } from "../../lib/i18n/mod.ts";
 import { planProportions } from "../../lib/stats/power.ts";
-import { planError } from "../../components/tools/planner.ts";
+import { planError } from "../../lib/experiments/planning.ts";
 import type { AppEnv } from "../../plugins/context.ts";
 import { readJson } from "../../plugins/validate.ts";
 

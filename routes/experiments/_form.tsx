@@ -11,7 +11,7 @@ import {
   type ExperimentMetrics,
 } from "../../lib/metrics/definition.ts";
 import { MetricPicker, type PickedMetrics } from "../../components/metrics/MetricPicker.tsx";
-import { STAGES } from "./_service.ts";
+import { STAGES } from "../../lib/experiments/settings.ts";
 import {
   layerBodyOf,
   LayerFields,

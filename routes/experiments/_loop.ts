@@ -11,12 +11,12 @@ import { promoteExperiment } from "../../db/promotions.ts";
 import { badRequest, conflict, notFound } from "../../lib/errors.ts";
 import { feasibleRelativeEffect, planProportions } from "../../lib/stats/power.ts";
 import { storableText } from "../../lib/text_schema.ts";
-import type { Translate } from "../../lib/i18n/mod.ts";
 import type { Readout } from "../../lib/experiments/readout.ts";
 import { actorOf } from "../../plugins/audit.ts";
 import type { AppEnv } from "../../plugins/context.ts";
 import { resultsOf } from "./_results.ts";
-import { planSampleSize, requireManager } from "./_service.ts";
+import { planSampleSize } from "../../lib/experiments/planning.ts";
+import { requireManager } from "./_service.ts";
 import { EXPERIMENT_KEY_PATTERN } from "../../lib/patterns.ts";
 
 type Ctx = Context<AppEnv>;
@@ -112,7 +112,6 @@ export function planNext(
   baselineRate: number | null,
   alpha: number,
   plan: PromoteRequest["plan"],
-  t?: Translate,
 ): NextPlan {
   const power = plan?.power ?? DEFAULT_NEXT_PLAN.power;
   const usable = baselineRate !== null && baselineRate > 0 && baselineRate < 1;
@@ -130,7 +129,7 @@ export function planNext(
     if (!usable) return { ...base, perVariant: null, total: null };
     const size = planSampleSize(
       { baselineRate, minimumDetectableEffect, effectType, power },
-      { alpha, t },
+      { alpha },
     );
     return { ...base, perVariant: size.perVariant, total: size.total };
   }
@@ -177,7 +176,7 @@ export async function promote(c: Ctx, e: Experiment, body: PromoteRequest): Prom
   if (body.confirm && winner === control.name) {
     throw badRequest("NOTHING_TO_CONFIRM", "The control won: there is nothing to confirm");
   }
-  const plan = planNext(winnerArm.users > 0 ? winnerArm.rate : null, e.alpha, body.plan, c.var.t);
+  const plan = planNext(winnerArm.users > 0 ? winnerArm.rate : null, e.alpha, body.plan);
   const winnerDescription = e.variants.find((v) => v.name === winner)!.description;
   const variants: VariantInput[] = body.confirm
     ? [

@@ -4,8 +4,8 @@
  * called every minute by routes/alerts/_scheduler.ts on every instance).
  *
  * A due action is claimed once (db/schedules.ts `claimDueActions`), then done through the very
- * function a person's start or stop goes through (`moveExperiment` of ./_service.ts, with its
- * checks), acting as `system`: the audit log names `system` as the actor. When that function
+ * command a person's start or stop goes through (`moveExperiment` of db/experiment_commands.ts,
+ * with its checks), acting as `system`: the audit log names `system` as the actor. When that function
  * refuses (an `AppError`: a check of the start path, a status changed meanwhile), the refusal is
  * stored with its message in both languages (shown on the experiment page), audited as
  * `experiment.schedule_refused`, and raised as a `schedule_refused` alert to the bank's
@@ -13,7 +13,8 @@
  */
 import type { Context } from "hono";
 import { raiseAlert } from "../../db/alerts.ts";
-import { appendAudit } from "../../db/audit.ts";
+import { type Actor, appendAudit } from "../../db/audit.ts";
+import { moveExperiment } from "../../db/experiment_commands.ts";
 import { type Experiment, getExperimentByKey } from "../../db/experiments.ts";
 import {
   bankTimeZone,
@@ -36,9 +37,9 @@ import {
 import { translator } from "../../lib/i18n/mod.ts";
 import { bankScope } from "../../lib/scope.ts";
 import { audit } from "../../plugins/audit.ts";
-import type { AppDeps, AppEnv, SessionUser } from "../../plugins/context.ts";
+import type { AppDeps, AppEnv } from "../../plugins/context.ts";
 import { currentUser } from "../../plugins/session.ts";
-import { moveExperiment, requireManager } from "./_service.ts";
+import { requireManager } from "./_service.ts";
 
 type Ctx = Context<AppEnv>;
 
@@ -139,29 +140,8 @@ export async function clearSchedule(c: Ctx, e: Experiment): Promise<void> {
   });
 }
 
-/**
- * The context the scheduler acts in: the app's database and clock, the experiment's bank as
- * the only scope, and `system` as the acting user — an admin role, so the start/stop path's
- * role check passes, and no user id, so the audit log records `system` with no user.
- */
-function systemContext(db: AppDeps["db"], bankId: string, now: Date): Ctx {
-  const system: SessionUser = {
-    // The audit log's actor_user_id is null for the system (actorOf reads `id ?? null`).
-    id: null as unknown as string,
-    email: "system",
-    displayName: "system",
-    role: "admin",
-    bankId,
-    growthLead: false,
-    consultantBankIds: [],
-  };
-  const t = translator("zh-CN");
-  const vars = { db, now: () => now, user: system, scope: bankScope(bankId), t, locale: "zh-CN" };
-  return {
-    var: vars,
-    get: (name: keyof typeof vars) => vars[name],
-  } as unknown as Ctx;
-}
+/** The scheduler as the audit log names it: `system`, with no user. */
+const SYSTEM: Actor = { actor: "system", actorUserId: null };
 
 export interface ScheduleRunOutcome {
   key: string;
@@ -198,11 +178,11 @@ export async function carryOutClaimed(
   now: Date,
 ): Promise<ScheduleRunOutcome> {
   const base = { key: claimed.key, bankId: claimed.bankId, action: claimed.action };
-  const c = systemContext(db, claimed.bankId, now);
-  const experiment = await getExperimentByKey(db, c.var.scope, claimed.key, claimed.bankId);
+  const scope = bankScope(claimed.bankId);
+  const experiment = await getExperimentByKey(db, scope, claimed.key, claimed.bankId);
   if (!experiment || experiment.id !== claimed.experimentId) return { ...base, done: false };
   try {
-    await moveExperiment(c, experiment, claimed.action);
+    await moveExperiment(db, SYSTEM, { experiment, move: claimed.action, now });
   } catch (error) {
     if (!(error instanceof AppError)) throw error;
     await refuse(db, experiment, claimed, error, now);

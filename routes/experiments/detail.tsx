@@ -29,14 +29,9 @@ import {
 } from "./schedule_form.tsx";
 import { bankTimeZone } from "../../db/schedules.ts";
 import { chooseBankPage, confirmPage, isConfirmed } from "./_confirm.tsx";
-import {
-  canManage,
-  editDraft,
-  experimentOf,
-  experimentPatchSchema,
-  moveExperiment,
-  requireManager,
-} from "./_service.ts";
+import { editDraft, moveExperiment } from "../../db/experiment_commands.ts";
+import { experimentPatchSchema } from "../../lib/experiments/schemas.ts";
+import { asManager, canManage, experimentOf, requireManager } from "./_service.ts";
 
 const app = new Hono<AppEnv>();
 
@@ -328,7 +323,10 @@ app.post("/experiments/:key/edit", async (c) => {
       c,
       fields,
       { bankId: e.bankId, existing: e },
-      () => editDraft(c, e, parseWith(experimentPatchSchema, bodyOf(fields, false))),
+      () => {
+        const patch = parseWith(experimentPatchSchema, bodyOf(fields, false));
+        return editDraft(c.var.db, asManager(c), { experiment: e, patch, now: c.var.now() });
+      },
     );
     return c.redirect(experimentHref(e), 303);
   } catch (error) {
@@ -350,7 +348,12 @@ for (const move of ["start", "stop", "decide"] as const) {
       return confirmPage(c, e, move, { winner });
     }
     return orPage(c, e, async () => {
-      await moveExperiment(c, e, move, winner);
+      await moveExperiment(c.var.db, asManager(c), {
+        experiment: e,
+        move,
+        winner,
+        now: c.var.now(),
+      });
       return c.redirect(experimentHref(e), 303);
     });
   });

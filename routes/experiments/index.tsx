@@ -9,7 +9,9 @@ import { EXPERIMENT_READERS } from "../../lib/roles.ts";
 import { guardPages, requireRole } from "../../plugins/session.ts";
 import { parseWith } from "../../plugins/validate.ts";
 import { bodyOf, ExperimentForm, type Fields, formError, formLibrary } from "./_form.tsx";
-import { canManage, createDraft, newExperimentSchema, requireManager } from "./_service.ts";
+import { createDraft } from "../../db/experiment_commands.ts";
+import { newExperimentSchema } from "../../lib/experiments/schemas.ts";
+import { asManager, canManage, requireManager, targetBank } from "./_service.ts";
 import detail from "./detail.tsx";
 import layerForm from "./layer_form.tsx";
 import { listLayers } from "../../db/layers.ts";
@@ -146,7 +148,13 @@ app.post("/experiments", async (c) => {
       c,
       fields,
       { bankId, existing: null },
-      () => createDraft(c, parseWith(newExperimentSchema, bodyOf(fields, true))),
+      () => {
+        const body = parseWith(newExperimentSchema, bodyOf(fields, true));
+        return createDraft(c.var.db, asManager(c), {
+          ...body,
+          bankId: targetBank(c, body.bankId),
+        });
+      },
     );
     return c.redirect(experimentHref(created), 303);
   } catch (error) {

@@ -13,7 +13,9 @@ import { rangePercent } from "../../lib/governance/layers.ts";
 import { formatNumber, keyFor } from "../../lib/i18n/mod.ts";
 import type { AppEnv } from "../../plugins/context.ts";
 import { parseWith } from "../../plugins/validate.ts";
-import { canManage, editDraft, experimentOf, experimentPatchSchema } from "./_service.ts";
+import { editDraft } from "../../db/experiment_commands.ts";
+import { experimentPatchSchema } from "../../lib/experiments/schemas.ts";
+import { asManager, canManage, experimentOf } from "./_service.ts";
 
 type Ctx = Context<AppEnv>;
 
@@ -76,7 +78,8 @@ app.post("/experiments/:key/forced", async (c) => {
   const form = await c.req.parseBody();
   const text = typeof form.forced === "string" ? form.forced : "";
   try {
-    await editDraft(c, e, parseWith(experimentPatchSchema, { forced: forcedOf(text) }));
+    const patch = parseWith(experimentPatchSchema, { forced: forcedOf(text) });
+    await editDraft(c.var.db, asManager(c), { experiment: e, patch, now: c.var.now() });
   } catch (error) {
     if (!(error instanceof AppError) || error.status >= 500 || error.status === 403) throw error;
     return c.redirect(`${experimentHref(e)}&forcedError=${error.code}#layer`, 303);
