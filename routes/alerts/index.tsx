@@ -7,6 +7,7 @@
 import { type Context, Hono } from "hono";
 import { AlertList } from "../../components/alerts/AlertList.tsx";
 import { ChannelSettings } from "../../components/alerts/ChannelSettings.tsx";
+import { BankPicker } from "../../components/BankPicker.tsx";
 import { renderPage } from "../../components/render.tsx";
 import { ackAlert, alertBank, listAlerts } from "../../db/alerts.ts";
 import { listDeliveries } from "../../db/deliveries.ts";
@@ -28,18 +29,9 @@ guardPage(app, "/alerts"); // and /alerts/channels, for managers only (lib/roles
 
 async function bankPicker(c: Ctx, action: string) {
   const { t, locale } = c.var;
+  const banks = await choosableBanks(c);
   return (
-    <form method="get" action={action} class="card inline-form" data-testid="bank-picker">
-      <label>
-        {t("alerts.pickBank")}{" "}
-        <select name="bank">
-          {(await choosableBanks(c)).map((b) => (
-            <option value={b.id}>{`${b.id} · ${locale === "en" ? b.nameEn : b.nameZh}`}</option>
-          ))}
-        </select>
-      </label>{" "}
-      <button type="submit">{t("alerts.show")}</button>
-    </form>
+    <BankPicker {...{ t, locale, action, banks }} label="alerts.pickBank" submit="alerts.show" />
   );
 }
 

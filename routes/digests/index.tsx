@@ -6,6 +6,7 @@
  */
 import { type Context, Hono } from "hono";
 import { DigestView } from "../../components/digests/DigestView.tsx";
+import { BankPicker } from "../../components/BankPicker.tsx";
 import { renderPage } from "../../components/render.tsx";
 import { getBank } from "../../db/banks.ts";
 import { type Digest, getDigest, latestDigest, listDigests } from "../../db/digests.ts";
@@ -68,22 +69,18 @@ function DigestTable({ c, digests }: { c: Ctx; digests: Digest[] }) {
 /** Admins choose a bank first. */
 async function pickBank(c: Ctx) {
   const { t, locale } = c.var;
+  const banks = await choosableBanks(c);
   return renderPage(c, {
     title: t("digest.title"),
     body: (
       <>
         <h1>{t("digest.title")}</h1>
-        <form method="get" action="/digests" class="card inline-form" data-testid="bank-picker">
-          <label>
-            {t("alerts.pickBank")}{" "}
-            <select name="bank">
-              {(await choosableBanks(c)).map((b) => (
-                <option value={b.id}>{`${b.id} · ${locale === "en" ? b.nameEn : b.nameZh}`}</option>
-              ))}
-            </select>
-          </label>{" "}
-          <button type="submit">{t("alerts.show")}</button>
-        </form>
+        <BankPicker
+          {...{ t, locale, banks }}
+          action="/digests"
+          label="alerts.pickBank"
+          submit="alerts.show"
+        />
       </>
     ),
   });

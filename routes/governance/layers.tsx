@@ -5,6 +5,7 @@
  */
 import { type Context, Hono } from "hono";
 import { LayerBar } from "../../components/governance/LayerBar.tsx";
+import { BankPicker } from "../../components/BankPicker.tsx";
 import { renderPage } from "../../components/render.tsx";
 import { listLayers } from "../../db/layers.ts";
 import { AppError, messageIn } from "../../lib/errors.ts";
@@ -20,18 +21,14 @@ guardPage(app, "/governance/layers");
 
 async function bankPicker(c: Ctx) {
   const { t, locale } = c.var;
+  const banks = await choosableBanks(c);
   return (
-    <form method="get" action="/governance/layers" class="card inline-form">
-      <label>
-        {t("layers.pickBank")}{" "}
-        <select name="bank">
-          {(await choosableBanks(c)).map((b) => (
-            <option value={b.id}>{`${b.id} · ${locale === "en" ? b.nameEn : b.nameZh}`}</option>
-          ))}
-        </select>
-      </label>{" "}
-      <button type="submit">{t("alerts.show")}</button>
-    </form>
+    <BankPicker
+      {...{ t, locale, banks }}
+      action="/governance/layers"
+      label="layers.pickBank"
+      submit="alerts.show"
+    />
   );
 }
 

@@ -9,6 +9,7 @@
  *   at each cap, and the share capped by campaign.
  */
 import { type Context, Hono } from "hono";
+import { BankPicker } from "../../components/BankPicker.tsx";
 import { renderPage } from "../../components/render.tsx";
 import {
   campaignNames,
@@ -123,18 +124,13 @@ function bodyOf(v: FormValues) {
 
 async function bankPicker(c: Ctx, action: string) {
   const { t, locale } = c.var;
+  const banks = await choosableBanks(c);
   return (
-    <form method="get" action={action} class="card inline-form" data-testid="bank-picker">
-      <label>
-        {t("contactPolicy.pickBank")}{" "}
-        <select name="bank">
-          {(await choosableBanks(c)).map((b) => (
-            <option value={b.id}>{`${b.id} · ${locale === "en" ? b.nameEn : b.nameZh}`}</option>
-          ))}
-        </select>
-      </label>{" "}
-      <button type="submit">{t("contactPolicy.show")}</button>
-    </form>
+    <BankPicker
+      {...{ t, locale, action, banks }}
+      label="contactPolicy.pickBank"
+      submit="contactPolicy.show"
+    />
   );
 }
 

@@ -1,5 +1,6 @@
 import { type Context, Hono } from "hono";
 import { HoldoutReport } from "../../components/governance/HoldoutReport.tsx";
+import { BankPicker } from "../../components/BankPicker.tsx";
 import { renderPage } from "../../components/render.tsx";
 import { listMetrics } from "../../db/metrics.ts";
 import { AppError, messageIn } from "../../lib/errors.ts";
@@ -17,22 +18,15 @@ const app = new Hono<AppEnv>();
 guardPage(app, "/holdout");
 
 async function bankPicker(c: Context<AppEnv>) {
-  const t = c.var.t;
+  const { t, locale } = c.var;
   const banks = await choosableBanks(c);
   return (
-    <form method="get" action="/holdout" class="card inline-form" data-testid="bank-picker">
-      <label>
-        {t("holdout.pickBank")}{" "}
-        <select name="bank">
-          {banks.map((b) => (
-            <option value={b.id}>
-              {`${b.id} · ${c.var.locale === "en" ? b.nameEn : b.nameZh}`}
-            </option>
-          ))}
-        </select>
-      </label>{" "}
-      <button type="submit">{t("holdout.show")}</button>
-    </form>
+    <BankPicker
+      {...{ t, locale, banks }}
+      action="/holdout"
+      label="holdout.pickBank"
+      submit="holdout.show"
+    />
   );
 }
 

@@ -1,8 +1,8 @@
 import { type Context, Hono } from "hono";
 import { MetricLibrary } from "../../components/metrics/MetricLibrary.tsx";
 import { metricHref } from "../../components/metrics/links.ts";
+import { BankPicker } from "../../components/BankPicker.tsx";
 import { renderPage } from "../../components/render.tsx";
-import type { Bank } from "../../db/banks.ts";
 import { experimentsUsingMetric, listMetrics } from "../../db/metrics.ts";
 import type { AppEnv } from "../../plugins/context.ts";
 import { guardPage } from "../../plugins/session.ts";
@@ -15,22 +15,15 @@ guardPage(app, "/metrics");
 
 /** An admin without `?bank=` first chooses whose library to read. */
 async function bankPicker(c: Context<AppEnv>) {
-  const t = c.var.t;
-  const banks: Bank[] = await choosableBanks(c);
+  const { t, locale } = c.var;
+  const banks = await choosableBanks(c);
   return (
-    <form method="get" action="/metrics" class="card inline-form" data-testid="bank-picker">
-      <label>
-        {t("metrics.pickBank")}{" "}
-        <select name="bank">
-          {banks.map((b) => (
-            <option value={b.id}>
-              {`${b.id} · ${c.var.locale === "en" ? b.nameEn : b.nameZh}`}
-            </option>
-          ))}
-        </select>
-      </label>{" "}
-      <button type="submit">{t("metrics.show")}</button>
-    </form>
+    <BankPicker
+      {...{ t, locale, banks }}
+      action="/metrics"
+      label="metrics.pickBank"
+      submit="metrics.show"
+    />
   );
 }
 
