@@ -107,8 +107,17 @@ export async function refreshMetricValues(
         where datname = current_database()), now()))
       - cast(${WATERMARK_MARGIN_MS} as integer) * interval '1 millisecond' as w`.execute(trx))
       .rows[0].w;
-  const { byPeriod, ctes } = state
-    ? perUnitValues(q, changedUnits(q, byPeriodOf(q), state))
+  // The changed customers are read first, so the planner knows how few they are (a semi-join
+  // with the union inline was estimated at every customer: hash joins over all the events).
+  const changed = state
+    ? (await sql<{ unit: string }>`${changedUnits(q, byPeriodOf(q), state)}`.execute(trx)).rows
+      .map((r) => r.unit)
+    : null;
+  const { byPeriod, ctes } = changed
+    ? perUnitValues(
+      q,
+      sql`select json_array_elements_text(cast(${JSON.stringify(changed)} as json))`,
+    )
     : perUnitValues(q);
   if (!state) {
     await sql`delete from metric_unit_values
