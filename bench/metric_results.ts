@@ -14,14 +14,22 @@
  * absolute and percentile caps, counts, ratios) and 3 guardrails (opt_out, complaint rate,
  * logins per customer).
  *
- * Measured:
- * - refresh: recomputing the 10 metrics' snapshots from the raw events (db/metric_snapshots.ts
- *   `refreshSnapshots`), i.e. what the refresher does every REFRESH_EVERY_MS and what a request
- *   pays when no fresh snapshot exists;
+ * Measured (with the load average, as other work shares the machine):
+ * - full build: the first refresh of the 10 metrics (db/metric_snapshots.ts `refreshSnapshots`),
+ *   which writes every exposed customer's value of every metric (`metric_unit_values`, db/
+ *   metric_unit_values.ts) and the snapshots: what a new experiment or a new definition version
+ *   costs once;
+ * - incremental rounds: BENCH_METRIC_NEW_EVENTS (1,000) new track events of random customers
+ *   (times anywhere in their history, so late events too) and 20 newly exposed customers, then a
+ *   refresh that recomputes only the customers touched and sums the per-customer table: what the
+ *   refresher does every REFRESH_EVERY_MS;
  * - results: `GET /api/experiments/:key/results` with fresh snapshots, sequential requests,
  *   p50 and p99 (goal: p50 < 200 ms);
  * - freshness: the refresher running (its default interval), one new event inserted, results
  *   polled every 250 ms until it shows (goal: < 60 s).
+ *
+ * The seeded events carry `received_at` two hours back (loaded before the run, in insertion
+ * order, as appended events are), so the first incremental round does not re-read them.
  */
 import { sql } from "kysely";
 import { openDatabase } from "../db/client.ts";
@@ -32,6 +40,7 @@ import {
   runningExperiments,
   startMetricRefresher,
 } from "../db/metric_snapshots.ts";
+import type { RoundReport } from "../db/metric_unit_values.ts";
 import { metricsByKeys } from "../db/metrics.ts";
 import { createTestApp, DEMO_USERS, sessionCookie } from "../tests/helpers/app.ts";
 import { median, throwawayDatabase } from "./_lib.ts";
@@ -40,7 +49,9 @@ const backend = Deno.env.get("BENCH_BACKEND") ?? "postgres";
 const EVENTS = Number(Deno.env.get("BENCH_METRIC_EVENTS") ?? 10_000_000);
 const CUSTOMERS = Number(Deno.env.get("BENCH_METRIC_CUSTOMERS") ?? 1_000_000);
 const REQUESTS = Number(Deno.env.get("BENCH_METRIC_REQUESTS") ?? 100);
+const NEW_EVENTS = Number(Deno.env.get("BENCH_METRIC_NEW_EVENTS") ?? 1000);
 const KEY = "metrics-10m";
+const load = () => Deno.loadavg().map((x) => x.toFixed(1)).join(" ");
 
 // BENCH_REUSE_URL: a database kept by an earlier run (BENCH_KEEP=1): no seeding.
 const reuse = Deno.env.get("BENCH_REUSE_URL");
@@ -164,7 +175,8 @@ async function seed(): Promise<string> {
   const chunk = 1_000_000;
   for (let from = 0; from < EVENTS; from += chunk) {
     const to = Math.min(EVENTS, from + chunk) - 1;
-    await sql`insert into track_events (bank_id, event_id, event, unit, value, occurred_at)
+    await sql`insert into track_events
+        (bank_id, event_id, event, unit, value, occurred_at, received_at)
       select 'CC2', 'e' || g,
         case when r < 4 + (c % 2) then 'card_bound' when r < 44 then 'deposit'
           when r < 84 then 'login' when r < 99 then 'purchase' else 'complaint' end,
@@ -173,7 +185,8 @@ async function seed(): Promise<string> {
           else null end,
         date_trunc('day', now()) - interval '45 days' + (c % 30) * interval '1 day'
           + (c % 86400) * interval '1 second' - interval '5 days'
-          + ((g * 104729) % (45 * 86400)) * interval '1 second'
+          + ((g * 104729) % (45 * 86400)) * interval '1 second',
+        now() - interval '2 hours'
       from (select g, g % ${CUSTOMERS} as c, (g * 7919) % 100 as r
         from generate_series(cast(${from} as bigint), cast(${to} as bigint)) g) s`.execute(db);
   }
@@ -192,21 +205,64 @@ async function measure(id: string, events: number) {
   const { app } = await createTestApp(db);
   const [running] = (await runningExperiments(db)).filter((e) => e.id === id);
   const defs = [...(await metricsByKeys(db, "CC2", running.metricKeys)).values()];
+  const round = async () => {
+    const reports: RoundReport[] = [];
+    const started = performance.now();
+    await refreshSnapshots(db, running, defs, {
+      now: () => new Date(),
+      report: (r) => reports.push(r),
+    });
+    return {
+      ms: performance.now() - started,
+      full: reports.filter((r) => r.full).length,
+      customers: reports.reduce((s, r) => s + r.customers, 0),
+    };
+  };
+  const build = await round();
+  log(
+    `full build (10 metrics, every customer's values written): ${
+      (build.ms / 1000).toFixed(2)
+    } s; ` +
+      `${build.full} metrics built, ${build.customers.toLocaleString("en")} customer values ` +
+      `(load ${load()})`,
+  );
   const refreshTimes: number[] = [];
   const rounds = Number(Deno.env.get("BENCH_REFRESH_ROUNDS") ?? 3);
+  let newExposed = CUSTOMERS;
   for (let i = 0; i < rounds; i++) {
-    t = performance.now();
-    await refreshSnapshots(db, running, defs, { now: () => new Date() });
-    refreshTimes.push(performance.now() - t);
+    // New traffic: events of random customers at random times of their history (late events
+    // among them), and 20 customers exposed now with their exposure events.
+    await sql`insert into track_events (bank_id, event_id, event, unit, value, occurred_at)
+      select 'CC2', 'new-' || ${i} || '-' || g,
+        (array['card_bound', 'deposit', 'login', 'purchase', 'complaint'])[1 + g % 5],
+        'C' || (100000000 + (g * 7907 + ${i} * 131) % ${CUSTOMERS}),
+        case when g % 5 = 1 then 100.0 + g else null end,
+        now() - (g % 40) * interval '1 day'
+      from generate_series(1, cast(${NEW_EVENTS} as integer)) g`.execute(db);
+    await sql`insert into events (bank_id, event_id, experiment_id, unit, type, occurred_at)
+      select 'CC2', 'x-' || (100000000 + u), ${id}, 'C' || (100000000 + u), 'exposure', now()
+      from generate_series(cast(${newExposed} as bigint), cast(${newExposed + 19} as bigint)) u`
+      .execute(db);
+    await sql`insert into unit_outcomes (experiment_id, bank_id, unit, variant, first_exposure_at)
+      select ${id}, 'CC2', 'C' || (100000000 + u),
+        case when u % 2 = 0 then 'control' else 'coupon' end, now()
+      from generate_series(cast(${newExposed} as bigint), cast(${newExposed + 19} as bigint)) u`
+      .execute(db);
+    newExposed += 20;
+    const r = await round();
+    refreshTimes.push(r.ms);
+    log(
+      `incremental round ${i + 1}: ${(r.ms / 1000).toFixed(2)} s, ${r.full} full, ` +
+        `${r.customers.toLocaleString("en")} customer values recomputed (load ${load()})`,
+    );
   }
   log(
-    `refresh (10 metrics from the raw events): median ${
+    `incremental refresh (10 metrics, ${NEW_EVENTS} new events + 20 new customers): median ${
       (median(refreshTimes) / 1000).toFixed(2)
-    } s ` +
-      `(${refreshTimes.map((x) => (x / 1000).toFixed(2)).join(", ")})`,
+    } s (${refreshTimes.map((x) => (x / 1000).toFixed(2)).join(", ")})`,
   );
-  // Per metric, once.
-  for (const d of Deno.env.get("BENCH_PER_METRIC") === "0" ? [] : defs) {
+  // Per metric, once (incremental, with no new events).
+  for (const d of Deno.env.get("BENCH_PER_METRIC") === "1" ? defs : []) {
     if (d.source === "experiment_conversions") continue;
     t = performance.now();
     await refreshSnapshots(db, running, [d], { now: () => new Date() });
@@ -273,13 +329,15 @@ async function measure(id: string, events: number) {
   log(
     `freshness (refresher every ${REFRESH_EVERY_MS / 1000} s): a new event showed after ${
       shownAfter === null ? `more than ${patience / 1000} s` : `${(shownAfter / 1000).toFixed(1)} s`
-    }`,
+    } (load ${load()})`,
   );
   console.log(JSON.stringify({
     backend,
     events,
     customers: CUSTOMERS,
-    refreshMedianMs: Math.round(median(refreshTimes)),
+    fullBuildMs: Math.round(build.ms),
+    incrementalMedianMs: Math.round(median(refreshTimes)),
+    load: Deno.loadavg(),
     resultsP50Ms: Number(p(0.5).toFixed(1)),
     resultsP99Ms: Number(p(0.99).toFixed(1)),
     freshnessMs: shownAfter === null ? null : Math.round(shownAfter),
