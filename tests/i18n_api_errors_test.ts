@@ -164,7 +164,7 @@ testBothBackends(
     const admin = await login(app, TEST_ADMIN.email, TEST_ADMIN.password);
     const cases: {
       name: string;
-      request: (lang: string) => Promise<Response>;
+      request: (lang: string) => Response | Promise<Response>;
       status: number;
       code: string;
       zh: RegExp;
