@@ -5,61 +5,44 @@
  * has JavaScript switched off: the confirmation is plain HTML.
  */
 import assert from "node:assert/strict";
-import { createApp } from "../../app.ts";
 import { createExperiment } from "../../db/experiments.ts";
-import { seedIfEmpty } from "../../db/seed.ts";
-import { readConfig } from "../../fresh.config.ts";
-import { loadAssets } from "../../plugins/assets.ts";
-import { ensureIslandsBuilt } from "../../tools/build_islands.ts";
-import { openTestDatabase } from "../helpers/db.ts";
-import { BROWSER_ADMIN, launchChromium, signIn } from "./helpers.ts";
+import { launchChromium, serveApp, signIn } from "./helpers.ts";
 
 const LOCALES = ["zh-CN", "en"] as const;
 const keyOf = (locale: string) => `pay-sms-${locale.toLowerCase()}`;
 
-/** The demo, plus per language a running A/B test whose challenger clearly wins. */
-async function serve() {
-  const database = await openTestDatabase("pglite");
-  const db = database.db;
-  await seedIfEmpty(db, {
-    adminEmail: BROWSER_ADMIN.email,
-    adminPassword: BROWSER_ADMIN.password,
-    demo: true,
-    demoTraffic: false,
-  });
-  for (const locale of LOCALES) {
-    const { id } = await createExperiment(db, {
-      bankId: "CC2",
-      campaignId: null,
-      key: keyOf(locale),
-      name: "还款提醒短信",
-      status: "running",
-      startedAt: new Date("2026-01-01T00:00:00Z"),
-      variants: [{ name: "control", weight: 0.5 }, { name: "coupon", weight: 0.5 }],
-      createdBy: null,
-    });
-    await db.insertInto("daily_stats").values(
-      [["control", 250], ["coupon", 330]].map(([variant, converters]) => ({
-        experiment_id: id,
-        bank_id: "CC2",
-        variant: String(variant),
-        day: "2026-01-01",
-        users: 5000,
-        converters: Number(converters),
-      })),
-    ).execute();
-  }
-  const { manifest } = await ensureIslandsBuilt();
-  const config = { ...readConfig({ get: () => undefined }), logRequests: false };
-  const app = createApp({ db, config, assets: await loadAssets(manifest.entry) });
-  const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen: () => {} }, app.fetch);
-  return {
-    origin: `http://127.0.0.1:${server.addr.port}`,
-    async close() {
-      await server.shutdown();
-      await database.close();
+/**
+ * The demo without its traffic, plus per language a running A/B test whose challenger clearly
+ * wins.
+ */
+function serve() {
+  return serveApp({
+    seed: { demoTraffic: false },
+    async prepare(db) {
+      for (const locale of LOCALES) {
+        const { id } = await createExperiment(db, {
+          bankId: "CC2",
+          campaignId: null,
+          key: keyOf(locale),
+          name: "还款提醒短信",
+          status: "running",
+          startedAt: new Date("2026-01-01T00:00:00Z"),
+          variants: [{ name: "control", weight: 0.5 }, { name: "coupon", weight: 0.5 }],
+          createdBy: null,
+        });
+        await db.insertInto("daily_stats").values(
+          [["control", 250], ["coupon", 330]].map(([variant, converters]) => ({
+            experiment_id: id,
+            bank_id: "CC2",
+            variant: String(variant),
+            day: "2026-01-01",
+            users: 5000,
+            converters: Number(converters),
+          })),
+        ).execute();
+      }
     },
-  };
+  });
 }
 
 const WORDS = {

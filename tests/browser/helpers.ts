@@ -213,3 +213,17 @@ export async function noSidewaysScroll(page: Page, what: string) {
   ]);
   assert.ok(scroll <= client, `${what}: page is ${scroll}px wide in a ${client}px window`);
 }
+
+/** Posts events through the SDK API with the demo bank's key; 200 or the test fails. */
+export async function postSdkEvents(
+  origin: string,
+  events: unknown[],
+): Promise<{ accepted: number; duplicates: number; rejected: unknown[] }> {
+  const res = await fetch(`${origin}/api/v1/events`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${BROWSER_SDK_KEY}`, "content-type": "application/json" },
+    body: JSON.stringify({ events }),
+  });
+  assert.equal(res.status, 200);
+  return await res.json();
+}

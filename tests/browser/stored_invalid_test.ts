@@ -6,91 +6,66 @@
  */
 import assert from "node:assert/strict";
 import { sql } from "kysely";
-import { createApp } from "../../app.ts";
-import { seedIfEmpty } from "../../db/seed.ts";
-import { readConfig } from "../../fresh.config.ts";
-import { loadAssets } from "../../plugins/assets.ts";
-import { ensureIslandsBuilt } from "../../tools/build_islands.ts";
-import { openTestDatabase } from "../helpers/db.ts";
-import { BROWSER_ADMIN, BROWSER_SDK_KEY, launchChromium, signIn } from "./helpers.ts";
+import { browserTest, collectErrors, signIn } from "./helpers.ts";
 
 const SHOTS = "/tmp/shots/stored-invalid";
 
-Deno.test({
-  name: "a stored out-of-range value is flagged and the scorecard's islands still work",
-  sanitizeOps: false,
-  sanitizeResources: false,
-  async fn() {
-    const database = await openTestDatabase("pglite");
-    await seedIfEmpty(database.db, {
-      adminEmail: BROWSER_ADMIN.email,
-      adminPassword: BROWSER_ADMIN.password,
-      demo: true,
-      sdkKey: BROWSER_SDK_KEY,
-    });
-    await sql`update assessments set values = values || '{"digital_sales_share": 150}'::jsonb
-      where bank_id = 'CC2'`.execute(database.db);
-    const { period } = await database.db.selectFrom("assessments").select("period")
+browserTest(
+  "a stored out-of-range value is flagged and the scorecard's islands still work",
+  async ({ origin, browser, db }) => {
+    const { period } = await db.selectFrom("assessments").select("period")
       .where("bank_id", "=", "CC2").where("status", "=", "submitted")
       .orderBy("period", "desc").executeTakeFirstOrThrow();
-    const { manifest } = await ensureIslandsBuilt();
-    const config = { ...readConfig({ get: () => undefined }), logRequests: false };
-    const app = createApp({ db: database.db, config, assets: await loadAssets(manifest.entry) });
-    const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen: () => {} }, app.fetch);
-    const origin = `http://127.0.0.1:${server.addr.port}`;
-    const browser = await launchChromium();
-    try {
-      await Deno.mkdir(SHOTS, { recursive: true }).catch(() => {});
-      for (const [locale, flag] of [["zh-CN", "超出有效范围"], ["en", "outside the valid range"]]) {
-        const context = await browser.newContext({
-          locale,
-          viewport: { width: 1280, height: 900 },
-        });
-        await context.addCookies([{ name: "lang", value: locale, url: origin }]);
-        const page = await context.newPage();
-        const errors: string[] = [];
-        page.on("pageerror", (error) => errors.push(String(error)));
-        page.on("console", (msg) => msg.type() === "error" && errors.push(msg.text()));
-        await signIn(page, origin);
+    await Deno.mkdir(SHOTS, { recursive: true }).catch(() => {});
+    for (const [locale, flag] of [["zh-CN", "超出有效范围"], ["en", "outside the valid range"]]) {
+      const context = await browser.newContext({
+        locale,
+        viewport: { width: 1280, height: 900 },
+      });
+      await context.addCookies([{ name: "lang", value: locale, url: origin }]);
+      const page = await context.newPage();
+      const errors = collectErrors(page);
+      await signIn(page, origin);
 
-        await page.goto(`${origin}/banks/CC2?period=${period}`);
-        const notice = page.locator("[data-testid=invalid-values]");
-        assert.match((await notice.textContent()) ?? "", new RegExp(flag));
-        assert.ok(await notice.isVisible());
-        await page.screenshot({ path: `${SHOTS}/scorecard-${locale}.png` });
+      await page.goto(`${origin}/banks/CC2?period=${period}`);
+      const notice = page.locator("[data-testid=invalid-values]");
+      assert.match((await notice.textContent()) ?? "", new RegExp(flag));
+      assert.ok(await notice.isVisible());
+      await page.screenshot({ path: `${SHOTS}/scorecard-${locale}.png` });
 
-        await page.waitForSelector("[data-island=WhatIf][data-hydrated=true]");
-        const before = await page.textContent("[data-testid=what-if-overall]");
-        await page.selectOption("[data-testid=what-if-indicator]", "digital_sales_share");
-        await page.fill("[data-testid=what-if-value]", "1");
-        await page.waitForFunction(
-          (b) => document.querySelector("[data-testid=what-if-overall]")?.textContent !== b,
-          before,
-        );
-        await page.locator("[data-testid=what-if]").screenshot({
-          path: `${SHOTS}/what-if-${locale}.png`,
-        });
+      await page.waitForSelector("[data-island=WhatIf][data-hydrated=true]");
+      const before = await page.textContent("[data-testid=what-if-overall]");
+      await page.selectOption("[data-testid=what-if-indicator]", "digital_sales_share");
+      await page.fill("[data-testid=what-if-value]", "1");
+      await page.waitForFunction(
+        (b) => document.querySelector("[data-testid=what-if-overall]")?.textContent !== b,
+        before,
+      );
+      await page.locator("[data-testid=what-if]").screenshot({
+        path: `${SHOTS}/what-if-${locale}.png`,
+      });
 
-        await page.goto(`${origin}/banks/CC2/assessments/${period}`);
-        const field = page.locator("#f-digital_sales_share");
-        assert.match((await field.textContent()) ?? "", new RegExp(flag));
-        await page.screenshot({ path: `${SHOTS}/form-${locale}.png` });
-        await field.scrollIntoViewIfNeeded();
-        await field.screenshot({ path: `${SHOTS}/form-field-${locale}.png` });
+      await page.goto(`${origin}/banks/CC2/assessments/${period}`);
+      const field = page.locator("#f-digital_sales_share");
+      assert.match((await field.textContent()) ?? "", new RegExp(flag));
+      await page.screenshot({ path: `${SHOTS}/form-${locale}.png` });
+      await field.scrollIntoViewIfNeeded();
+      await field.screenshot({ path: `${SHOTS}/form-field-${locale}.png` });
 
-        await page.goto(`${origin}/banks/CC2/assessments`);
-        await page.screenshot({ path: `${SHOTS}/history-${locale}.png` });
-        await page.goto(`${origin}/?bank=CC2`);
-        assert.ok(await page.locator("[data-testid=invalid-values]").isVisible());
-        await page.screenshot({ path: `${SHOTS}/dashboard-${locale}.png` });
+      await page.goto(`${origin}/banks/CC2/assessments`);
+      await page.screenshot({ path: `${SHOTS}/history-${locale}.png` });
+      await page.goto(`${origin}/?bank=CC2`);
+      assert.ok(await page.locator("[data-testid=invalid-values]").isVisible());
+      await page.screenshot({ path: `${SHOTS}/dashboard-${locale}.png` });
 
-        assert.deepEqual(errors, [], "no script errors");
-        await context.close();
-      }
-    } finally {
-      await browser.close();
-      await server.shutdown();
-      await database.close();
+      assert.deepEqual(errors, [], "no script errors");
+      await context.close();
     }
   },
-});
+  {
+    async prepare(db) {
+      await sql`update assessments set values = values || '{"digital_sales_share": 150}'::jsonb
+        where bank_id = 'CC2'`.execute(db);
+    },
+  },
+);
