@@ -18,6 +18,7 @@ import type { ExperimentMetrics } from "../metrics/definition.ts";
 import type { Experiment, ExperimentSettings, Transition } from "./experiment.ts";
 import { TRANSITIONS } from "./experiment.ts";
 import { planSampleSize } from "./planning.ts";
+import type { Readout } from "./readout.ts";
 import type { ExperimentPatch } from "./schemas.ts";
 
 /** The settings of a new draft before its request's fields. */
@@ -301,4 +302,37 @@ export function layerRangeTaken(
     },
   };
   return error;
+}
+
+/** The winner the read-out supports: its recommendation's, or the control (keep what works). */
+export function chooseWinner(e: Experiment, readout: Readout, asked: string | undefined): string {
+  const control = e.variants[0].name;
+  if (e.status === "decided") {
+    if (asked && asked !== e.winnerVariant) {
+      throw conflict("ALREADY_DECIDED", `"${e.key}" was decided for "${e.winnerVariant}"`);
+    }
+    return e.winnerVariant ?? control;
+  }
+  const recommended = readout.recommendation.action === "ship"
+    ? readout.recommendation.winner
+    : null;
+  const winner = asked ?? recommended;
+  if (!winner) {
+    throw conflict(
+      "NOT_DECIDED",
+      `The results of "${e.key}" do not name a winner yet: keep it running, or promote the control "${control}" to keep it`,
+    );
+  }
+  if (!e.variants.some((v) => v.name === winner)) {
+    throw badRequest("UNKNOWN_VARIANT", `No variant "${winner}" in "${e.key}"`);
+  }
+  if (winner !== control && winner !== recommended) {
+    throw conflict(
+      "WINNER_NOT_SUPPORTED",
+      `The results do not support "${winner}": only ${
+        recommended ? `"${recommended}" or ` : ""
+      }the control "${control}" can be promoted`,
+    );
+  }
+  return winner;
 }

@@ -112,3 +112,20 @@ export type NewExperiment = z.output<typeof newExperimentSchema>;
 export type ExperimentPatch = z.output<typeof experimentPatchSchema>;
 
 export const decideSchema = z.strictObject({ winner: storableText().min(1).max(64) });
+
+/** A promotion of an iteration's winner (routes/experiments/_loop.ts `promote`). */
+export const promoteSchema = z.strictObject({
+  /** Defaults to the winner the statistics name (or the recorded one, once decided). */
+  winner: storableText().min(1).max(64).optional(),
+  /** The next iteration's key; defaults to the next free version (`x-v1` → `x-v2`, `x` → `x-v2`). */
+  key: z.string().regex(KEY_PATTERN, "Use 1–64 lowercase letters, digits or -")
+    .optional(),
+  /** After a bandit: draft a confirming A/B of the winner against the former control. */
+  confirm: z.boolean().optional(),
+  plan: z.strictObject({
+    minimumDetectableEffect: z.number().positive().max(100),
+    effectType: z.enum(["absolute", "relative"]).optional(),
+    power: z.number().gt(0).lt(1).optional(),
+  }).optional(),
+});
+export type PromoteRequest = z.output<typeof promoteSchema>;

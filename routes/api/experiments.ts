@@ -8,7 +8,7 @@ import { requireRole } from "../../plugins/session.ts";
 import { EXPERIMENT_MANAGERS, EXPERIMENT_READERS } from "../../lib/roles.ts";
 import { readJson } from "../../plugins/validate.ts";
 import { listAllocations } from "../../db/bandits.ts";
-import { promote, promoteSchema, reweightNow } from "../experiments/_loop.ts";
+import { promote, reweightNow } from "../experiments/_loop.ts";
 import { resultsOf } from "../experiments/_results.ts";
 import {
   checkedSchedule,
@@ -21,6 +21,7 @@ import {
   decideSchema,
   experimentPatchSchema,
   newExperimentSchema,
+  promoteSchema,
 } from "../../lib/experiments/schemas.ts";
 import { asManager, experimentOf, targetBank } from "../experiments/_service.ts";
 
