@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { assignVariant } from "../../lib/experiments/assignment.ts";
-import { BROWSER_SDK_KEY, browserTest, signIn } from "./helpers.ts";
+import { browserTest, fillExperimentForm, postSdkEvents, signIn } from "./helpers.ts";
 
 const KEY = "e2e-push";
 const ARMS = [{ name: "control", weight: 1 }, { name: "bonus", weight: 1 }];
@@ -37,13 +37,12 @@ browserTest(
 
     await signIn(page, origin, "/experiments/new");
 
-    await page.fill("input[name=key]", KEY);
-    await page.fill("input[name=name]", "App 推送：普通 vs 加赠积分");
-    await page.fill("input[name=bankId]", "CC2");
-    await page.fill("input[name=variant-name-0]", "control");
-    await page.fill("input[name=variant-weight-0]", "1");
-    await page.fill("input[name=variant-name-1]", "bonus");
-    await page.fill("input[name=variant-weight-1]", "1");
+    await fillExperimentForm(page, {
+      key: KEY,
+      name: "App 推送：普通 vs 加赠积分",
+      bank: "CC2",
+      arms: ["control", "bonus"],
+    });
     await Promise.all([
       page.waitForURL((u) => u.pathname === `/experiments/${KEY}`),
       page.click("[data-testid=experiment-form] button[type=submit]"),
@@ -55,13 +54,7 @@ browserTest(
     await page.waitForSelector("[data-testid=status].status-running");
 
     const { events, users, converters } = sdkEvents();
-    const res = await fetch(`${origin}/api/v1/events`, {
-      method: "POST",
-      headers: { authorization: `Bearer ${BROWSER_SDK_KEY}`, "content-type": "application/json" },
-      body: JSON.stringify({ events }),
-    });
-    assert.equal(res.status, 200);
-    const ack = await res.json();
+    const ack = await postSdkEvents(origin, events);
     assert.deepEqual([ack.accepted, ack.duplicates, ack.rejected], [events.length, 0, []]);
 
     await page.reload();

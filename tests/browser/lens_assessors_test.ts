@@ -6,21 +6,12 @@
  * scrolling at 390 px, no script errors. Screenshots: /tmp/shots/assessors-*.png (or $SHOTS_DIR).
  */
 import assert from "node:assert/strict";
-import type { Page } from "playwright-core";
 import demoBanks from "../../lib/lens/demo-banks.json" with { type: "json" };
-import { browserTest, signIn } from "./helpers.ts";
+import { browserTest, type PageVisit, signIn, visitAtWidths } from "./helpers.ts";
 
 const SHOTS = Deno.env.get("SHOTS_DIR") ?? "/tmp/shots";
 const PERIOD = "2027H1";
 const SECOND = { email: "assessor2@consult.test", password: "assessor-two-pass-4217" };
-
-async function noSidewaysScroll(page: Page, what: string) {
-  const [scroll, client] = await page.evaluate(() => [
-    document.documentElement.scrollWidth,
-    document.documentElement.clientWidth,
-  ]);
-  assert.ok(scroll <= client, `${what}: page is ${scroll}px wide in a ${client}px window`);
-}
 
 const cc2 = Object.fromEntries(
   Object.entries(demoBanks.find((b) => b.id === "CC2")!.values)
@@ -102,7 +93,7 @@ browserTest(
     ]);
     await page.waitForSelector("[data-testid=reconciled]");
 
-    const pages: [string, string, string][] = [
+    const pages: PageVisit[] = [
       ["mine", mine, "[data-testid=assessment-form]"],
       ["consensus", `/banks/CC2/assessments/${PERIOD}/consensus`, "[data-testid=consensus]"],
       ["form", `/banks/CC2/assessments/${PERIOD}`, "[data-testid=assessment-form]"],
@@ -110,23 +101,17 @@ browserTest(
       ["report", `/banks/CC2/report?period=${PERIOD}`, "[data-testid=report-confidence]"],
     ];
     for (const lang of ["zh-CN", "en"] as const) {
-      await context.addCookies([{ name: "lang", value: lang, url: origin }]);
-      for (const width of [1280, 390]) {
-        await page.setViewportSize({ width, height: 900 });
-        for (const [name, path, selector] of pages) {
-          await page.goto(`${origin}${path}`);
-          await page.waitForSelector(selector);
-          if (width === 390) await noSidewaysScroll(page, `${name} ${lang}`);
-          const part = name === "scorecard"
-            ? await page.$("[data-testid=confidence]")
+      await visitAtWidths(page, origin, pages, {
+        lang,
+        dir: SHOTS,
+        prefix: "assessors",
+        part: (name) =>
+          name === "scorecard"
+            ? "[data-testid=confidence]"
             : name === "report"
-            ? await page.$("[data-testid=report-method]")
-            : null;
-          const file = `${SHOTS}/assessors-${name}-${lang}-${width}.png`;
-          if (part) await part.screenshot({ path: file });
-          else await page.screenshot({ path: file });
-        }
-      }
+            ? "[data-testid=report-method]"
+            : null,
+      });
       const share = await page.goto(`${origin}/banks/CC2?period=${PERIOD}`).then(() =>
         page.textContent("[data-testid=confidence-share]")
       );

@@ -5,26 +5,15 @@
  * no script errors. Screenshots go to /tmp/shots/lens-*.png (or $SHOTS_DIR).
  */
 import assert from "node:assert/strict";
-import type { Page } from "playwright-core";
-import { browserTest, signIn } from "./helpers.ts";
+import { browserTest, collectErrors, type PageVisit, signIn, visitAtWidths } from "./helpers.ts";
 
 const SHOTS = Deno.env.get("SHOTS_DIR") ?? "/tmp/shots";
-
-async function noSidewaysScroll(page: Page, what: string) {
-  const [scroll, client] = await page.evaluate(() => [
-    document.documentElement.scrollWidth,
-    document.documentElement.clientWidth,
-  ]);
-  assert.ok(scroll <= client, `${what}: page is ${scroll}px wide in a ${client}px window`);
-}
 
 browserTest("lens plan pages in both languages and at 390 px", async ({ origin, browser }) => {
   await Deno.mkdir(SHOTS, { recursive: true });
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   const page = await context.newPage();
-  const errors: string[] = [];
-  page.on("pageerror", (error) => errors.push(String(error)));
-  page.on("console", (msg) => msg.type() === "error" && errors.push(msg.text()));
+  const errors = collectErrors(page);
   await signIn(page, origin, "/banks/CC2/targets");
 
   // set a target through the form
@@ -54,7 +43,7 @@ browserTest("lens plan pages in both languages and at 390 px", async ({ origin, 
   ]);
   const custom = new URL(page.url()).searchParams.get("custom")!;
 
-  const pages: [string, string, string][] = [
+  const pages: PageVisit[] = [
     ["scorecard", "/banks/CC2?scenario=retail_first", "[data-testid=scenario-table]"],
     ["roadmap", "/banks/CC2#roadmap", "[data-testid=roadmap]"],
     ["target-form", "/banks/CC2/targets", "[data-testid=target-form]"],
@@ -64,25 +53,23 @@ browserTest("lens plan pages in both languages and at 390 px", async ({ origin, 
     ["report", "/banks/CC2/report", "[data-testid=roadmap]"],
   ];
   for (const lang of ["zh-CN", "en"] as const) {
-    await context.addCookies([{ name: "lang", value: lang, url: origin }]);
-    for (const width of [1280, 390]) {
-      await page.setViewportSize({ width, height: 900 });
-      for (const [name, path, selector] of pages) {
-        await page.goto(`${origin}${path}`);
-        await page.waitForSelector(selector);
-        if (width === 390) await noSidewaysScroll(page, `${name} ${lang}`);
-        const target = name === "roadmap" || name === "scorecard"
-          ? await page.$(name === "roadmap" ? "[data-testid=roadmap]" : "[data-testid=scenario]")
-          : null;
-        const file = `${SHOTS}/lens-${name}-${lang}-${width}.png`;
-        if (target) await target.screenshot({ path: file });
-        else await page.screenshot({ path: file, fullPage: width === 390 });
-      }
+    await visitAtWidths(page, origin, pages, {
+      lang,
+      dir: SHOTS,
+      prefix: "lens",
+      part: (name) =>
+        name === "roadmap"
+          ? "[data-testid=roadmap]"
+          : name === "scorecard"
+          ? "[data-testid=scenario]"
+          : null,
+      fullPageNarrow: true,
+    }, async (width) => {
       const clusters = await page.goto(`${origin}/banks/CC2`).then(() =>
         page.$("[data-testid=clusters]")
       );
       await clusters!.screenshot({ path: `${SHOTS}/lens-clusters-${lang}-${width}.png` });
-    }
+    });
   }
   const words = await page.textContent("[data-testid=clusters]");
   assert.match(words ?? "", /Peer clusters/);

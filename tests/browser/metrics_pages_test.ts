@@ -10,7 +10,7 @@ import assert from "node:assert/strict";
 import type { Browser, Page } from "playwright-core";
 import { assignVariant } from "../../lib/experiments/assignment.ts";
 import { formatNumber, formatPercent, type Locale } from "../../lib/i18n/mod.ts";
-import { BROWSER_SDK_KEY, browserTest, signIn } from "./helpers.ts";
+import { browserTest, fillExperimentForm, postSdkEvents, signIn } from "./helpers.ts";
 
 const SHOTS = "/tmp/shots";
 const KEY = "app-minutes";
@@ -18,13 +18,7 @@ const ARMS = [{ name: "control", weight: 1 }, { name: "guide", weight: 1 }];
 const METRIC = "app_minutes_7d";
 
 async function postEvents(origin: string, events: unknown[]) {
-  const res = await fetch(`${origin}/api/v1/events`, {
-    method: "POST",
-    headers: { authorization: `Bearer ${BROWSER_SDK_KEY}`, "content-type": "application/json" },
-    body: JSON.stringify({ events }),
-  });
-  assert.equal(res.status, 200);
-  const ack = await res.json();
+  const ack = await postSdkEvents(origin, events);
   assert.deepEqual([ack.accepted, ack.rejected], [events.length, []]);
 }
 
@@ -133,13 +127,12 @@ async function createMetric(page: Page, origin: string) {
 async function createExperiment(page: Page, origin: string) {
   await page.goto(`${origin}/experiments/new?bank=CC2`);
   assert.equal(await page.locator("input[name=metric-guardrail][value=opt_out]").isChecked(), true);
-  await page.fill("input[name=key]", KEY);
-  await page.fill("input[name=name]", "新手引导：有无 App 使用指引");
-  await page.fill("input[name=bankId]", "CC2");
-  await page.fill("input[name=variant-name-0]", "control");
-  await page.fill("input[name=variant-weight-0]", "1");
-  await page.fill("input[name=variant-name-1]", "guide");
-  await page.fill("input[name=variant-weight-1]", "1");
+  await fillExperimentForm(page, {
+    key: KEY,
+    name: "新手引导：有无 App 使用指引",
+    bank: "CC2",
+    arms: ["control", "guide"],
+  });
   await page.selectOption("select[name=metric-primary]", METRIC);
   await page.check("input[name=metric-secondary][value=card_bound_7d]");
   await page.check("input[name=metric-guardrail][value=complaint_7d]");
