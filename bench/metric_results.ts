@@ -228,12 +228,16 @@ async function measure(id: string, events: number) {
   );
   const refreshTimes: number[] = [];
   const rounds = Number(Deno.env.get("BENCH_REFRESH_ROUNDS") ?? 3);
-  let newExposed = CUSTOMERS;
+  // (A reused database may hold exposures of an earlier run's rounds: count them.)
+  let newExposed = Number(
+    (await sql<{ n: string }>`select count(*) as n from unit_outcomes
+      where experiment_id = ${id}`.execute(db)).rows[0].n,
+  );
   for (let i = 0; i < rounds; i++) {
     // New traffic: events of random customers at random times of their history (late events
     // among them), and 20 customers exposed now with their exposure events.
     await sql`insert into track_events (bank_id, event_id, event, unit, value, occurred_at)
-      select 'CC2', 'new-' || ${i} || '-' || g,
+      select 'CC2', 'new-' || ${i} || '-' || g || '-' || ${Date.now()},
         (array['card_bound', 'deposit', 'login', 'purchase', 'complaint'])[1 + g % 5],
         'C' || (100000000 + (g * 7907 + ${i} * 131) % ${CUSTOMERS}),
         case when g % 5 = 1 then 100.0 + g else null end,

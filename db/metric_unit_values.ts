@@ -116,7 +116,7 @@ export async function refreshMetricValues(
   const { byPeriod, ctes } = changed
     ? perUnitValues(
       q,
-      sql`select json_array_elements_text(cast(${JSON.stringify(changed)} as json))`,
+      sql`select json_array_elements_text(cast(cast(${JSON.stringify(changed)} as text) as json))`,
     )
     : perUnitValues(q);
   if (!state) {
