@@ -12,7 +12,9 @@
 //   received from then on are read again) and the window end it used (metrics without a window
 //   end at the experiment's stop, or at the refresh's now while it runs).
 // - BRIN indexes on `track_events.received_at` and `events.received_at` (rows are appended in
-//   about received order, so a few hundred bytes find the last minutes' rows among millions), and
+//   about received order, so a few hundred bytes find the last minutes' rows among millions;
+//   `autosummarize`: autovacuum summarizes each block range once it is full — an unsummarized
+//   range is read whole by every round), and
 //   a B-tree on `opt_outs (bank_id, created_at)`.
 // deno-lint-ignore-file no-explicit-any
 import { type Kysely, sql } from "kysely";
@@ -43,9 +45,10 @@ export async function up(db: Kysely<any>): Promise<void> {
     refreshed_at timestamptz not null,
     primary key (experiment_id, metric_key, version)
   )`.execute(db);
-  await sql`create index track_events_received_brin on track_events using brin (received_at)`
-    .execute(db);
-  await sql`create index events_received_brin on events using brin (received_at)`.execute(db);
+  await sql`create index track_events_received_brin on track_events using brin (received_at)
+    with (autosummarize = on)`.execute(db);
+  await sql`create index events_received_brin on events using brin (received_at)
+    with (autosummarize = on)`.execute(db);
   await sql`create index opt_outs_created_idx on opt_outs (bank_id, created_at)`.execute(db);
 }
 
