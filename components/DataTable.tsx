@@ -20,7 +20,10 @@ export interface DataTableProps<T> {
   testid?: string;
 }
 
-/** The app's data table (`table.data`): a header row of column heads, then one row per item. */
+/**
+ * The app's data table (`table.data`): a header row of column heads, then one row per item. A
+ * cell under a text header carries it as `data-label` (narrow screens label cells with it).
+ */
 export function DataTable<T>(props: DataTableProps<T>) {
   const { columns, rows, rowKey, rowProps } = props;
   return (
@@ -38,7 +41,13 @@ export function DataTable<T>(props: DataTableProps<T>) {
         {rows.map((row, r) => (
           <tr key={rowKey ? rowKey(row, r) : r} {...(rowProps?.(row) ?? {})}>
             {columns.map((column, i) => (
-              <td key={i} class={column.numeric ? "num" : undefined}>{column.cell(row)}</td>
+              <td
+                key={i}
+                class={column.numeric ? "num" : undefined}
+                data-label={typeof column.header === "string" ? column.header : undefined}
+              >
+                {column.cell(row)}
+              </td>
             ))}
           </tr>
         ))}

@@ -10,6 +10,7 @@
  */
 import { type Context, Hono } from "hono";
 import { BankPicker } from "../../components/BankPicker.tsx";
+import { DataTable } from "../../components/DataTable.tsx";
 import { renderPage } from "../../components/render.tsx";
 import {
   campaignNames,
@@ -317,28 +318,17 @@ function CountsTable({ c, rows, first, testid }: {
   const { t, locale } = c.var;
   const n = (x: number) => formatNumber(locale, x);
   return (
-    <table class="data" data-testid={testid}>
-      <thead>
-        <tr>
-          <th>{first}</th>
-          <th class="num">{t("contactPolicy.col.contacts")}</th>
-          <th class="num">{t("contactPolicy.col.capped")}</th>
-          <th class="num">{t("contactPolicy.col.quiet")}</th>
-          <th class="num">{t("contactPolicy.col.kept")}</th>
-        </tr>
-      </thead>
-      <tbody>
-        {rows.map((r) => (
-          <tr>
-            <td data-label={first}>{r.label}</td>
-            <td class="num" data-label={t("contactPolicy.col.contacts")}>{n(r.contacts)}</td>
-            <td class="num" data-label={t("contactPolicy.col.capped")}>{n(r.capped)}</td>
-            <td class="num" data-label={t("contactPolicy.col.quiet")}>{n(r.quiet)}</td>
-            <td class="num" data-label={t("contactPolicy.col.kept")}>{n(r.kept)}</td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
+    <DataTable
+      testid={testid}
+      rows={rows}
+      columns={[
+        { header: first, cell: (r) => r.label },
+        { header: t("contactPolicy.col.contacts"), numeric: true, cell: (r) => n(r.contacts) },
+        { header: t("contactPolicy.col.capped"), numeric: true, cell: (r) => n(r.capped) },
+        { header: t("contactPolicy.col.quiet"), numeric: true, cell: (r) => n(r.quiet) },
+        { header: t("contactPolicy.col.kept"), numeric: true, cell: (r) => n(r.kept) },
+      ]}
+    />
   );
 }
 
@@ -602,70 +592,53 @@ app.get("/governance/pressure", async (c) => {
         </section>
         <section class="card">
           <h2>{t("pressure.caps")}</h2>
-          {reach.length === 0
-            ? <p class="muted">{t("pressure.capsNone")}</p>
-            : (
-              <table class="data" data-testid="cap-reach">
-                <thead>
-                  <tr>
-                    <th>{t("pressure.col.cap")}</th>
-                    <th class="num">{t("pressure.col.reached")}</th>
-                    <th class="num">{t("pressure.col.atCap")}</th>
-                    <th class="num">{t("pressure.col.share")}</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {reach.map((r) => (
-                    <tr>
-                      <td data-label={t("pressure.col.cap")}>
-                        {t("pressure.capText", {
-                          channel: channelName(t, r.cap.channel),
-                          max: n(r.cap.max),
-                          hours: n(r.cap.windowHours),
-                        })}
-                      </td>
-                      <td class="num" data-label={t("pressure.col.reached")}>{n(r.customers)}</td>
-                      <td class="num" data-label={t("pressure.col.atCap")}>{n(r.atCap)}</td>
-                      <td class="num" data-label={t("pressure.col.share")}>
-                        {formatPercent(locale, r.customers ? r.atCap / r.customers : null)}
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            )}
+          {reach.length === 0 ? <p class="muted">{t("pressure.capsNone")}</p> : (
+            <DataTable
+              testid="cap-reach"
+              rows={reach}
+              columns={[
+                {
+                  header: t("pressure.col.cap"),
+                  cell: (r) =>
+                    t("pressure.capText", {
+                      channel: channelName(t, r.cap.channel),
+                      max: n(r.cap.max),
+                      hours: n(r.cap.windowHours),
+                    }),
+                },
+                { header: t("pressure.col.reached"), numeric: true, cell: (r) => n(r.customers) },
+                { header: t("pressure.col.atCap"), numeric: true, cell: (r) => n(r.atCap) },
+                {
+                  header: t("pressure.col.share"),
+                  numeric: true,
+                  cell: (r) => formatPercent(locale, r.customers ? r.atCap / r.customers : null),
+                },
+              ]}
+            />
+          )}
         </section>
         <section class="card">
           <h2>{t("pressure.byCampaign")}</h2>
           <p class="muted small">{t(counted ? "pressure.fromCounts" : "pressure.fromReplay")}</p>
-          {byCampaign.length === 0
-            ? <p class="muted">{t("pressure.none")}</p>
-            : (
-              <table class="data" data-testid="capped-by-campaign">
-                <thead>
-                  <tr>
-                    <th>{t("contactPolicy.col.campaign")}</th>
-                    <th class="num">{t("pressure.col.answers")}</th>
-                    <th class="num">{t("contactPolicy.col.capped")}</th>
-                    <th class="num">{t("pressure.col.cappedShare")}</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {byCampaign.map((r) => (
-                    <tr>
-                      <td data-label={t("contactPolicy.col.campaign")}>
-                        {campaignLabel(t, names, r.campaignId, r.channel)}
-                      </td>
-                      <td class="num" data-label={t("pressure.col.answers")}>{n(r.answers)}</td>
-                      <td class="num" data-label={t("contactPolicy.col.capped")}>{n(r.capped)}</td>
-                      <td class="num" data-label={t("pressure.col.cappedShare")}>
-                        {formatPercent(locale, r.answers ? r.capped / r.answers : null)}
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            )}
+          {byCampaign.length === 0 ? <p class="muted">{t("pressure.none")}</p> : (
+            <DataTable
+              testid="capped-by-campaign"
+              rows={byCampaign}
+              columns={[
+                {
+                  header: t("contactPolicy.col.campaign"),
+                  cell: (r) => campaignLabel(t, names, r.campaignId, r.channel),
+                },
+                { header: t("pressure.col.answers"), numeric: true, cell: (r) => n(r.answers) },
+                { header: t("contactPolicy.col.capped"), numeric: true, cell: (r) => n(r.capped) },
+                {
+                  header: t("pressure.col.cappedShare"),
+                  numeric: true,
+                  cell: (r) => formatPercent(locale, r.answers ? r.capped / r.answers : null),
+                },
+              ]}
+            />
+          )}
         </section>
       </>
     ),
