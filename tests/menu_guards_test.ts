@@ -3,9 +3,7 @@
  * page the menu offers opens (never 403), and each menu page left out answers 403.
  */
 import assert from "node:assert/strict";
-import { createUser } from "../db/users.ts";
-import { hashPassword } from "../lib/security/password.ts";
-import { createTestApp, DEMO_USERS, sessionCookie, TEST_ADMIN } from "./helpers/app.ts";
+import { createSessionApp, sessionCookie, TEST_ADMIN } from "./helpers/app.ts";
 import { testBothBackends } from "./helpers/db.ts";
 
 /** Every page the menu can offer (any role). */
@@ -33,19 +31,14 @@ function menuOf(html: string): string[] {
 }
 
 testBothBackends("the menu offers exactly the pages a role may open", async (_t, { db }) => {
-  const { app } = await createTestApp(db);
-  await createUser(db, {
-    email: "growth2@cc2.test",
-    role: "growth",
-    bankId: "CC2",
-    passwordHash: await hashPassword("unused-password-1", 1000),
-  });
+  // `other` is a growth user of CC1 who does not lead.
+  const { app, growth, exec, consultant, other } = await createSessionApp(db);
   const users = {
     admin: await sessionCookie(db, TEST_ADMIN.email),
-    growthLead: await sessionCookie(db, DEMO_USERS.growth),
-    growth: await sessionCookie(db, "growth2@cc2.test"),
-    executive: await sessionCookie(db, DEMO_USERS.executive),
-    consultant: await sessionCookie(db, DEMO_USERS.consultant),
+    growthLead: growth,
+    growth: other,
+    executive: exec,
+    consultant,
   };
   const get = async (cookie: string, path: string) => {
     const res = await app.request(path, { headers: { cookie } });
