@@ -3,13 +3,18 @@ import { eventsOf } from "../../lib/metrics/definition.ts";
 import { describeMetric, metricName, windowShort } from "../../lib/metrics/describe.ts";
 import type { ShownMetric } from "./MetricLibrary.tsx";
 
-/** The definition in force: in plain words in the reader's language, and its parts. */
+const other = (locale: Locale): Locale => (locale === "en" ? "zh-CN" : "en");
+
+/** The definition in force: in plain words in both languages, and its parts. */
 export function DefinitionCard({ m, locale }: { m: ShownMetric; locale: Locale }) {
   const t = translator(locale);
   const events = m.builtin ? [] : eventsOf(m);
   return (
     <section class="card" data-testid="definition-card">
       <p class="metric-definition" data-testid="definition">{describeMetric(locale, m)}</p>
+      <p class="muted small" lang={other(locale)} data-testid="definition-other">
+        {describeMetric(other(locale), m)}
+      </p>
       <dl class="metric-facts">
         <div>
           <dt>{t("metrics.col.kind")}</dt>
