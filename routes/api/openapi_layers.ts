@@ -7,7 +7,7 @@ import { createRoute, type RouteConfig } from "@hono/zod-openapi";
 import { z } from "zod";
 import { EXPERIMENT_KEY_PATTERN } from "../../lib/patterns.ts";
 import { anyObject, bankQuery, body, experimentKey, json, session, SIGNED_IN } from "./_openapi.ts";
-import { MAX_FORCED_UNITS } from "../experiments/_service.ts";
+import { MAX_FORCED_UNITS } from "../../lib/experiments/schemas.ts";
 
 const LAYER_AND_FORCED = "`layer`: `{key, range: [from, to]}`, a range [from, to) of one of the " +
   "bank's layers with 0 ≤ from < to ≤ 1 (400 `UNKNOWN_LAYER`, `VALIDATION_ERROR`), `null` for " +
@@ -15,7 +15,7 @@ const LAYER_AND_FORCED = "`layer`: `{key, range: [from, to]}`, a range [from, to
   "once, 1–128 characters, each variant an arm of the experiment (400 `UNKNOWN_VARIANT` naming " +
   "it): they get that arm (reason `forced`) and their events never count.";
 
-// The handlers' schemas (routes/api/layers.ts, routes/experiments/_service.ts) are built before
+// The handlers' schemas (routes/api/layers.ts, lib/experiments/schemas.ts) are built before
 // @hono/zod-openapi extends zod (zod 4 puts methods on each schema when it is made), so the
 // document describes the same fields with schemas of its own.
 const layerBody = z.object({

@@ -8,7 +8,8 @@ import { storableText } from "../../lib/text_schema.ts";
 import { audit } from "../../plugins/audit.ts";
 import type { AppEnv } from "../../plugins/context.ts";
 import { currentUser } from "../../plugins/session.ts";
-import { requireManager, targetBank, targetingSchema } from "../experiments/_service.ts";
+import { requireManager, targetBank } from "../experiments/_service.ts";
+import { targetingSchema } from "../../lib/experiments/schemas.ts";
 
 type Ctx = Context<AppEnv>;
 

@@ -20,7 +20,6 @@ type Ctx = Context<AppEnv>;
  * Re-exported for importers not moved yet (routes/campaigns/_service.ts, routes/api/
  * openapi_layers.ts): import them from lib/experiments/schemas.ts.
  */
-export { MAX_FORCED_UNITS, targetingSchema } from "../../lib/experiments/schemas.ts";
 
 /** Growth users manage their own bank's experiments; admins any bank's. */
 export function canManage(c: Ctx): boolean {
