@@ -1,3 +1,4 @@
+import { type Column, DataTable } from "../DataTable.tsx";
 import type { Locale, Translate } from "../../lib/i18n/mod.ts";
 import type { MessageType, NotifyLocale } from "../../lib/notify/types.ts";
 
@@ -31,48 +32,54 @@ export function AlertList(props: {
     timeStyle: "short",
     timeZone: "Asia/Shanghai",
   });
+  const columns: Column<AlertRow>[] = [
+    { header: t("alerts.col.when"), cell: (a) => when.format(a.createdAt) },
+    {
+      header: t("alerts.col.type"),
+      cell: (a) => (
+        <span class={a.ackedAt ? "badge" : "badge warning"}>{t(`alert.type.${a.type}`)}</span>
+      ),
+    },
+    ...(props.showExperiment
+      ? [{
+        header: t("alerts.col.experiment"),
+        cell: (a: AlertRow) => (
+          <>
+            <a href={`/experiments/${a.experimentKey}?bank=${a.bankId}`}>{a.experimentName}</a>
+            <br />
+            <code class="small">{a.experimentKey}</code>
+          </>
+        ),
+      }]
+      : []),
+    { header: t("alerts.col.summary"), cell: (a) => a.summary[locale] },
+    { header: t("alerts.col.status"), cell: (a) => <AckCell alert={a} t={t} back={props.back} /> },
+  ];
   return (
-    <table class="data" data-testid="alerts">
-      <thead>
-        <tr>
-          <th>{t("alerts.col.when")}</th>
-          <th>{t("alerts.col.type")}</th>
-          {props.showExperiment && <th>{t("alerts.col.experiment")}</th>}
-          <th>{t("alerts.col.summary")}</th>
-          <th>{t("alerts.col.status")}</th>
-        </tr>
-      </thead>
-      <tbody>
-        {alerts.map((a) => (
-          <tr data-testid="alert" data-type={a.type} class={a.ackedAt ? "muted" : undefined}>
-            <td>{when.format(a.createdAt)}</td>
-            <td>
-              <span class={a.ackedAt ? "badge" : "badge warning"}>{t(`alert.type.${a.type}`)}</span>
-            </td>
-            {props.showExperiment && (
-              <td>
-                <a href={`/experiments/${a.experimentKey}?bank=${a.bankId}`}>{a.experimentName}</a>
-                <br />
-                <code class="small">{a.experimentKey}</code>
-              </td>
-            )}
-            <td>{a.summary[locale]}</td>
-            <td>
-              {a.ackedAt
-                ? t("alerts.acked")
-                : props.back
-                ? (
-                  <form method="post" action={`/alerts/${a.id}/ack`} class="inline-form">
-                    <input type="hidden" name="back" value={props.back} />
-                    <button type="submit" data-testid="ack">{t("alerts.ack")}</button>
-                  </form>
-                )
-                : t("alerts.open")}
-            </td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
+    <DataTable
+      testid="alerts"
+      columns={columns}
+      rows={alerts}
+      rowKey={(a) => a.id}
+      rowProps={(a): Record<string, string> => ({
+        "data-testid": "alert",
+        "data-type": a.type,
+        ...(a.ackedAt ? { class: "muted" } : {}),
+      })}
+    />
+  );
+}
+
+/** An alert's status: acknowledged, a button to acknowledge it, or "open" for read-only roles. */
+function AckCell(props: { alert: AlertRow; t: Translate; back: string | null }) {
+  const { alert: a, t } = props;
+  if (a.ackedAt) return <>{t("alerts.acked")}</>;
+  if (!props.back) return <>{t("alerts.open")}</>;
+  return (
+    <form method="post" action={`/alerts/${a.id}/ack`} class="inline-form">
+      <input type="hidden" name="back" value={props.back} />
+      <button type="submit" data-testid="ack">{t("alerts.ack")}</button>
+    </form>
   );
 }
 
