@@ -6,6 +6,7 @@
  */
 import { type Context, Hono } from "hono";
 import { DigestView } from "../../components/digests/DigestView.tsx";
+import { type Column, DataTable } from "../../components/DataTable.tsx";
 import { BankPicker } from "../../components/BankPicker.tsx";
 import { renderPage } from "../../components/render.tsx";
 import { getBank } from "../../db/banks.ts";
@@ -40,30 +41,19 @@ function DigestTable({ c, digests }: { c: Ctx; digests: Digest[] }) {
   if (digests.length === 0) {
     return <p class="muted" data-testid="digests-empty">{t("digest.none")}</p>;
   }
-  return (
-    <table class="data" data-testid="digest-list">
-      <thead>
-        <tr>
-          <th>{t("digest.col.period")}</th>
-          <th>{t("digest.col.range")}</th>
-          <th class="num">{t("digest.col.alerts")}</th>
-        </tr>
-      </thead>
-      <tbody>
-        {digests.map((d) => (
-          <tr>
-            <td data-label={t("digest.col.period")}>
-              <a href={`/digests/${d.id}`} data-testid="digest-link">{d.label}</a>
-            </td>
-            <td data-label={t("digest.col.range")}>{periodText(c, d)}</td>
-            <td class="num" data-label={t("digest.col.alerts")}>
-              {formatNumber(c.var.locale, d.content.alerts.total)}
-            </td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
-  );
+  const columns: Column<Digest>[] = [
+    {
+      header: t("digest.col.period"),
+      cell: (d) => <a href={`/digests/${d.id}`} data-testid="digest-link">{d.label}</a>,
+    },
+    { header: t("digest.col.range"), cell: (d) => periodText(c, d) },
+    {
+      header: t("digest.col.alerts"),
+      numeric: true,
+      cell: (d) => formatNumber(c.var.locale, d.content.alerts.total),
+    },
+  ];
+  return <DataTable testid="digest-list" columns={columns} rows={digests} rowKey={(d) => d.id} />;
 }
 
 /** Admins choose a bank first. */
