@@ -1,4 +1,5 @@
 import { formatNumber, type Locale, type Translate } from "../../lib/i18n/mod.ts";
+import { type Column, DataTable } from "../DataTable.tsx";
 import { unitLabel } from "../../lib/i18n/unit_messages.ts";
 import type { IndicatorConsensus } from "../../lib/lens/consensus.ts";
 import { indicatorById } from "../../lib/lens/model.ts";
@@ -30,6 +31,60 @@ export function ConsensusTable({ action, drafts, indicators, canReconcile, local
       ? `L${formatNumber(locale, value)}`
       : `${formatNumber(locale, value, { maximumFractionDigits: 2 })} ${unitLabel(t, ind.unit)}`;
   };
+  const columns: Column<IndicatorConsensus>[] = [
+    {
+      header: t("assessors.indicator"),
+      rowHeader: true,
+      cell: (c) => {
+        const ind = indicatorById(c.id);
+        return ind ? nameOf(locale, ind) : c.id;
+      },
+    },
+    ...drafts.map((d, k): Column<IndicatorConsensus> => ({
+      header: who(d),
+      cell: (c) => {
+        const e = c.entries[k];
+        return e.notApplicable ? t("assessors.na") : shown(c.id, e.value);
+      },
+    })),
+    { header: t("assessors.median"), numeric: true, cell: (c) => shown(c.id, c.median) },
+    {
+      header: t("assessors.levels"),
+      cell: (c) =>
+        c.levels
+          ? (c.levels.min === c.levels.max
+            ? `L${c.levels.min}`
+            : `L${c.levels.min}–L${c.levels.max}`)
+          : t("assessors.empty"),
+    },
+    {
+      header: t("assessors.disagree"),
+      cellProps: (c) => ({
+        class: c.disagree ? "disagree" : undefined,
+        "data-disagree": c.disagree ? "1" : "0",
+      }),
+      cell: (c) =>
+        c.disagree ? <span class="badge warn" title={t("assessors.disagreeHelp")}>!</span> : "",
+    },
+    ...(canReconcile
+      ? [{
+        header: t("assessors.choice"),
+        cell: (c: IndicatorConsensus) => (
+          <select name={`c:${c.id}`} aria-label={t("assessors.choice")}>
+            <option value="median" selected>
+              {t("assessors.choice.median")} ({shown(c.id, c.proposed)})
+            </option>
+            {drafts.map((d, k) => (
+              <option key={d.assessorId} value={d.assessorId}>
+                {who(d)}{" "}
+                ({c.entries[k].notApplicable ? t("assessors.na") : shown(c.id, c.entries[k].value)})
+              </option>
+            ))}
+          </select>
+        ),
+      }]
+      : []),
+  ];
   return (
     <form method="post" action={action} class="consensus" data-testid="consensus">
       <p>
@@ -38,68 +93,13 @@ export function ConsensusTable({ action, drafts, indicators, canReconcile, local
           {t("assessors.disagreements", { count: disagreements })}
         </strong>
       </p>
-      <table class="data consensus-table">
-        <thead>
-          <tr>
-            <th scope="col">{t("assessors.indicator")}</th>
-            {drafts.map((d) => <th key={d.assessorId} scope="col">{who(d)}</th>)}
-            <th scope="col" class="num">{t("assessors.median")}</th>
-            <th scope="col">{t("assessors.levels")}</th>
-            <th scope="col">{t("assessors.disagree")}</th>
-            {canReconcile && <th scope="col">{t("assessors.choice")}</th>}
-          </tr>
-        </thead>
-        <tbody>
-          {indicators.map((c) => {
-            const ind = indicatorById(c.id);
-            return (
-              <tr key={c.id} data-indicator={c.id} class={c.disagree ? "disagree" : undefined}>
-                <th scope="row" data-label={t("assessors.indicator")}>
-                  {ind ? nameOf(locale, ind) : c.id}
-                </th>
-                {c.entries.map((e, k) => (
-                  <td key={e.assessorId} data-label={who(drafts[k])}>
-                    {e.notApplicable ? t("assessors.na") : shown(c.id, e.value)}
-                  </td>
-                ))}
-                <td class="num" data-label={t("assessors.median")}>{shown(c.id, c.median)}</td>
-                <td data-label={t("assessors.levels")}>
-                  {c.levels
-                    ? (c.levels.min === c.levels.max
-                      ? `L${c.levels.min}`
-                      : `L${c.levels.min}–L${c.levels.max}`)
-                    : t("assessors.empty")}
-                </td>
-                <td
-                  data-label={t("assessors.disagree")}
-                  class={c.disagree ? "disagree" : undefined}
-                  data-disagree={c.disagree ? "1" : "0"}
-                >
-                  {c.disagree
-                    ? <span class="badge warn" title={t("assessors.disagreeHelp")}>!</span>
-                    : ""}
-                </td>
-                {canReconcile && (
-                  <td data-label={t("assessors.choice")}>
-                    <select name={`c:${c.id}`} aria-label={t("assessors.choice")}>
-                      <option value="median" selected>
-                        {t("assessors.choice.median")} ({shown(c.id, c.proposed)})
-                      </option>
-                      {drafts.map((d, k) => (
-                        <option key={d.assessorId} value={d.assessorId}>
-                          {who(d)} ({c.entries[k].notApplicable
-                            ? t("assessors.na")
-                            : shown(c.id, c.entries[k].value)})
-                        </option>
-                      ))}
-                    </select>
-                  </td>
-                )}
-              </tr>
-            );
-          })}
-        </tbody>
-      </table>
+      <DataTable
+        class="consensus-table"
+        columns={columns}
+        rows={indicators}
+        rowKey={(c) => c.id}
+        rowProps={(c) => ({ "data-indicator": c.id, class: c.disagree ? "disagree" : undefined })}
+      />
       {canReconcile
         ? (
           <p class="form-actions">

@@ -1,4 +1,5 @@
 import { formatNumber, type Locale, type Translate } from "../../lib/i18n/mod.ts";
+import { type Column, DataTable } from "../DataTable.tsx";
 import type { FigureBenchmark } from "../../lib/lens/benchmark.ts";
 import { capabilityById, dimensionById, indicatorById } from "../../lib/lens/model.ts";
 import { unitLabel } from "../../lib/i18n/unit_messages.ts";
@@ -28,53 +29,62 @@ function figureName(locale: Locale, f: FigureBenchmark, t: Translate): string {
  */
 export function PeerTable({ title, testid, figures, withBank, locale, t }: Props) {
   const n = (v: number | null | undefined) => formatNumber(locale, v, { maximumFractionDigits: 2 });
+  const figure = (
+    header: string,
+    value: (f: FigureBenchmark) => number | null | undefined,
+  ): Column<FigureBenchmark> => ({ header, numeric: true, cell: (f) => n(value(f)) });
+  const columns: Column<FigureBenchmark>[] = [
+    {
+      header: "",
+      rowHeader: true,
+      cell: (f) => (
+        <>
+          {figureName(locale, f, t)}
+          {f.direction === "lower_better" && (
+            <div class="muted small" data-testid="lower-better">{t("lens.lowerBetter")}</div>
+          )}
+        </>
+      ),
+    },
+    {
+      header: t("lens.peerGroup"),
+      cell: (f) => (
+        <>
+          {groupName(locale, t, f.summary.group)}
+          {f.summary.reason === "FALLBACK" && <span class="badge muted">↩</span>}
+        </>
+      ),
+    },
+    {
+      header: t("lens.peerN"),
+      numeric: true,
+      cell: (f) => f.summary.group === null ? "—" : f.summary.n,
+    },
+    figure(t("lens.peerP10"), (f) => f.summary.p10),
+    figure(t("lens.peerQ1"), (f) => f.summary.q1),
+    figure(t("lens.peerMedian"), (f) => f.summary.median),
+    figure(t("lens.peerQ3"), (f) => f.summary.q3),
+    figure(t("lens.peerP90"), (f) => f.summary.p90),
+    {
+      ...figure(t("lens.peerLeaders"), (f) => f.summary.leaders),
+      cellProps: () => ({ "data-testid": "leaders" }),
+    },
+    ...(withBank
+      ? [
+        figure(t("lens.thisBank"), (f) => f.value),
+        figure(t("lens.percentile"), (f) => f.percentile),
+      ]
+      : []),
+  ];
   return (
     <section class="card" data-testid={testid}>
       <h2>{title}</h2>
-      <table class="data">
-        <thead>
-          <tr>
-            <th scope="col"></th>
-            <th scope="col">{t("lens.peerGroup")}</th>
-            <th scope="col" class="num">{t("lens.peerN")}</th>
-            <th scope="col" class="num">{t("lens.peerP10")}</th>
-            <th scope="col" class="num">{t("lens.peerQ1")}</th>
-            <th scope="col" class="num">{t("lens.peerMedian")}</th>
-            <th scope="col" class="num">{t("lens.peerQ3")}</th>
-            <th scope="col" class="num">{t("lens.peerP90")}</th>
-            <th scope="col" class="num">{t("lens.peerLeaders")}</th>
-            {withBank && <th scope="col" class="num">{t("lens.thisBank")}</th>}
-            {withBank && <th scope="col" class="num">{t("lens.percentile")}</th>}
-          </tr>
-        </thead>
-        <tbody>
-          {figures.map((f) => (
-            <tr data-figure={f.id} data-reason={f.summary.reason}>
-              <th scope="row">
-                {figureName(locale, f, t)}
-                {f.direction === "lower_better" && (
-                  <div class="muted small" data-testid="lower-better">
-                    {t("lens.lowerBetter")}
-                  </div>
-                )}
-              </th>
-              <td>
-                {groupName(locale, t, f.summary.group)}
-                {f.summary.reason === "FALLBACK" && <span class="badge muted">↩</span>}
-              </td>
-              <td class="num">{f.summary.group === null ? "—" : f.summary.n}</td>
-              <td class="num">{n(f.summary.p10)}</td>
-              <td class="num">{n(f.summary.q1)}</td>
-              <td class="num">{n(f.summary.median)}</td>
-              <td class="num">{n(f.summary.q3)}</td>
-              <td class="num">{n(f.summary.p90)}</td>
-              <td class="num" data-testid="leaders">{n(f.summary.leaders)}</td>
-              {withBank && <td class="num">{n(f.value)}</td>}
-              {withBank && <td class="num">{n(f.percentile)}</td>}
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <DataTable
+        columns={columns}
+        rows={figures}
+        rowKey={(f) => `${f.kind}:${f.id}`}
+        rowProps={(f) => ({ "data-figure": f.id, "data-reason": f.summary.reason })}
+      />
     </section>
   );
 }

@@ -1,4 +1,5 @@
 import { formatNumber, type Locale, type Translate } from "../../lib/i18n/mod.ts";
+import { DataTable } from "../DataTable.tsx";
 import type { RankingEntry } from "../../lib/lens/benchmark.ts";
 import type { PeerSummary } from "../../lib/lens/peers.ts";
 import { groupName } from "./names.ts";
@@ -21,34 +22,34 @@ export function Ranking({ ranking, locale, t }: Props) {
       {ranking.summary.group !== null && (
         <p class="muted small">{t("lens.rankNote", { n: ranking.n })}</p>
       )}
-      {ranking.entries.length === 0
-        ? <p class="muted">{t("lens.noRanking")}</p>
-        : (
-          <table class="data">
-            <thead>
-              <tr>
-                <th scope="col">{t("lens.rank")}</th>
-                <th scope="col">{t("banks.name")}</th>
-                <th scope="col" class="num">{t("lens.overall")}</th>
-                <th scope="col" class="num">{t("lens.percentile")}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {ranking.entries.map((e) => (
-                <tr data-bank={e.bankId}>
-                  <td>{e.rank} / {ranking.n}</td>
-                  <td>
-                    <a href={`/banks/${e.bankId}`}>
-                      {locale === "zh-CN" ? e.bank.nameZh : e.bank.nameEn}
-                    </a>
-                  </td>
-                  <td class="num">{formatNumber(locale, e.score)}</td>
-                  <td class="num">{formatNumber(locale, e.percentile)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        )}
+      {ranking.entries.length === 0 ? <p class="muted">{t("lens.noRanking")}</p> : (
+        <DataTable
+          columns={[
+            { header: t("lens.rank"), cell: (e) => `${e.rank} / ${ranking.n}` },
+            {
+              header: t("banks.name"),
+              cell: (e) => (
+                <a href={`/banks/${e.bankId}`}>
+                  {locale === "zh-CN" ? e.bank.nameZh : e.bank.nameEn}
+                </a>
+              ),
+            },
+            {
+              header: t("lens.overall"),
+              numeric: true,
+              cell: (e) => formatNumber(locale, e.score),
+            },
+            {
+              header: t("lens.percentile"),
+              numeric: true,
+              cell: (e) => formatNumber(locale, e.percentile),
+            },
+          ]}
+          rows={ranking.entries}
+          rowKey={(e) => e.bankId}
+          rowProps={(e) => ({ "data-bank": e.bankId })}
+        />
+      )}
     </section>
   );
 }

@@ -1,4 +1,5 @@
 import { formatDate, type Locale, type Translate } from "../../lib/i18n/mod.ts";
+import { DataTable } from "../DataTable.tsx";
 
 interface Props {
   revisions: { revision: number; status: string; changedAt: Date; changedBy: string | null }[];
@@ -13,33 +14,30 @@ export function RevisionList({ revisions, base, locale, t }: Props) {
   return (
     <section class="card" data-testid="revisions">
       <h2>{t("lens.revisions")}</h2>
-      <table class="data">
-        <thead>
-          <tr>
-            <th scope="col">{t("lens.revision")}</th>
-            <th scope="col">{t("lens.changedAt")}</th>
-            <th scope="col">{t("lens.changedBy")}</th>
-            <th scope="col"></th>
-          </tr>
-        </thead>
-        <tbody>
-          {revisions.map((r) => (
-            <tr data-revision={r.revision}>
-              <td>
+      <DataTable
+        columns={[
+          {
+            header: t("lens.revision"),
+            cell: (r) => (
+              <>
                 {r.revision}{" "}
                 <span class="badge muted">
                   {t(r.status === "submitted" ? "lens.status.submitted" : "lens.status.draft")}
                 </span>
-              </td>
-              <td>{formatDate(locale, r.changedAt, true)}</td>
-              <td>{r.changedBy ?? "—"}</td>
-              <td>
-                <a href={`${base}?revision=${r.revision}`}>{t("lens.viewRevision")}</a>
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+              </>
+            ),
+          },
+          { header: t("lens.changedAt"), cell: (r) => formatDate(locale, r.changedAt, true) },
+          { header: t("lens.changedBy"), cell: (r) => r.changedBy ?? "—" },
+          {
+            header: "",
+            cell: (r) => <a href={`${base}?revision=${r.revision}`}>{t("lens.viewRevision")}</a>,
+          },
+        ]}
+        rows={revisions}
+        rowKey={(r) => r.revision}
+        rowProps={(r) => ({ "data-revision": String(r.revision) })}
+      />
     </section>
   );
 }

@@ -1,4 +1,5 @@
 import { formatNumber, type Locale, type Translate } from "../../lib/i18n/mod.ts";
+import { DataTable } from "../DataTable.tsx";
 import { dimensionById } from "../../lib/lens/model.ts";
 import { type Scenario, SCENARIOS, scoreScenario } from "../../lib/lens/scenarios.ts";
 import type { LensScore } from "../../lib/lens/scoring.ts";
@@ -55,38 +56,41 @@ export function ScenarioColumn({ score, scenario, period, locale, t }: Props) {
       </form>
       <p class="muted small">{t("scenario.notice")}</p>
       {alt && scenario && (
-        <table class="data" data-testid="scenario-table">
-          <thead>
-            <tr>
-              <th scope="col"></th>
-              <th scope="col" class="num">{t("scenario.official")}</th>
-              <th scope="col" class="num scenario-col">
-                {t("scenario.label")}: {t(`scenario.${scenario.id}`)}
-              </th>
-              <th scope="col" class="num">{t("scenario.diff")}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {rows.map((r) => (
-              <tr key={r.key} data-figure={r.key}>
-                <th scope="row">{r.name}</th>
-                <td class="num">{n(r.official)}</td>
-                <td class="num scenario-col" data-testid="scenario-value">
-                  <em>{n(r.alt)}</em>
-                </td>
-                <td class="num">{diff(r.official, r.alt)}</td>
-              </tr>
-            ))}
-            <tr data-figure="level">
-              <th scope="row">{t("lens.level")}</th>
-              <td class="num">{levelLabel(t, score.overall.level)}</td>
-              <td class="num scenario-col">
-                <em>{levelLabel(t, alt.overall.level)}</em>
-              </td>
-              <td class="num"></td>
-            </tr>
-          </tbody>
-        </table>
+        <DataTable
+          testid="scenario-table"
+          columns={[
+            { header: "", rowHeader: true, cell: (r) => r.name },
+            { header: t("scenario.official"), numeric: true, cell: (r) => r.official },
+            {
+              header: <>{t("scenario.label")}: {t(`scenario.${scenario.id}`)}</>,
+              numeric: true,
+              class: "scenario-col",
+              cell: (r) => <em>{r.alt}</em>,
+              cellProps: (r) => ({
+                "data-testid": r.key === "level" ? undefined : "scenario-value",
+              }),
+            },
+            { header: t("scenario.diff"), numeric: true, cell: (r) => r.diff },
+          ]}
+          rows={[
+            ...rows.map((r) => ({
+              key: r.key,
+              name: r.name,
+              official: n(r.official),
+              alt: n(r.alt),
+              diff: diff(r.official, r.alt),
+            })),
+            {
+              key: "level",
+              name: t("lens.level"),
+              official: levelLabel(t, score.overall.level),
+              alt: levelLabel(t, alt.overall.level),
+              diff: "",
+            },
+          ]}
+          rowKey={(r) => r.key}
+          rowProps={(r) => ({ "data-figure": r.key })}
+        />
       )}
       {alt && (
         <p class="small" data-testid="scenario-weights">
