@@ -1,4 +1,5 @@
 import { Hono } from "hono";
+import { DataTable } from "../../components/DataTable.tsx";
 import { Island } from "../../components/Island.tsx";
 import { IndicatorTable } from "../../components/lens/IndicatorTable.tsx";
 import { Magnifier, Telescope } from "../../components/lens/Insights.tsx";
@@ -52,45 +53,51 @@ function GapTable(
     formatNumber(locale, own === null || to == null ? null : own - to, signed);
   const hasWeight = rows.some((r) => r.weight !== undefined);
   return (
-    <table class="data report-table" data-testid={testid}>
-      <thead>
-        <tr>
-          <th scope="col">{first}</th>
-          {hasWeight && <th scope="col" class="num">{t("report.weight")}</th>}
-          <th scope="col" class="num">{t("lens.score")}</th>
-          <th scope="col">{t("lens.level")}</th>
-          <th scope="col" class="num">{t("lens.peerMedian")}</th>
-          <th scope="col" class="num">{t("lens.gapMedian")}</th>
-          <th scope="col" class="num">{t("lens.peerLeaders")}</th>
-          <th scope="col" class="num">{t("lens.gapQ3")}</th>
-          <th scope="col" class="num">{t("lens.percentile")}</th>
-        </tr>
-      </thead>
-      <tbody>
-        {rows.map((r) => (
-          <tr class={r.strong ? "total-row" : undefined}>
-            <th scope="row">
+    <DataTable
+      class="report-table"
+      testid={testid}
+      columns={[
+        {
+          header: first,
+          rowHeader: true,
+          cell: (r) => (
+            <>
               {r.name}
               <ScoreBar score={r.score} />
-            </th>
-            {hasWeight && (
-              <td class="num">
-                {r.weight === undefined ? "" : `${formatNumber(locale, r.weight * 100)}%`}
-              </td>
-            )}
-            <td class="num">
-              <strong>{r.score === null ? t("lens.insufficient") : n(r.score)}</strong>
-            </td>
-            <td>{levelLabel(t, r.level)}</td>
-            <td class="num">{n(r.bench?.summary.median)}</td>
-            <td class="num">{gap(r.score, r.bench?.summary.median)}</td>
-            <td class="num">{n(r.bench?.summary.leaders)}</td>
-            <td class="num">{gap(r.score, r.bench?.summary.leaders)}</td>
-            <td class="num">{n(r.bench?.percentile)}</td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
+            </>
+          ),
+        },
+        ...(hasWeight
+          ? [{
+            header: t("report.weight"),
+            numeric: true,
+            cell: (r: Row) =>
+              r.weight === undefined ? "" : `${formatNumber(locale, r.weight * 100)}%`,
+          }]
+          : []),
+        {
+          header: t("lens.score"),
+          numeric: true,
+          cell: (r) => <strong>{r.score === null ? t("lens.insufficient") : n(r.score)}</strong>,
+        },
+        { header: t("lens.level"), cell: (r) => levelLabel(t, r.level) },
+        { header: t("lens.peerMedian"), numeric: true, cell: (r) => n(r.bench?.summary.median) },
+        {
+          header: t("lens.gapMedian"),
+          numeric: true,
+          cell: (r) => gap(r.score, r.bench?.summary.median),
+        },
+        { header: t("lens.peerLeaders"), numeric: true, cell: (r) => n(r.bench?.summary.leaders) },
+        {
+          header: t("lens.gapQ3"),
+          numeric: true,
+          cell: (r) => gap(r.score, r.bench?.summary.leaders),
+        },
+        { header: t("lens.percentile"), numeric: true, cell: (r) => n(r.bench?.percentile) },
+      ]}
+      rows={rows}
+      rowProps={(r) => ({ class: r.strong ? "total-row" : undefined })}
+    />
   );
 }
 
