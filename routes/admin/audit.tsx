@@ -1,9 +1,10 @@
 import { Hono } from "hono";
+import { type Column, DataTable } from "../../components/DataTable.tsx";
 import { renderPage } from "../../components/render.tsx";
-import { listAudit, listAuditActions } from "../../db/audit.ts";
+import { type AuditRecord, listAudit, listAuditActions } from "../../db/audit.ts";
 import { listBanks } from "../../db/banks.ts";
 import { invalidText } from "../../lib/errors.ts";
-import { formatDate, keyFor, type Translate } from "../../lib/i18n/mod.ts";
+import { formatDate, keyFor, type Locale, type Translate } from "../../lib/i18n/mod.ts";
 import { textProblem } from "../../lib/text.ts";
 import type { AppEnv } from "../../plugins/context.ts";
 import { guardPage } from "../../plugins/session.ts";
@@ -62,6 +63,31 @@ function Details(props: { t: Translate; value: unknown; depth?: number }) {
     </dl>
   );
 }
+/** The audit table's columns; actors, banks and targets are data, not text to translate. */
+function auditColumns(t: Translate, locale: Locale): Column<AuditRecord>[] {
+  const skip = () => ({ "data-i18n-skip": "" });
+  return [
+    { header: t("admin.audit.at"), cell: (e) => formatDate(locale, e.at, true) },
+    {
+      header: t("admin.audit.actor"),
+      cellProps: skip,
+      cell: (e) => e.actor === "system" ? t("audit.system") : e.actor,
+    },
+    { header: t("admin.bank"), cellProps: skip, cell: (e) => e.bankId ?? "—" },
+    {
+      header: t("admin.audit.action"),
+      cellProps: (e) => ({ "data-action": e.action }),
+      cell: (e) => actionName(t, e.action),
+    },
+    { header: t("admin.audit.target"), cellProps: skip, cell: (e) => e.target },
+    {
+      header: t("admin.audit.details"),
+      cellProps: () => ({ class: "small" }),
+      cell: (e) => <Details t={t} value={e.details} />,
+    },
+  ];
+}
+
 const app = new Hono<AppEnv>();
 guardPage(app, "/admin/audit");
 
@@ -116,36 +142,13 @@ app.get("/admin/audit", async (c) => {
         </form>
         <p class="muted">{t("admin.audit.count", { count: total })}</p>
         <div class="table-scroll">
-          <table class="data audit" data-testid="audit-table">
-            <thead>
-              <tr>
-                <th scope="col">{t("admin.audit.at")}</th>
-                <th scope="col">{t("admin.audit.actor")}</th>
-                <th scope="col">{t("admin.bank")}</th>
-                <th scope="col">{t("admin.audit.action")}</th>
-                <th scope="col">{t("admin.audit.target")}</th>
-                <th scope="col">{t("admin.audit.details")}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {entries.map((e) => (
-                <tr key={e.id}>
-                  <td data-label={t("admin.audit.at")}>{formatDate(locale, e.at, true)}</td>
-                  <td data-label={t("admin.audit.actor")} data-i18n-skip>
-                    {e.actor === "system" ? t("audit.system") : e.actor}
-                  </td>
-                  <td data-label={t("admin.bank")} data-i18n-skip>{e.bankId ?? "—"}</td>
-                  <td data-label={t("admin.audit.action")} data-action={e.action}>
-                    {actionName(t, e.action)}
-                  </td>
-                  <td data-label={t("admin.audit.target")} data-i18n-skip>{e.target}</td>
-                  <td data-label={t("admin.audit.details")} class="small">
-                    <Details t={t} value={e.details} />
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <DataTable
+            class="audit"
+            testid="audit-table"
+            columns={auditColumns(t, locale)}
+            rows={entries}
+            rowKey={(e) => e.id}
+          />
         </div>
         <nav class="pager" aria-label={t("admin.audit.pages")}>
           {page > 1 && <a href={link(page - 1)} rel="prev">{t("admin.audit.newer")}</a>}
