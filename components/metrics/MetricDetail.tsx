@@ -1,3 +1,4 @@
+import { DataTable } from "../DataTable.tsx";
 import { formatDate, type Locale, translator } from "../../lib/i18n/mod.ts";
 import { eventsOf } from "../../lib/metrics/definition.ts";
 import { describeMetric, metricName, windowShort } from "../../lib/metrics/describe.ts";
@@ -55,37 +56,44 @@ export function VersionHistory(
     <section class="card">
       <h2>{t("metrics.detail.history")}</h2>
       <div class="table-scroll">
-        <table class="data" data-testid="versions">
-          <thead>
-            <tr>
-              <th scope="col">{t("metrics.col.version")}</th>
-              <th scope="col">{t("metrics.col.changedAt")}</th>
-              <th scope="col">{t("metrics.col.metric")}</th>
-              <th scope="col">{t("metrics.col.definition")}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {versions.map((v, i) => (
-              <tr data-version={v.version}>
-                <th scope="row">
+        <DataTable
+          testid="versions"
+          columns={[
+            {
+              header: t("metrics.col.version"),
+              rowHeader: true,
+              cell: (v) => (
+                <>
                   {v.version}
-                  {i === 0 && <span class="badge">{t("metrics.detail.current")}</span>}
-                </th>
-                <td>
+                  {v === versions[0] && <span class="badge">{t("metrics.detail.current")}</span>}
+                </>
+              ),
+            },
+            {
+              header: t("metrics.col.changedAt"),
+              cell: (v) => (
+                <>
                   {v.createdAt ? formatDate(locale, v.createdAt, true) : "—"}
                   <br />
                   <span class="muted small">{v.createdByName ?? t("metrics.detail.system")}</span>
-                </td>
-                <td>
+                </>
+              ),
+            },
+            {
+              header: t("metrics.col.metric"),
+              cell: (v) => (
+                <>
                   {metricName(locale, v.name)}
                   <br />
                   <span class="muted small">{t(`metrics.direction.${v.direction}`)}</span>
-                </td>
-                <td>{describeMetric(locale, v)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+                </>
+              ),
+            },
+            { header: t("metrics.col.definition"), cell: (v) => describeMetric(locale, v) },
+          ]}
+          rows={versions}
+          rowProps={(v) => ({ "data-version": String(v.version) })}
+        />
       </div>
     </section>
   );

@@ -1,3 +1,4 @@
+import { type Column, DataTable } from "../DataTable.tsx";
 import { formatNumber, type Locale, type Translate } from "../../lib/i18n/mod.ts";
 
 /** One event name's recent traffic (db/metric_preview.ts `previewEvents`). */
@@ -6,6 +7,31 @@ export interface EventPreview {
   events: number;
   customers: number;
   sample: number[];
+}
+
+function previewColumns(t: Translate, num: (v: number) => string): Column<EventPreview>[] {
+  return [
+    { header: t("metrics.preview.event"), rowHeader: true, cell: (p) => <code>{p.event}</code> },
+    {
+      header: t("metrics.preview.events"),
+      numeric: true,
+      cellProps: () => ({ "data-testid": "preview-events" }),
+      cell: (p) => num(p.events),
+    },
+    {
+      header: t("metrics.preview.customers"),
+      numeric: true,
+      cellProps: () => ({ "data-testid": "preview-customers" }),
+      cell: (p) => num(p.customers),
+    },
+    {
+      header: t("metrics.preview.sample"),
+      cell: (p) =>
+        p.sample.length > 0
+          ? p.sample.map(num).join(" · ")
+          : <span class="muted">{t("metrics.preview.noValues")}</span>,
+    },
+  ];
 }
 
 /** The metric form's preview: per chosen event, events and customers of the last 7 days. */
@@ -20,32 +46,11 @@ export function PreviewTable(
         ? <p class="muted">{t("metrics.preview.noEvent")}</p>
         : (
           <div class="table-scroll">
-            <table class="data">
-              <thead>
-                <tr>
-                  <th scope="col">{t("metrics.preview.event")}</th>
-                  <th scope="col" class="num">{t("metrics.preview.events")}</th>
-                  <th scope="col" class="num">{t("metrics.preview.customers")}</th>
-                  <th scope="col">{t("metrics.preview.sample")}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {preview.map((p) => (
-                  <tr data-event={p.event}>
-                    <th scope="row">
-                      <code>{p.event}</code>
-                    </th>
-                    <td class="num" data-testid="preview-events">{num(p.events)}</td>
-                    <td class="num" data-testid="preview-customers">{num(p.customers)}</td>
-                    <td>
-                      {p.sample.length > 0
-                        ? p.sample.map(num).join(" · ")
-                        : <span class="muted">{t("metrics.preview.noValues")}</span>}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
+            <DataTable
+              columns={previewColumns(t, num)}
+              rows={preview}
+              rowProps={(p) => ({ "data-event": p.event })}
+            />
           </div>
         )}
       {preview.length > 0 && preview.every((p) => p.events === 0) && (
