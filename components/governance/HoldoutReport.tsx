@@ -1,3 +1,4 @@
+import { type Column, DataTable } from "../DataTable.tsx";
 import type { HoldoutMetric } from "../../lib/governance/holdout_report.ts";
 import {
   formatDate,
@@ -26,6 +27,101 @@ function value(m: HoldoutMetric, locale: Locale, v: number | null) {
 
 function interval(ci: [number, number] | null, show: (v: number) => string) {
   return ci ? ` [${show(ci[0])}, ${show(ci[1])}]` : "";
+}
+
+/** A group's mean, with its number of units under it. */
+function GroupValue(
+  { m, locale, index }: { m: HoldoutMetric; locale: Locale; index: number },
+) {
+  return (
+    <>
+      {value(m, locale, m.variants[index]?.mean ?? null)}
+      <br />
+      <span class="muted small">
+        n = {formatNumber(locale, m.variants[index]?.units)}
+      </span>
+    </>
+  );
+}
+
+/** The p-value, and whether it is significant. */
+function PValue({ m, t, locale }: { m: HoldoutMetric; t: Translate; locale: Locale }) {
+  const c = m.comparison;
+  return (
+    <>
+      {formatPValue(locale, c?.pValue)}
+      {c && c.pValue !== null && c.pValue !== undefined && (
+        <>
+          <br />
+          <span class={c.significant ? "badge" : "muted small"}>
+            {t(c.significant ? "holdout.significant" : "holdout.notSignificant")}
+          </span>
+        </>
+      )}
+    </>
+  );
+}
+
+function metricColumns(t: Translate, locale: Locale): Column<HoldoutMetric>[] {
+  const diff = (m: HoldoutMetric) => (v: number) =>
+    m.kind === "proportion"
+      ? formatPercent(locale, v, 2)
+      : formatNumber(locale, v, { maximumFractionDigits: 3 });
+  const pct = (v: number) => formatPercent(locale, v, 1);
+  return [
+    {
+      header: t("holdout.col.metric"),
+      rowHeader: true,
+      cell: (m) => (
+        <>
+          {m.name[locale]} <code class="small">{m.key}</code>
+        </>
+      ),
+    },
+    {
+      header: t("holdout.col.holdout"),
+      numeric: true,
+      cell: (m) => <GroupValue m={m} locale={locale} index={0} />,
+    },
+    {
+      header: t("holdout.col.rest"),
+      numeric: true,
+      cell: (m) => <GroupValue m={m} locale={locale} index={1} />,
+    },
+    {
+      header: t("holdout.col.difference"),
+      numeric: true,
+      cellProps: () => ({ "data-testid": "difference" }),
+      cell: (m) => {
+        const c = m.comparison;
+        return (
+          <>
+            {c && c.absoluteLift !== null ? diff(m)(c.absoluteLift) : "—"}
+            <span class="muted small">{interval(c?.ci ?? null, diff(m))}</span>
+          </>
+        );
+      },
+    },
+    {
+      header: t("holdout.col.lift"),
+      numeric: true,
+      cellProps: () => ({ "data-testid": "lift" }),
+      cell: (m) => {
+        const c = m.comparison;
+        return (
+          <>
+            {c && c.relativeLift !== null ? pct(c.relativeLift) : "—"}
+            <span class="muted small">{interval(c?.relativeCi ?? null, pct)}</span>
+          </>
+        );
+      },
+    },
+    {
+      header: t("holdout.col.p"),
+      numeric: true,
+      cell: (m) => <PValue m={m} t={t} locale={locale} />,
+    },
+  ];
 }
 
 /** The holdout against the rest on each metric, with intervals (the `/holdout` page). */
@@ -59,68 +155,12 @@ export function HoldoutReport(
         {t("holdout.window", { end: formatDate(locale, report.window.to, true) })}
       </p>
       <div class="table-scroll">
-        <table class="data" data-testid="holdout-metrics">
-          <thead>
-            <tr>
-              <th scope="col">{t("holdout.col.metric")}</th>
-              <th scope="col" class="num">{t("holdout.col.holdout")}</th>
-              <th scope="col" class="num">{t("holdout.col.rest")}</th>
-              <th scope="col" class="num">{t("holdout.col.difference")}</th>
-              <th scope="col" class="num">{t("holdout.col.lift")}</th>
-              <th scope="col" class="num">{t("holdout.col.p")}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {report.metrics.map((m) => {
-              const c = m.comparison;
-              const diff = (v: number) =>
-                m.kind === "proportion"
-                  ? formatPercent(locale, v, 2)
-                  : formatNumber(locale, v, { maximumFractionDigits: 3 });
-              const pct = (v: number) => formatPercent(locale, v, 1);
-              return (
-                <tr data-testid="holdout-metric" data-key={m.key}>
-                  <th scope="row">
-                    {m.name[locale]} <code class="small">{m.key}</code>
-                  </th>
-                  <td class="num">
-                    {value(m, locale, m.variants[0]?.mean ?? null)}
-                    <br />
-                    <span class="muted small">
-                      n = {formatNumber(locale, m.variants[0]?.units)}
-                    </span>
-                  </td>
-                  <td class="num">
-                    {value(m, locale, m.variants[1]?.mean ?? null)}
-                    <br />
-                    <span class="muted small">
-                      n = {formatNumber(locale, m.variants[1]?.units)}
-                    </span>
-                  </td>
-                  <td class="num" data-testid="difference">
-                    {c && c.absoluteLift !== null ? diff(c.absoluteLift) : "—"}
-                    <span class="muted small">{interval(c?.ci ?? null, diff)}</span>
-                  </td>
-                  <td class="num" data-testid="lift">
-                    {c && c.relativeLift !== null ? pct(c.relativeLift) : "—"}
-                    <span class="muted small">{interval(c?.relativeCi ?? null, pct)}</span>
-                  </td>
-                  <td class="num">
-                    {formatPValue(locale, c?.pValue)}
-                    {c && c.pValue !== null && c.pValue !== undefined && (
-                      <>
-                        <br />
-                        <span class={c.significant ? "badge" : "muted small"}>
-                          {t(c.significant ? "holdout.significant" : "holdout.notSignificant")}
-                        </span>
-                      </>
-                    )}
-                  </td>
-                </tr>
-              );
-            })}
-          </tbody>
-        </table>
+        <DataTable
+          testid="holdout-metrics"
+          columns={metricColumns(t, locale)}
+          rows={report.metrics}
+          rowProps={(m) => ({ "data-testid": "holdout-metric", "data-key": m.key })}
+        />
       </div>
       <p class="muted small" data-testid="holdout-ci-note">
         {t("holdout.ciNote", { level: formatPercent(locale, 1 - report.alpha, 0) })}
