@@ -4,6 +4,7 @@
  * with its key, status and range. SVG with presentation attributes (the Content-Security-Policy
  * forbids inline styles); every figure is also in the table's text.
  */
+import { DataTable } from "../DataTable.tsx";
 import { type LayerWithExperiments, rangePercent } from "../../lib/governance/layers.ts";
 import { formatNumber, type Locale, type Translate } from "../../lib/i18n/mod.ts";
 
@@ -137,45 +138,46 @@ export function LayerBar(props: { layer: LayerWithExperiments; t: Translate; loc
         ))}
       </Track>
       <Scale locale={locale} />
-      {layer.experiments.length === 0
-        ? <p class="muted">{t("layers.none")}</p>
-        : (
-          <table class="data layer-table">
-            <thead>
-              <tr>
-                <th>{t("layers.table.experiment")}</th>
-                <th>{t("layers.table.range")}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {layer.experiments.map((e) => {
+      {layer.experiments.length === 0 ? <p class="muted">{t("layers.none")}</p> : (
+        <DataTable
+          class="layer-table"
+          columns={[
+            {
+              header: t("layers.table.experiment"),
+              cell: (e) => (
+                <>
+                  <a href={`/experiments/${e.key}?bank=${layer.bankId}`}>{e.key}</a>
+                  <div class="muted small">{e.name}</div>
+                </>
+              ),
+            },
+            {
+              header: t("layers.table.range"),
+              cell: (e) => {
                 const [from, to] = rangePercent(e.range);
                 return (
-                  <tr data-testid={`layer-experiment-${e.key}`}>
-                    <td data-label={t("layers.table.experiment")}>
-                      <a href={`/experiments/${e.key}?bank=${layer.bankId}`}>{e.key}</a>
-                      <div class="muted small">{e.name}</div>
-                    </td>
-                    <td data-label={t("layers.table.range")}>
-                      <svg width="12" height="12" viewBox="0 0 12 12" aria-hidden="true">
-                        <rect width="12" height="12" rx="2" fill={STATUS_FILL[e.status]} />
-                      </svg>{" "}
-                      {`${t(`loop.status.${e.status}`)} · ${pct(from)}%–${pct(to)}%`}
-                      <Track label={label(e)} height={10}>
-                        <Segment
-                          range={e.range}
-                          fill={STATUS_FILL[e.status]}
-                          title={label(e)}
-                          height={10}
-                        />
-                      </Track>
-                    </td>
-                  </tr>
+                  <>
+                    <svg width="12" height="12" viewBox="0 0 12 12" aria-hidden="true">
+                      <rect width="12" height="12" rx="2" fill={STATUS_FILL[e.status]} />
+                    </svg>{" "}
+                    {`${t(`loop.status.${e.status}`)} · ${pct(from)}%–${pct(to)}%`}
+                    <Track label={label(e)} height={10}>
+                      <Segment
+                        range={e.range}
+                        fill={STATUS_FILL[e.status]}
+                        title={label(e)}
+                        height={10}
+                      />
+                    </Track>
+                  </>
                 );
-              })}
-            </tbody>
-          </table>
-        )}
+              },
+            },
+          ]}
+          rows={layer.experiments}
+          rowProps={(e) => ({ "data-testid": `layer-experiment-${e.key}` })}
+        />
+      )}
     </div>
   );
 }
