@@ -1,4 +1,5 @@
 import { type Context, Hono } from "hono";
+import { type Column, DataTable } from "../../components/DataTable.tsx";
 import { experimentHref } from "../../components/experiments/links.ts";
 import { renderPage } from "../../components/render.tsx";
 import { listCampaigns } from "../../db/campaigns.ts";
@@ -21,8 +22,60 @@ import { bankTimeZone } from "../../db/schedules.ts";
 const app = new Hono<AppEnv>();
 guardPages(app, "/experiments", requireRole(...EXPERIMENT_READERS));
 
+type ExperimentRow = Awaited<ReturnType<typeof listExperiments>>[number];
+
+function ExperimentTable(props: {
+  c: Context<AppEnv>;
+  experiments: ExperimentRow[];
+  campaignName: (id: string | null) => string;
+  manyBanks: boolean;
+}) {
+  const { t, locale } = props.c.var;
+  const columns: Column<ExperimentRow>[] = [
+    {
+      header: t("loop.col.name"),
+      cell: (e) => (
+        <>
+          <a href={experimentHref(e)}>{e.name}</a> <code>{e.key}</code>
+          {props.manyBanks && <span class="badge" data-testid="bank">{e.bankId}</span>}
+          {e.mode === "bandit" && (
+            <>
+              {" "}
+              <span class="badge" data-testid="bandit-badge">{t("bandit.badge")}</span>
+            </>
+          )}
+        </>
+      ),
+    },
+    {
+      header: t("loop.col.status"),
+      cell: (e) => <span class={`badge status-${e.status}`}>{t(`loop.status.${e.status}`)}</span>,
+    },
+    {
+      header: t("loop.col.campaign"),
+      cell: (e) =>
+        e.campaignId
+          ? <a href={`/campaigns/${e.campaignId}`}>{props.campaignName(e.campaignId)}</a>
+          : "—",
+    },
+    { header: t("loop.col.iteration"), cell: (e) => e.iteration },
+    {
+      header: t("loop.col.started"),
+      cell: (e) => e.startedAt ? formatDate(locale, e.startedAt, true) : "—",
+    },
+  ];
+  return (
+    <DataTable
+      testid="experiment-list"
+      columns={columns}
+      rows={props.experiments}
+      rowProps={(e) => ({ "data-key": e.key })}
+    />
+  );
+}
+
 app.get("/experiments", async (c) => {
-  const { t, locale, db, scope } = c.var;
+  const { t, db, scope } = c.var;
   const [experiments, campaigns] = await Promise.all([
     listExperiments(db, scope),
     listCampaigns(db, scope),
@@ -47,45 +100,12 @@ app.get("/experiments", async (c) => {
         {experiments.length === 0
           ? <p class="muted">{t("loop.experiments.none")}</p>
           : (
-            <table class="data" data-testid="experiment-list">
-              <thead>
-                <tr>
-                  <th scope="col">{t("loop.col.name")}</th>
-                  <th scope="col">{t("loop.col.status")}</th>
-                  <th scope="col">{t("loop.col.campaign")}</th>
-                  <th scope="col">{t("loop.col.iteration")}</th>
-                  <th scope="col">{t("loop.col.started")}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {experiments.map((e) => (
-                  <tr data-key={e.key}>
-                    <td>
-                      <a href={experimentHref(e)}>{e.name}</a> <code>{e.key}</code>
-                      {manyBanks && <span class="badge" data-testid="bank">{e.bankId}</span>}
-                      {e.mode === "bandit" && (
-                        <>
-                          {" "}
-                          <span class="badge" data-testid="bandit-badge">{t("bandit.badge")}</span>
-                        </>
-                      )}
-                    </td>
-                    <td>
-                      <span class={`badge status-${e.status}`}>
-                        {t(`loop.status.${e.status}`)}
-                      </span>
-                    </td>
-                    <td>
-                      {e.campaignId
-                        ? <a href={`/campaigns/${e.campaignId}`}>{campaignName(e.campaignId)}</a>
-                        : "—"}
-                    </td>
-                    <td>{e.iteration}</td>
-                    <td>{e.startedAt ? formatDate(locale, e.startedAt, true) : "—"}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
+            <ExperimentTable
+              c={c}
+              experiments={experiments}
+              campaignName={campaignName}
+              manyBanks={manyBanks}
+            />
           )}
       </>
     ),
