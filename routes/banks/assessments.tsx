@@ -1,5 +1,6 @@
 import { Hono } from "hono";
 import type { Context } from "hono";
+import { DataTable } from "../../components/DataTable.tsx";
 import { InvalidValues } from "../../components/lens/InvalidValues.tsx";
 import { renderPage } from "../../components/render.tsx";
 import { assessmentsOfBank } from "../../db/assessments.ts";
@@ -41,50 +42,40 @@ async function listPage(c: Context<AppEnv>, bank: Bank, csvErrors: CsvError[] = 
             </a>
           </p>
         </header>
-        <table class="data" data-testid="assessment-list">
-          <thead>
-            <tr>
-              <th scope="col">{t("lens.period")}</th>
-              <th scope="col">{t("lens.revision")}</th>
-              <th scope="col" class="num">{t("lens.overall")}</th>
-              <th scope="col">{t("lens.updatedAt")}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {rows.map((a) => {
-              const score = scoreStoredAssessment(a);
-              return (
+        <DataTable
+          testid="assessment-list"
+          columns={[
+            {
+              header: t("lens.period"),
+              cell: (a) => (
                 <>
-                  <tr data-period={a.period}>
-                    <td>
-                      <a href={`${base}/${a.period}`}>{a.period}</a>{" "}
-                      <span class="badge muted">
-                        {t(`lens.status.${a.status}`)}
-                      </span>
-                      {invalidIndicators(score).length > 0 && (
-                        <span class="badge warn">{t("lens.invalid")}</span>
-                      )}
-                    </td>
-                    <td>{a.revision}</td>
-                    <td class="num">{formatNumber(locale, score.overall.score)}</td>
-                    <td>{formatDate(locale, a.updatedAt, true)}</td>
-                  </tr>
-                  {invalidIndicators(score).length > 0 && (
-                    <tr data-invalid-period={a.period}>
-                      <td colSpan={4}>
-                        <InvalidValues
-                          score={score}
-                          editHref={`${base}/${a.period}`}
-                          {...{ locale, t }}
-                        />
-                      </td>
-                    </tr>
+                  <a href={`${base}/${a.period}`}>{a.period}</a>{" "}
+                  <span class="badge muted">
+                    {t(`lens.status.${a.status}`)}
+                  </span>
+                  {invalidIndicators(a.score).length > 0 && (
+                    <span class="badge warn">{t("lens.invalid")}</span>
                   )}
                 </>
-              );
-            })}
-          </tbody>
-        </table>
+              ),
+            },
+            { header: t("lens.revision"), cell: (a) => a.revision },
+            {
+              header: t("lens.overall"),
+              numeric: true,
+              cell: (a) => formatNumber(locale, a.score.overall.score),
+            },
+            { header: t("lens.updatedAt"), cell: (a) => formatDate(locale, a.updatedAt, true) },
+          ]}
+          rows={rows.map((a) => ({ ...a, score: scoreStoredAssessment(a) }))}
+          rowKey={(a) => a.period}
+          rowProps={(a) => ({ "data-period": a.period })}
+          detail={(a) =>
+            invalidIndicators(a.score).length > 0 && (
+              <InvalidValues score={a.score} editHref={`${base}/${a.period}`} {...{ locale, t }} />
+            )}
+          detailProps={(a) => ({ "data-invalid-period": a.period })}
+        />
         {editor && (
           <div class="grid">
             <form method="get" action={base} class="card">

@@ -1,5 +1,6 @@
 import { Hono } from "hono";
 import type { Context } from "hono";
+import { DataTable } from "../../components/DataTable.tsx";
 import { type Bank, getBank } from "../../db/banks.ts";
 import { getTarget } from "../../db/targets.ts";
 import { nameOf } from "../../components/lens/names.ts";
@@ -53,50 +54,46 @@ function page(c: Context<AppEnv>, bank: Bank, state: FormState, error?: string) 
             {t("plan.form.date")}{" "}
             <input type="date" name="targetDate" value={state.targetDate} required />
           </label>
-          <table class="data">
-            <thead>
-              <tr>
-                <th scope="col">{t("plan.dimension")}</th>
-                <th scope="col">{t("plan.target")}</th>
-                <th scope="col">{t("plan.form.value")}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {MODEL.dimensions.map((d) => {
-                const [kind, value] = state.rows[d.id];
-                return (
-                  <tr>
-                    <th scope="row">{nameOf(locale, d)}</th>
-                    <td>
-                      <select
-                        name={`kind.${d.id}`}
-                        aria-label={`${nameOf(locale, d)} ${t("plan.target")}`}
-                      >
-                        <option value="" selected={kind === ""}>{t("plan.noTarget")}</option>
-                        <option value="level" selected={kind === "level"}>
-                          {t("plan.kind.level")}
-                        </option>
-                        <option value="score" selected={kind === "score"}>
-                          {t("plan.kind.score")}
-                        </option>
-                      </select>
-                    </td>
-                    <td>
-                      <input
-                        type="number"
-                        name={`value.${d.id}`}
-                        value={value}
-                        min="0"
-                        max="100"
-                        step="any"
-                        aria-label={`${nameOf(locale, d)} ${t("plan.form.value")}`}
-                      />
-                    </td>
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
+          <DataTable
+            columns={[
+              { header: t("plan.dimension"), rowHeader: true, cell: (d) => nameOf(locale, d) },
+              {
+                header: t("plan.target"),
+                cell: (d) => (
+                  <select
+                    name={`kind.${d.id}`}
+                    aria-label={`${nameOf(locale, d)} ${t("plan.target")}`}
+                  >
+                    <option value="" selected={state.rows[d.id][0] === ""}>
+                      {t("plan.noTarget")}
+                    </option>
+                    <option value="level" selected={state.rows[d.id][0] === "level"}>
+                      {t("plan.kind.level")}
+                    </option>
+                    <option value="score" selected={state.rows[d.id][0] === "score"}>
+                      {t("plan.kind.score")}
+                    </option>
+                  </select>
+                ),
+              },
+              {
+                header: t("plan.form.value"),
+                cell: (d) => (
+                  <input
+                    type="number"
+                    name={`value.${d.id}`}
+                    value={state.rows[d.id][1]}
+                    min="0"
+                    max="100"
+                    step="any"
+                    aria-label={`${nameOf(locale, d)} ${t("plan.form.value")}`}
+                  />
+                ),
+              },
+            ]}
+            rows={MODEL.dimensions}
+            rowKey={(d) => d.id}
+          />
           <label>
             {t("plan.note")}
             <textarea name="note" maxLength={500} rows={2}>{state.note}</textarea>
