@@ -66,7 +66,12 @@ async function checkAndRecord(
       .execute();
     for (const r of rows) {
       const held = ledger.get(r.unit) ?? [];
-      held.push({ experimentId: r.experiment_id, channel: r.channel, at: r.contacted_at });
+      // A contact stamped after `now` was recorded by a call that took its clock later but got
+      // the customer's lock first (or by an instance whose clock runs ahead): it is already made,
+      // so it counts as made now. Left as it is, `exceedsCap` would read it as a future contact
+      // and skip it, and two overlapping send lists could each contact the customer.
+      const at = r.contacted_at > now ? now : r.contacted_at;
+      held.push({ experimentId: r.experiment_id, channel: r.channel, at });
       ledger.set(r.unit, held);
     }
   }
