@@ -302,9 +302,12 @@ export async function setUpLogging(
       { category: ["logtape", "meta"], sinks: ["json"], lowestLevel: "warning" },
     ],
   });
-  return async () => {
-    await json.close();
-    await reset();
-    await writer?.close();
-  };
+  let closed: Promise<void> | null = null;
+  // Idempotent: a second call waits for the first.
+  return () =>
+    closed ??= (async () => {
+      await json.close();
+      await reset();
+      await writer?.close();
+    })();
 }
