@@ -12,7 +12,10 @@
  *    snapshots one last time (`refreshSnapshots`, end = its stop) and marks it
  *    `raw_events_purged_at`, after which db/metric_snapshots.ts never recomputes them — its
  *    results page shows the same numbers for ever.
- * 3. In one transaction: delete the released experiments' events older than N days, and the
+ * 3. In one transaction: delete the released experiments' events older than N days, their
+ *    per-customer metric values (`metric_unit_values`, `metric_unit_builds`: what each customer
+ *    did, derived from the raw events and no longer read once the snapshots are frozen; taken
+ *    under the experiments' refresh locks so no round in flight writes them back), and the
  *    bank's track events older than N days and older than the start of every experiment that
  *    is not released (those may still count them); audit `retention.purge` with the counts
  *    (a run that changed nothing is not audited; `retention_runs` shows it ran).
@@ -24,6 +27,7 @@
 import { type Kysely, sql } from "kysely";
 import { appendAudit } from "./audit.ts";
 import { refreshSnapshots, type SnapshotExperiment } from "./metric_snapshots.ts";
+import { REFRESH_LOCK_NAMESPACE } from "./metric_unit_values.ts";
 import { metricsByKeys } from "./metrics.ts";
 import type { Database } from "./schema.ts";
 
@@ -38,6 +42,8 @@ export interface RetentionOutcome {
   deferred: number;
   events: number;
   trackEvents: number;
+  /** Per-customer metric values of released experiments deleted (`metric_unit_values`). */
+  unitValues: number;
   /** Track events before this were deleted. */
   trackCutoff: Date;
 }
@@ -152,6 +158,18 @@ export async function purgeBank(
       await trx.updateTable("experiments").set({ raw_events_purged_at: now })
         .where("id", "in", frozenNow).execute();
     }
+    let unitValues = 0;
+    if (released.length) {
+      // The released experiments' refresh locks, in the order erasure takes them (by id text).
+      await sql`select pg_advisory_xact_lock(${REFRESH_LOCK_NAMESPACE}, hashtext(s.id)) from (
+          select unnest(cast(${released} as text[])) as id order by 1
+        ) s`.execute(trx);
+      const ids = sql`(select unnest(cast(${released} as uuid[])))`;
+      const deleted = await sql`delete from metric_unit_values where experiment_id in ${ids}`
+        .execute(trx);
+      unitValues = Number(deleted.numAffectedRows ?? 0);
+      await sql`delete from metric_unit_builds where experiment_id in ${ids}`.execute(trx);
+    }
     const events = released.length
       ? await trx.deleteFrom("events").where("bank_id", "=", bankId)
         .where("experiment_id", "in", released).where("occurred_at", "<", horizon)
@@ -174,9 +192,10 @@ export async function purgeBank(
       deferred,
       events: Number(events?.numDeletedRows ?? 0),
       trackEvents: Number(track.numDeletedRows ?? 0),
+      unitValues,
       trackCutoff,
     };
-    if (outcome.frozen + outcome.events + outcome.trackEvents === 0) return outcome;
+    if (outcome.frozen + outcome.events + outcome.trackEvents + unitValues === 0) return outcome;
     await appendAudit(trx, {
       actorUserId: null,
       actor: "system",
@@ -188,6 +207,7 @@ export async function purgeBank(
         deferred,
         events: outcome.events,
         trackEvents: outcome.trackEvents,
+        unitValues,
         trackCutoff: trackCutoff.toISOString(),
       },
     });

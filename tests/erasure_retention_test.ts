@@ -362,6 +362,8 @@ testBothBackends("the retention purge removes old raw events and keeps results",
     variants: HALVES,
     startedAt: new Date("2026-09-01T00:00:00Z"),
   });
+  await d.db.updateTable("experiments").set({ metrics: LIBRARY }).where("id", "=", liveId)
+    .execute();
   await sendEvents(app, "retain-live", [11, 12, 13, 14], "2026-09-02T08:00:00Z");
   const oldBefore = numbersOf(await results("retain-old"));
   const measured = (oldBefore as { metrics: Array<{ key: string; variants: { units: number }[] }> })
@@ -380,6 +382,14 @@ testBothBackends("the retention purge removes old raw events and keeps results",
   };
   const trackBefore = await count("track_events");
   const liveEvents = await count("events", liveId);
+  const unitValues = async (experimentId: string) =>
+    Number(
+      (await sql<{ n: string }>`select count(*) as n from metric_unit_values
+        where experiment_id = ${experimentId}`.execute(d.db)).rows[0].n,
+    );
+  const oldUnitValues = await unitValues(oldId);
+  const liveUnitValues = await unitValues(liveId);
+  assert.ok(oldUnitValues > 0 && liveUnitValues > 0, "both experiments have per-customer values");
   assert.ok((await count("events", oldId)) > 0);
 
   const now = new Date("2026-11-30T12:00:00Z");
@@ -393,6 +403,10 @@ testBothBackends("the retention purge removes old raw events and keeps results",
     // retain-old's track events (January) are gone; retain-live's (September) stay.
     assert.equal(runs[0].trackEvents, 12);
     assert.equal(await count("track_events"), trackBefore - 12);
+    // The frozen experiment's per-customer metric values go with its raw events.
+    assert.equal(runs[0].unitValues, oldUnitValues);
+    assert.equal(await unitValues(oldId), 0);
+    assert.equal(await unitValues(liveId), liveUnitValues);
     assert.deepEqual(numbersOf(await results("retain-old")), oldBefore);
     assert.deepEqual(numbersOf(await results("retain-live")), liveBefore);
     // Old snapshots are not recomputed from what is left.
@@ -407,13 +421,14 @@ testBothBackends("the retention purge removes old raw events and keeps results",
     assert.equal(audit.length, 1);
     assert.equal(audit[0].actor, "system");
     assert.equal((audit[0].details as { events: number }).events, runs[0].events);
+    assert.equal((audit[0].details as { unitValues: number }).unitValues, oldUnitValues);
   });
 
   await t.step("once a day: the same day runs nothing, the next day finds nothing", async () => {
     assert.deepEqual(await runRetention(d.db, new Date(now.getTime() + 3_600_000)), []);
     const next = await runRetention(d.db, new Date(now.getTime() + 86_400_000));
     assert.equal(next.length, 1);
-    assert.equal(next[0].frozen + next[0].events + next[0].trackEvents, 0);
+    assert.equal(next[0].frozen + next[0].events + next[0].trackEvents + next[0].unitValues, 0);
     const audits = await d.db.selectFrom("audit_log").select("id")
       .where("action", "=", "retention.purge").execute();
     assert.equal(audits.length, 1, "a run that changed nothing is not audited");
