@@ -10,7 +10,7 @@ import { startAlertScheduler } from "./routes/alerts/_scheduler.ts";
 import { isDatabaseConnectionFault, openDatabase } from "./db/client.ts";
 import { ConfigCache } from "./db/config_cache.ts";
 import { migrateToLatest } from "./db/migrate.ts";
-import { startMetricRefresher } from "./db/metric_snapshots.ts";
+import { startMetricRefresher, stopBackgroundRecomputations } from "./db/metric_snapshots.ts";
 import { useSecretKey } from "./db/suppressions.ts";
 import { startStatisticsUpkeep } from "./db/statistics_upkeep.ts";
 import { startReasonCountFlusher } from "./db/reason_counts.ts";
@@ -110,6 +110,7 @@ async function shutdown(signal: string) {
   await stopScheduler();
   await stopAlerts();
   await stopRefresher();
+  await stopBackgroundRecomputations(database.db);
   await stopUpkeep();
   await database.close();
   console.log("Lensloop stopped.");

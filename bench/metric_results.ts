@@ -39,6 +39,7 @@ import {
   refreshSnapshots,
   runningExperiments,
   startMetricRefresher,
+  stopBackgroundRecomputations,
 } from "../db/metric_snapshots.ts";
 import type { RoundReport } from "../db/metric_unit_values.ts";
 import { metricsByKeys } from "../db/metrics.ts";
@@ -82,6 +83,7 @@ try {
   if (Deno.env.get("BENCH_SEED_ONLY") === "1") throw new Error("seed only");
   await measure(id, Number(count.rows[0].n));
 } finally {
+  await stopBackgroundRecomputations(opened.db);
   await opened.close();
   if (Deno.env.get("BENCH_KEEP") === "1" || reuse) console.log(`kept ${reuse ?? throwaway?.url}`);
   else await throwaway?.drop();

@@ -137,6 +137,20 @@ const inFlight = new Map<string, Promise<MetricStats>>();
  * from the requests (which then answer 503).
  */
 let backgroundQueue: Promise<unknown> = Promise.resolve();
+/** Databases being closed: their queued background recomputations are dropped, not run. */
+const closing = new WeakSet<object>();
+
+/** A queued background recomputation dropped because its database is closing. */
+class RecomputationDropped extends Error {}
+
+/**
+ * Before closing `db` (shutdown): background recomputations still queued for it are dropped
+ * (the next results view or refresher round makes them again) and the one running finishes.
+ */
+export async function stopBackgroundRecomputations(db: Db): Promise<void> {
+  closing.add(db);
+  await backgroundQueue;
+}
 
 /**
  * Computes and stores one metric's snapshot, once at a time per snapshot in this instance;
@@ -152,7 +166,10 @@ function recompute(
   const id = `${e.id}\u0000${d.key}\u0000${d.version}`;
   const running = inFlight.get(id);
   if (running) return running;
-  const run = () => snapshotRound(db, e, d, background ? new Date() : now);
+  const run = () => {
+    if (closing.has(db)) throw new RecomputationDropped();
+    return snapshotRound(db, e, d, background ? new Date() : now);
+  };
   const work = (background ? backgroundQueue.then(run) : run())
     .finally(() => inFlight.delete(id));
   if (background) backgroundQueue = work.catch(() => {});
@@ -210,9 +227,10 @@ export async function experimentMetricStats(
       out.set(d.key, snapshot.stats);
     } else if (snapshot && !wait) {
       out.set(d.key, { ...snapshot.stats, stale: age > 2 * maxAgeMs });
-      recompute(db, e, d, now, true).catch((error) =>
-        console.error(`metric snapshot ${d.key} of experiment ${e.id} failed:`, error)
-      );
+      recompute(db, e, d, now, true).catch((error) => {
+        if (error instanceof RecomputationDropped) return;
+        console.error(`metric snapshot ${d.key} of experiment ${e.id} failed:`, error);
+      });
     } else {
       out.set(d.key, await recompute(db, e, d, now));
     }
