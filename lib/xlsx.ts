@@ -82,17 +82,27 @@ export async function writeXlsx(
   rows: readonly (readonly SheetCell[])[],
   options: { created: Date },
 ): Promise<Uint8Array> {
+  return await writeXlsxBook([{ name: sheet, rows }], options);
+}
+
+/** Several sheets in one workbook, each written as `writeXlsx` writes its one. */
+export async function writeXlsxBook(
+  sheets: readonly { name: string; rows: readonly (readonly SheetCell[])[] }[],
+  options: { created: Date },
+): Promise<Uint8Array> {
   const { Workbook } = await excel();
   const workbook = new Workbook();
   workbook.creator = "Lensloop";
   workbook.created = options.created;
   workbook.modified = options.created;
-  const ws = workbook.addWorksheet(sheet, { views: [{ state: "frozen", ySplit: 1 }] });
-  for (const row of rows) ws.addRow(row.map(cellValue));
-  ws.getRow(1).font = { bold: true };
-  (rows[0] ?? []).forEach((head, i) => {
-    ws.getColumn(i + 1).width = Math.min(40, Math.max(10, String(head ?? "").length + 2));
-  });
+  for (const { name, rows } of sheets) {
+    const ws = workbook.addWorksheet(name, { views: [{ state: "frozen", ySplit: 1 }] });
+    for (const row of rows) ws.addRow(row.map(cellValue));
+    ws.getRow(1).font = { bold: true };
+    (rows[0] ?? []).forEach((head, i) => {
+      ws.getColumn(i + 1).width = Math.min(40, Math.max(10, String(head ?? "").length + 2));
+    });
+  }
   return new Uint8Array(await workbook.xlsx.writeBuffer());
 }
 

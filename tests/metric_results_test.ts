@@ -21,6 +21,8 @@ import { metricsByKeys } from "../db/metrics.ts";
 import { assignVariant } from "../lib/experiments/assignment.ts";
 import type { MetricResult } from "../lib/metrics/analysis.ts";
 import { assertClose } from "../lib/stats/_testing.ts";
+import { csvCell } from "../lib/csv_write.ts";
+import { XLSX_TYPE } from "../lib/xlsx.ts";
 import { call, createSessionApp, expectJson as json } from "./helpers/app.ts";
 import { testBothBackends } from "./helpers/db.ts";
 import { sdkCall } from "./helpers/sdk.ts";
@@ -294,6 +296,43 @@ testBothBackends(
       const text = await res.text();
       for (const m of METRICS.secondary) assert.ok(text.includes(`\r\n${m},secondary,`), m);
       assert.ok(text.includes("\r\nopt_out,guardrail,"));
+    });
+
+    await t.step("the workbook carries the CSV's rows, numbers as numbers", async () => {
+      const csv = await (await call(app, growth, "GET", `/api/experiments/${KEY}/results.csv`))
+        .text();
+      const res = await call(app, growth, "GET", `/api/experiments/${KEY}/results.xlsx`);
+      assert.equal(res.status, 200);
+      assert.equal(res.headers.get("content-type"), XLSX_TYPE);
+      assert.match(res.headers.get("content-disposition") ?? "", /results\.xlsx"$/);
+      const { Workbook } = (await import("exceljs")).default;
+      const book = new Workbook();
+      await book.xlsx.load(await res.arrayBuffer());
+      assert.deepEqual(book.worksheets.map((w) => w.name), ["results", "metrics"]);
+      // Each sheet's cells, as CSV text, are the CSV's block line for line.
+      const asCsv = (name: string) => {
+        const lines: string[] = [];
+        book.getWorksheet(name)!.eachRow((row) => {
+          const cells = (row.values as unknown[]).slice(1);
+          const width = name === "results" ? 20 : 29;
+          lines.push(
+            Array.from({ length: width }, (_, i) => cells[i])
+              .map((v) => csvCell(v as string | number | boolean | null | undefined)).join(","),
+          );
+        });
+        return lines.join("\r\n");
+      };
+      const [variants, metrics] = csv.replace(/^\uFEFF/, "").trim().split("\r\n\r\n");
+      assert.equal(asCsv("results"), variants);
+      assert.equal(asCsv("metrics"), metrics);
+      const units = book.getWorksheet("metrics")!.getRow(2).getCell(7).value;
+      assert.equal(typeof units, "number", "units are a number cell");
+      const anonymous = await app.request(`/api/experiments/${KEY}/results.xlsx`);
+      assert.equal(anonymous.status, 401);
+      await anonymous.body?.cancel();
+      const unknown = await call(app, growth, "GET", "/api/experiments/no-such-key/results.xlsx");
+      assert.equal(unknown.status, 404);
+      assert.equal((await json(unknown, 404)).error.code, "NOT_FOUND");
     });
 
     await t.step("metrics defined after the events arrived give the same numbers", async () => {

@@ -2,7 +2,8 @@ import { type Context, Hono } from "hono";
 import type { Experiment } from "../../db/experiments.ts";
 import { scheduleSchema } from "../../lib/experiments/schedule.ts";
 import { listExperiments } from "../../db/experiments.ts";
-import { resultsToCsv } from "../../lib/experiments/results_csv.ts";
+import { resultsToCsv, resultsToXlsx } from "../../lib/experiments/results_csv.ts";
+import { XLSX_TYPE } from "../../lib/xlsx.ts";
 import type { AppEnv } from "../../plugins/context.ts";
 import { requireRole } from "../../plugins/session.ts";
 import { EXPERIMENT_MANAGERS, EXPERIMENT_READERS } from "../../lib/roles.ts";
@@ -144,6 +145,15 @@ app.get("/:key/results.csv", async (c) => {
   const { readout } = await resultsOf(c, experiment);
   c.header("Content-Disposition", `attachment; filename="${experiment.key}-results.csv"`);
   return c.body(resultsToCsv(readout), 200, { "Content-Type": "text/csv; charset=utf-8" });
+});
+
+/** The same rows as the CSV in an Excel workbook: sheets `results` and `metrics`. */
+app.get("/:key/results.xlsx", async (c) => {
+  const experiment = await experimentOf(c);
+  const { readout } = await resultsOf(c, experiment);
+  const workbook = await resultsToXlsx(readout, { created: new Date() });
+  c.header("Content-Disposition", `attachment; filename="${experiment.key}-results.xlsx"`);
+  return c.body(workbook.slice().buffer, 200, { "Content-Type": XLSX_TYPE });
 });
 
 export default app;

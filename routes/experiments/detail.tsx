@@ -65,6 +65,17 @@ function Actions(
             {t("loop.action.csv")}
           </a>
         )}
+        {e.status !== "draft" && (
+          <a
+            href={`/api/experiments/${encodeURIComponent(e.key)}/results.xlsx?bank=${
+              encodeURIComponent(e.bankId)
+            }`}
+            download
+            data-testid="xlsx"
+          >
+            {t("loop.action.xlsx")}
+          </a>
+        )}
         {manage && e.status === "draft" && (
           <a href={experimentHref(e, "/edit")}>{t("loop.action.edit")}</a>
         )}
