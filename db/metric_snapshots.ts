@@ -30,6 +30,8 @@ import {
 import type { Database, Db } from "./schema.ts";
 import { jsonb } from "./json.ts";
 
+/** How long a results request waits for a metric's first snapshot before answering `computing`. */
+export const FIRST_COMPUTE_WAIT_MS = 5_000;
 /** Results use a snapshot younger than this. */
 export const SNAPSHOT_FRESH_MS = 30_000;
 /** The refresher's interval. */
@@ -183,8 +185,13 @@ function recompute(
  * - an older one of the same definition version is returned at once (stale-while-revalidate:
  *   a results page never waits for a recomputation) and recomputed in the background; it is
  *   marked `stale` when older than twice `maxAgeMs` (the refresher should have kept it fresh);
- * - none (a metric added later, a new version) is computed now from the stored events.
- * `wait: true` recomputes every snapshot older than `maxAgeMs` before answering.
+ * - none (a metric added later, a new version) is computed now from the stored events; when that
+ *   takes longer than `computeWaitMs` (default {@link FIRST_COMPUTE_WAIT_MS}: an experiment with
+ *   millions of events, about 35 s a metric at ten million) the metric is answered as
+ *   `computing` (no figures) and its computation goes on: a results page answers in seconds, and
+ *   the recommendation waits for the primary metric and the guardrails (`METRICS_COMPUTING`).
+ * `wait: true` recomputes every snapshot older than `maxAgeMs` before answering, and waits for
+ * every first computation.
  *
  * An experiment whose raw events the retention purge removed (`raw_events_purged_at`,
  * db/retention.ts) is frozen: its snapshots are used as they are, whatever their age, and
@@ -195,9 +202,14 @@ export async function experimentMetricStats(
   db: Db,
   e: SnapshotExperiment,
   definitions: readonly MetricDefinition[],
-  options: { now: Date; maxAgeMs?: number; wait?: boolean },
+  options: { now: Date; maxAgeMs?: number; wait?: boolean; computeWaitMs?: number },
 ): Promise<Map<string, MetricStats>> {
-  const { now, maxAgeMs = SNAPSHOT_FRESH_MS, wait = false } = options;
+  const {
+    now,
+    maxAgeMs = SNAPSHOT_FRESH_MS,
+    wait = false,
+    computeWaitMs = FIRST_COMPUTE_WAIT_MS,
+  } = options;
   const out = new Map<string, MetricStats>();
   const library = definitions.filter(needsSnapshot);
   const [snapshots, frozen] = await Promise.all([
@@ -231,11 +243,50 @@ export async function experimentMetricStats(
         if (error instanceof RecomputationDropped) return;
         console.error(`metric snapshot ${d.key} of experiment ${e.id} failed:`, error);
       });
-    } else {
+    } else if (wait) {
       out.set(d.key, await recompute(db, e, d, now));
+    } else {
+      out.set(d.key, await firstComputation(recompute(db, e, d, now), computeWaitMs, now, d, e));
     }
   }));
   return out;
+}
+
+/**
+ * A metric's first snapshot, or after `waitMs` a `computing` placeholder while it goes on being
+ * built (it stays in flight: the next view finds it, or its snapshot).
+ */
+async function firstComputation(
+  work: Promise<MetricStats>,
+  waitMs: number,
+  now: Date,
+  d: MetricDefinition,
+  e: SnapshotExperiment,
+): Promise<MetricStats> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const placeholder: MetricStats = {
+    arms: [],
+    periods: null,
+    capValue: null,
+    computedAt: now.toISOString(),
+    computing: true,
+  };
+  const late = new Promise<MetricStats>((resolve) => {
+    timer = setTimeout(() => resolve(placeholder), waitMs);
+  });
+  try {
+    const first = await Promise.race([work, late]);
+    // Answered without it: a later failure is logged here, not thrown at anyone.
+    if (first === placeholder) {
+      work.catch((error) => {
+        if (error instanceof RecomputationDropped) return;
+        console.error(`metric snapshot ${d.key} of experiment ${e.id} failed:`, error);
+      });
+    }
+    return first;
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /** Whether the retention purge froze the experiment's snapshots (db/retention.ts). */

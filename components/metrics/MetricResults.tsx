@@ -82,7 +82,7 @@ function MetricHead({ m, locale, bankId }: { m: MetricResult; locale: Locale; ba
       <th scope="colgroup" colspan={8}>
         <div class="head-inner">
           <a href={metricHref(bankId, m.key)}>{metricName(locale, m.name)}</a> <code>{m.key}</code>
-          {m.role === "guardrail" && m.breached !== undefined && (
+          {m.role === "guardrail" && m.breached !== undefined && !unread(m) && (
             <span
               class={`badge ${m.breached ? "breach" : "pass"}`}
               data-testid="guardrail-status"
@@ -121,10 +121,17 @@ function MetricHead({ m, locale, bankId }: { m: MetricResult; locale: Locale; ba
 function ArmRows({ m, locale }: { m: MetricResult; locale: Locale }) {
   const t = translator(locale);
   const f = formats(m, locale);
-  if (m.warnings.includes("NOT_MEASURED")) {
+  if (unread(m)) {
+    const computing = m.warnings.includes("COMPUTING");
     return (
-      <tr data-metric={m.key} data-not-measured="true">
-        <td colspan={8} class="muted">{t("metrics.results.warn.NOT_MEASURED")}</td>
+      <tr
+        data-metric={m.key}
+        data-not-measured={computing ? undefined : "true"}
+        data-computing={computing ? "true" : undefined}
+      >
+        <td colspan={8} class="muted">
+          {t(computing ? "metrics.results.warn.COMPUTING" : "metrics.results.warn.NOT_MEASURED")}
+        </td>
       </tr>
     );
   }
@@ -201,7 +208,7 @@ export function RoleTable(
   if (metrics.length === 0) return null;
   const level = levelText(locale, 1 - metrics[0].alpha);
   const warnings = [...new Set(metrics.flatMap((m) => m.warnings))]
-    .filter((w) => w !== "NOT_MEASURED");
+    .filter((w) => w !== "NOT_MEASURED" && w !== "COMPUTING");
   return (
     <section class="card metric-role" data-testid={`metrics-${role}`} id={`metrics-${role}`}>
       <h2>{t(`metrics.role.${role}`)}</h2>
@@ -235,7 +242,7 @@ export function RoleTable(
         {metrics.map((m) => {
           const chart = chartOf(m);
           if (chart.rows.length === 0) {
-            if (m.warnings.includes("NOT_MEASURED")) return null;
+            if (unread(m)) return null;
             return (
               <p class="muted small" data-testid="no-chart">
                 {t("metrics.results.noChart", { name: metricName(locale, m.name) })}
@@ -299,4 +306,12 @@ export function LegacyGuardrails(
       </ul>
     </section>
   );
+}
+
+/**
+ * A metric without figures: not in the library, or its first computation still running. A
+ * guardrail without figures shows no pass badge: it has not been checked.
+ */
+function unread(m: MetricResult): boolean {
+  return m.warnings.includes("NOT_MEASURED") || m.warnings.includes("COMPUTING");
 }

@@ -145,3 +145,37 @@ Deno.test("a metric the library no longer has is shown as not measured", () => {
   assert.match(html, /data-not-measured="true"/);
   assert.match(html, /Not measured: the library has no definition for this metric/);
 });
+
+Deno.test("a guardrail still computing says so and shows no pass badge", () => {
+  for (const [locale, words] of [["zh-CN", /计算中/], ["en", /Computing: this metric/]] as const) {
+    const html = renderToString(
+      <RoleTable
+        role="guardrail"
+        metrics={[optOut({
+          warnings: ["COMPUTING"],
+          variants: [],
+          comparisons: [],
+          breached: false,
+        })]}
+        locale={locale}
+        bankId="CC2"
+      />,
+    );
+    assert.match(html, /data-computing="true"/);
+    assert.match(html, words);
+    assert.doesNotMatch(html, /data-testid="guardrail-status"/, "not checked yet: no ✓");
+    assert.doesNotMatch(html, /data-warning="COMPUTING"/);
+  }
+  // A guardrail not in the library is not shown as passing either.
+  const gone = renderToString(
+    <RoleTable
+      role="guardrail"
+      metrics={[
+        optOut({ warnings: ["NOT_MEASURED"], variants: [], comparisons: [], breached: false }),
+      ]}
+      locale="en"
+      bankId="CC2"
+    />,
+  );
+  assert.doesNotMatch(gone, /data-testid="guardrail-status"/);
+});

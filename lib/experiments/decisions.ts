@@ -44,6 +44,11 @@ export interface DecisionInput {
   recentDailyUsers: number | null;
   /** The experiment takes no more customers (stopped or decided); default false. */
   ended?: boolean;
+  /**
+   * The primary metric or a guardrail is still being computed (its first snapshot): nothing
+   * is recommended until it is, so a guardrail not yet read can never let "ship" through.
+   */
+  metricsComputing?: boolean;
 }
 
 export type DecisionReason =
@@ -52,6 +57,7 @@ export type DecisionReason =
   | "SIGNIFICANT_WIN"
   | "EARLY_SIGNIFICANCE"
   | "GUARDRAIL_WORSE"
+  | "METRICS_COMPUTING"
   | "ALL_WORSE"
   | "NO_DIFFERENCE"
   | "NOT_SIGNIFICANT_YET"
@@ -110,6 +116,7 @@ export function recommend(input: DecisionInput): Recommendation {
   });
   const ended = input.ended ?? false;
   if (input.srmMismatch) return result("stop", ["SRM"]);
+  if (input.metricsComputing) return result(ended ? "stop" : "keep_running", ["METRICS_COMPUTING"]);
   const { alpha, challengers } = input;
   if (
     input.minArmUsers < MIN_USERS_PER_ARM || challengers.every((c) => c.adjustedPValue === null)

@@ -67,6 +67,20 @@ Deno.test("recommend() does not ship a winner whose guardrail is significantly w
   assert.deepEqual(mixed.reasons, ["NO_DIFFERENCE", "GUARDRAIL_WORSE"]);
 });
 
+Deno.test("recommend() ships nothing while the primary metric or a guardrail is computing", () => {
+  const r = recommend(input({ metricsComputing: true }));
+  assert.equal(r.action, "keep_running");
+  assert.equal(r.winner, null);
+  assert.deepEqual(r.reasons, ["METRICS_COMPUTING"]);
+  const ended = recommend(input({ metricsComputing: true, ended: true }));
+  assert.equal(ended.action, "stop");
+  assert.deepEqual(ended.reasons, ["METRICS_COMPUTING"]);
+  // A sample-ratio mismatch still says so first.
+  assert.deepEqual(recommend(input({ metricsComputing: true, srmMismatch: true })).reasons, [
+    "SRM",
+  ]);
+});
+
 Deno.test("recommend() uses the Holm-adjusted p-value against alpha (boundary excluded)", () => {
   const atAlpha = { ...win, adjustedPValue: 0.05 };
   assert.equal(recommend(input({ challengers: [atAlpha] })).action, "stop");

@@ -235,6 +235,7 @@ export function readout(
     plannedSampleSize: config.plannedSampleSize,
     recentDailyUsers: options.recentDailyUsers,
     ended: config.status === "stopped" || config.status === "decided",
+    metricsComputing: decidingMetricsComputing(metrics),
   });
   return {
     variants: arms.map((a) => ({
@@ -290,7 +291,7 @@ export function withBandit(
     omnibus: weighted.omnibus,
     comparisons: weighted.comparisons,
     recommendation: endedBandit(
-      guardedBandit(bandit.recommendation, breached),
+      guardedBandit(bandit.recommendation, breached, decidingMetricsComputing(base.metrics)),
       base.recommendation.ended,
     ),
     bandit,
@@ -299,11 +300,25 @@ export function withBandit(
 
 /**
  * A bandit's "ship" is held when its winner breaches a guardrail metric: keep running (the
- * bandit goes on learning) with `GUARDRAIL_WORSE`.
+ * bandit goes on learning) with `GUARDRAIL_WORSE`; and while the primary metric or a guardrail
+ * is still being computed, with `METRICS_COMPUTING`.
  */
-function guardedBandit(rec: Recommendation, breached: ReadonlySet<string>): Recommendation {
-  if (rec.action !== "ship" || !rec.winner || !breached.has(rec.winner)) return rec;
+function guardedBandit(
+  rec: Recommendation,
+  breached: ReadonlySet<string>,
+  computing: boolean,
+): Recommendation {
+  if (rec.action !== "ship" || !rec.winner) return rec;
+  if (computing) {
+    return { ...rec, action: "keep_running", winner: null, reasons: ["METRICS_COMPUTING"] };
+  }
+  if (!breached.has(rec.winner)) return rec;
   return { ...rec, action: "keep_running", winner: null, reasons: ["GUARDRAIL_WORSE"] };
+}
+
+/** Whether the primary metric or a guardrail is still being computed (`COMPUTING`). */
+function decidingMetricsComputing(metrics: readonly MetricResult[]): boolean {
+  return metrics.some((m) => m.role !== "secondary" && m.warnings.includes("COMPUTING"));
 }
 
 /** A bandit that has ended gets no more data: "keep running" becomes "keep the control". */

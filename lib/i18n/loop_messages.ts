@@ -115,6 +115,7 @@ export const loopZh = {
     "已出现显著差异，但尚未达到计划样本量；固定样本检验提前查看会夸大误报，请跑满计划。",
   "loop.reason.GUARDRAIL_WORSE": "有护栏指标显著变差。",
   "loop.reason.ALL_WORSE": "所有挑战版本都显著差于对照。",
+  "loop.reason.METRICS_COMPUTING": "主要指标或护栏指标还在计算中，算完后才给出建议。",
   "loop.reason.NO_DIFFERENCE": "已达到计划样本量，未发现显著差异。",
   "loop.reason.NOT_SIGNIFICANT_YET": "差异尚不显著。",
   "loop.reason.ENDED_EARLY": "实验已停止，不会再有新数据。",
@@ -244,6 +245,8 @@ export const loopEn: Record<keyof typeof loopZh, string> = {
     "A significant difference appeared before the planned sample size; peeking at a fixed-horizon test inflates false positives, so run to the plan.",
   "loop.reason.GUARDRAIL_WORSE": "A guardrail metric got significantly worse.",
   "loop.reason.ALL_WORSE": "Every challenger is significantly worse than the control.",
+  "loop.reason.METRICS_COMPUTING":
+    "The primary metric or a guardrail is still being computed; a recommendation follows once it is ready.",
   "loop.reason.NO_DIFFERENCE":
     "The planned sample size is reached and no significant difference was found.",
   "loop.reason.NOT_SIGNIFICANT_YET": "The difference is not significant yet.",

@@ -164,6 +164,8 @@ export const metricsZh = {
   "metrics.results.pp": "{v} 个百分点",
   "metrics.results.capApplied": "每位客户的值封顶于 {value}",
   "metrics.results.warn.NOT_MEASURED": "未计算：指标库中找不到这个指标的定义。",
+  "metrics.results.warn.COMPUTING":
+    "计算中：这个指标刚加入，正在从已存储的事件算出每位客户的值（数百万事件时约需一分钟），请稍后刷新。",
   "metrics.results.warn.NOT_ENOUGH_DATA": "数据还不够：有的组曝光客户少于 2 人，暂无统计结论。",
   "metrics.results.warn.BANDIT_POOLED":
     "多臂老虎机的人均值和比率按全部时段合并计算，流量权重变动期间的基数变化可能被误当成差异。",
@@ -340,6 +342,8 @@ export const metricsEn: Record<keyof typeof metricsZh, string> = {
   "metrics.results.capApplied": "each customer's value capped at {value}",
   "metrics.results.warn.NOT_MEASURED":
     "Not measured: the library has no definition for this metric.",
+  "metrics.results.warn.COMPUTING":
+    "Computing: this metric was just added and every customer's value is being computed from the stored events (about a minute for millions of events); refresh the page shortly.",
   "metrics.results.warn.NOT_ENOUGH_DATA":
     "Not enough data: an arm has fewer than 2 exposed customers, so there are no statistics yet.",
   "metrics.results.warn.BANDIT_POOLED":

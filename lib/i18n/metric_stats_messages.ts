@@ -7,6 +7,7 @@ export const metricStatsZh = {
   "metricStats.warning.BANDIT_POOLED":
     "多臂老虎机实验的流量权重会变动；此均值/比率指标按各版本全部客户合计计算，未按分配时段加权，基础水平随时间变化时可能误导（比例指标已按时段加权）。",
   "metricStats.warning.NOT_MEASURED": "无法计算：指标库中没有这个指标。",
+  "metricStats.warning.COMPUTING": "计算中：这个指标的第一次计算还没有完成。",
   "metricStats.warning.STALE": "数据来自较早的快照（刷新失败），可能没有包含最新事件。",
   "metricStats.warning.NOT_ENOUGH_DATA": "有版本的曝光客户少于 2 人，暂不能检验。",
   "metricStats.capUsed": "每位客户的值封顶于 {value}（超出部分按该值计）。",
@@ -28,6 +29,7 @@ export const metricStatsEn: Record<keyof typeof metricStatsZh, string> = {
   "metricStats.warning.BANDIT_POOLED":
     "A bandit's traffic weights move; this mean or ratio metric is computed over each arm's customers pooled, not weighted by allocation period, and can mislead when the base level drifts (proportion metrics are weighted by period).",
   "metricStats.warning.NOT_MEASURED": "Not measured: the metric is not in the library.",
+  "metricStats.warning.COMPUTING": "Computing: the metric's first computation has not finished.",
   "metricStats.warning.STALE":
     "From an older snapshot (a refresh failed): the latest events may be missing.",
   "metricStats.warning.NOT_ENOUGH_DATA": "An arm has fewer than 2 exposed customers: no test yet.",

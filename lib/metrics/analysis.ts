@@ -54,7 +54,12 @@ import type { Interval, MeanSummary, ReasonCode } from "../stats/types.ts";
  * - `STALE`: the figures come from a snapshot older than the freshness goal (a refresh failed);
  * - `NOT_ENOUGH_DATA`: an arm has fewer than 2 exposed customers (statistics null).
  */
-export type MetricWarning = "BANDIT_POOLED" | "NOT_MEASURED" | "STALE" | "NOT_ENOUGH_DATA";
+export type MetricWarning =
+  | "BANDIT_POOLED"
+  | "NOT_MEASURED"
+  | "COMPUTING"
+  | "STALE"
+  | "NOT_ENOUGH_DATA";
 
 /** How the p-values of a metric were corrected for multiplicity. */
 export type Correction = "holm" | "bh";
@@ -174,6 +179,11 @@ export interface MetricStats {
   computedAt: string;
   /** From a snapshot older than the freshness goal. */
   stale?: boolean;
+  /**
+   * Not computed yet: the metric's first snapshot was still being built when the results were
+   * read (a metric added to an experiment with millions of events); `arms` is empty.
+   */
+  computing?: boolean;
 }
 
 /** A metric of the experiment with its role; `definition` null for a key the bank lacks. */
@@ -442,7 +452,8 @@ function describe(input: MetricInput, ctx: MetricContext) {
 
 /**
  * Every metric analysed, in the order given (the caller orders primary, secondary, guardrails).
- * A metric without a definition or statistics is returned with no figures and `NOT_MEASURED`.
+ * A metric without a definition or statistics is returned with no figures and `NOT_MEASURED`;
+ * one whose first snapshot is still being built, with no figures and `COMPUTING`.
  */
 export function analyzeMetrics(
   inputs: readonly MetricInput[],
@@ -478,7 +489,7 @@ export function analyzeMetrics(
         variants: ctx.variants.map((name) => ({ name, units: 0, mean: null, sd: null })),
         comparisons: [],
         ...(input.role === "guardrail" ? { breached: false } : {}),
-        warnings: ["NOT_MEASURED"],
+        warnings: [input.definition && input.stats?.computing ? "COMPUTING" : "NOT_MEASURED"],
         computedAt: input.stats?.computedAt ?? new Date(0).toISOString(),
       };
     }

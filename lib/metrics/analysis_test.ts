@@ -354,6 +354,35 @@ Deno.test("a metric without a definition or data is returned as not measured", (
   assertJsonSafe(m);
 });
 
+Deno.test("a guardrail still computing holds the winner back (METRICS_COMPUTING)", () => {
+  const computing: MetricInput = {
+    ...optOutInput([0.02, 0.021, 0.019]),
+    stats: {
+      arms: [],
+      periods: null,
+      capValue: null,
+      computedAt: "2026-11-30T00:00:00.000Z",
+      computing: true,
+    },
+  };
+  const metrics = analyzeMetrics(
+    [builtinInput("conversion", "primary"), computing],
+    ctx(["control", "sms_a", "sms_b"]),
+  );
+  assert.deepEqual(metrics[1].warnings, ["COMPUTING"]);
+  assert.deepEqual(metrics[1].comparisons, []);
+  const r = readout(config, arms, { recentDailyUsers: null, metrics });
+  assert.equal(r.recommendation.action, "keep_running");
+  assert.deepEqual(r.recommendation.reasons, ["METRICS_COMPUTING"]);
+  // A secondary metric computing does not hold the decision.
+  const secondary = analyzeMetrics(
+    [builtinInput("conversion", "primary"), { ...computing, role: "secondary" }],
+    ctx(["control", "sms_a", "sms_b"]),
+  );
+  const shipped = readout(config, arms, { recentDailyUsers: null, metrics: secondary });
+  assert.equal(shipped.recommendation.action, "ship");
+});
+
 Deno.test("the value read-out's relative interval equals the metric's (Fieller at the Welch level)", () => {
   for (const sequential of [false, true]) {
     const value = analyzeValue(arms, { alpha: 0.05, sequential, sequentialTuning: 5000 });

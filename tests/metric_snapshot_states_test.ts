@@ -1,11 +1,15 @@
 /**
- * Shutting down with background recomputations queued (db/metric_snapshots.ts): a results view
- * of a stale snapshot recomputes it in the background; once `stopBackgroundRecomputations` was
- * called for the database (main.ts, before closing it), queued ones are dropped quietly instead of
- * failing one by one against a closed pool (a benchmark's shutdown logged 150 such failures).
+ * A metric snapshot's states as results read them (db/metric_snapshots.ts):
+ * - a metric's first computation that takes longer than the request's wait is answered as
+ *   `computing` and goes on; the next view gets its figures;
+ * - a results view of a stale snapshot recomputes it in the background;
+ * - shutting down with background recomputations queued: once `stopBackgroundRecomputations` was
+ *   called for the database (main.ts, before closing it), queued ones are dropped quietly instead
+ *   of failing one by one against a closed pool (a benchmark's shutdown logged 150 such failures).
  */
 import assert from "node:assert/strict";
 import { sql } from "kysely";
+import { REFRESH_LOCK_NAMESPACE } from "../db/metric_unit_values.ts";
 import {
   experimentMetricStats,
   type SnapshotExperiment,
@@ -28,7 +32,8 @@ const CARD_BOUND: MetricDefinition = {
   event: "card_bound",
 } as MetricDefinition;
 
-testBothBackends("queued background recomputations are dropped at shutdown", async (t, { db }) => {
+testBothBackends("metric snapshots: computing, stale, dropped at shutdown", async (t, database) => {
+  const { db } = database;
   await createTestApp(db);
   const id = await makeExperiment(db, {
     key: "shutdown-metrics",
@@ -73,7 +78,41 @@ testBothBackends("queued background recomputations are dropped at shutdown", asy
     }
   };
 
+  // On PostgreSQL another session holds the experiment's refresh lock, so the first computation
+  // waits for it past the request's wait. (PGlite has one connection: a transaction held open
+  // would hold the whole results read, so the step is PostgreSQL's only.)
+  if (database.backend === "postgres") {
+    await t.step(
+      "a first computation past the request's wait is answered as computing",
+      async () => {
+        let release!: () => void;
+        const held = new Promise<void>((r) => (release = r));
+        let taken!: () => void;
+        const lockTaken = new Promise<void>((r) => (taken = r));
+        const holder = db.transaction().execute(async (trx) => {
+          await sql`select pg_advisory_xact_lock(${REFRESH_LOCK_NAMESPACE}, hashtext(${id}))`
+            .execute(trx);
+          taken();
+          await held;
+        });
+        await lockTaken;
+        try {
+          const early = await experimentMetricStats(db, experiment, [CARD_BOUND], {
+            now,
+            computeWaitMs: 300,
+          });
+          assert.equal(early.get(CARD_BOUND.key)?.computing, true);
+          assert.deepEqual(early.get(CARD_BOUND.key)?.arms, []);
+        } finally {
+          release();
+          await holder;
+        }
+      },
+    );
+  }
+  // The computation went on: the next view joins it or reads its snapshot.
   const first = await experimentMetricStats(db, experiment, [CARD_BOUND], { now });
+  assert.equal(first.get(CARD_BOUND.key)?.computing, undefined);
   assert.deepEqual(first.get(CARD_BOUND.key)?.arms.map((a) => a.sum), [0, 1]);
 
   await t.step("before: a stale snapshot is recomputed in the background", async () => {
