@@ -280,6 +280,23 @@ browserTest(
           path: `${SHOTS}/metrics-results-${role}-${suffix}.png`,
         });
       }
+      // The Excel export from the page's own link: both sheets, the API's units as numbers.
+      const [download] = await Promise.all([
+        page.waitForEvent("download"),
+        page.click("[data-testid=xlsx]"),
+      ]);
+      assert.equal(download.suggestedFilename(), `${KEY}-results.xlsx`);
+      const { Workbook } = (await import("exceljs")).default;
+      const book = new Workbook();
+      await book.xlsx.load(
+        (await Deno.readFile(await download.path())).buffer as ArrayBuffer,
+      );
+      assert.deepEqual(book.worksheets.map((w) => w.name), ["results", "metrics"]);
+      const units: number[] = [];
+      book.getWorksheet("metrics")!.eachRow((row, n) => {
+        if (n > 1 && row.getCell(1).value === METRIC) units.push(row.getCell(7).value as number);
+      });
+      assert.deepEqual(units, api.metrics[0].variants.map((v: ApiMetric) => v.units));
       await noOverflowAt390(page, "results");
       await shoot(page, `results-${suffix}-390`);
       await page.locator("[data-testid=metrics-guardrail]").screenshot({
