@@ -54,28 +54,18 @@ function Actions(
   return (
     <>
       <div class="experiment-actions">
-        {e.status !== "draft" && (
+        {e.status !== "draft" && (["csv", "xlsx"] as const).map((format) => (
           <a
-            href={`/api/experiments/${encodeURIComponent(e.key)}/results.csv?bank=${
+            href={`/api/experiments/${encodeURIComponent(e.key)}/results.${format}?bank=${
               encodeURIComponent(e.bankId)
             }`}
+            key={format}
             download
-            data-testid="csv"
+            data-testid={format}
           >
-            {t("loop.action.csv")}
+            {t(`loop.action.${format}`)}
           </a>
-        )}
-        {e.status !== "draft" && (
-          <a
-            href={`/api/experiments/${encodeURIComponent(e.key)}/results.xlsx?bank=${
-              encodeURIComponent(e.bankId)
-            }`}
-            download
-            data-testid="xlsx"
-          >
-            {t("loop.action.xlsx")}
-          </a>
-        )}
+        ))}
         {manage && e.status === "draft" && (
           <a href={experimentHref(e, "/edit")}>{t("loop.action.edit")}</a>
         )}
