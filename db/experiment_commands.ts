@@ -109,22 +109,14 @@ export async function editDraft(
     throw startedEditRefused(experiment, fields);
   }
   const settings = mergeSettings(settingsOf(experiment), patch);
-  await inTransaction(db, async (trx) => {
+  return await auditedChange(db, actor, experiment, "experiment.update", { patch }, async (trx) => {
     await checkCampaign(trx, experiment.bankId, settings);
     if (patch.layer) await checkLayer(trx, experiment.bankId, settings);
     if (patch.metrics || patch.mode || patch.primaryMetric) {
       await checkMetrics(trx, experiment.bankId, settings);
     }
     if (!await updateDraft(trx, experiment, settings, now)) throw notDraft(experiment);
-    await appendAudit(trx, {
-      ...actor,
-      action: "experiment.update",
-      bankId: experiment.bankId,
-      target: experiment.key,
-      details: { patch },
-    });
   });
-  return await reload(db, experiment.bankId, experiment.key);
 }
 
 /**
@@ -145,18 +137,13 @@ export async function editMetricsLater(
   const { experiment, now } = input;
   const metrics = normaliseMetrics(input.metrics);
   checkPrimaryKept(experiment, metrics);
-  await inTransaction(db, async (trx) => {
+  return await auditedChange(db, actor, experiment, "experiment.metrics", {
+    before: experiment.metrics,
+    after: metrics,
+  }, async (trx) => {
     await checkMetrics(trx, experiment.bankId, { ...settingsOf(experiment), metrics });
     await updateExperimentMetrics(trx, experiment.id, metrics, now);
-    await appendAudit(trx, {
-      ...actor,
-      action: "experiment.metrics",
-      bankId: experiment.bankId,
-      target: experiment.key,
-      details: { before: experiment.metrics, after: metrics },
-    });
   });
-  return await reload(db, experiment.bankId, experiment.key);
 }
 
 /**
@@ -172,17 +159,12 @@ export async function editForced(
   const { experiment, forced, now } = input;
   checkForced(forced, experiment.variants);
   if (experiment.status !== "running") throw forcedClosed(experiment);
-  await inTransaction(db, async (trx) => {
+  return await auditedChange(db, actor, experiment, "experiment.forced", {
+    before: experiment.forced,
+    after: forced,
+  }, async (trx) => {
     if (!await updateForced(trx, experiment.id, forced, now)) throw forcedClosed(experiment);
-    await appendAudit(trx, {
-      ...actor,
-      action: "experiment.forced",
-      bankId: experiment.bankId,
-      target: experiment.key,
-      details: { before: experiment.forced, after: forced },
-    });
   });
-  return await reload(db, experiment.bankId, experiment.key);
 }
 
 /**
@@ -197,20 +179,19 @@ export async function moveExperiment(
 ): Promise<Experiment> {
   const { experiment, move, winner, now } = input;
   checkMove(experiment, move, winner);
-  await inTransaction(db, async (trx) => {
-    if (move === "start") await checkLayerFree(trx, experiment);
-    if (!await transitionExperiment(trx, experiment.id, move, { now, winner })) {
-      throw invalidTransition(experiment, move);
-    }
-    await appendAudit(trx, {
-      ...actor,
-      action: `experiment.${move}`,
-      bankId: experiment.bankId,
-      target: experiment.key,
-      details: winner ? { winner } : {},
-    });
-  });
-  return await reload(db, experiment.bankId, experiment.key);
+  return await auditedChange(
+    db,
+    actor,
+    experiment,
+    `experiment.${move}`,
+    winner ? { winner } : {},
+    async (trx) => {
+      if (move === "start") await checkLayerFree(trx, experiment);
+      if (!await transitionExperiment(trx, experiment.id, move, { now, winner })) {
+        throw invalidTransition(experiment, move);
+      }
+    },
+  );
 }
 
 /** The layer must be one of the bank's (400 `UNKNOWN_LAYER`). */
@@ -258,6 +239,31 @@ async function checkLayerFree(trx: Db, experiment: Experiment): Promise<void> {
 }
 
 /** The experiment as stored now (the caller has seen it, so its bank is in the caller's scope). */
+/**
+ * One change of a stored experiment: `write` and its audit entry (`action`, `details`, by
+ * `actor`) in one transaction, then the experiment as stored.
+ */
+async function auditedChange(
+  db: Db,
+  actor: Actor,
+  experiment: Experiment,
+  action: string,
+  details: Record<string, unknown>,
+  write: (trx: Db) => Promise<void>,
+): Promise<Experiment> {
+  await inTransaction(db, async (trx) => {
+    await write(trx);
+    await appendAudit(trx, {
+      ...actor,
+      action,
+      bankId: experiment.bankId,
+      target: experiment.key,
+      details,
+    });
+  });
+  return await reload(db, experiment.bankId, experiment.key);
+}
+
 async function reload(db: Db, bankId: string, key: string): Promise<Experiment> {
   const found = await getExperimentByKey(db, bankScope(bankId), key, bankId);
   if (!found) throw notFound(`No experiment "${key}"`);
